@@ -1,0 +1,18 @@
+//! Tongsheng's schema, one migration per file, in the order they landed.
+//!
+//! Migrations never import the app's entities: each one describes the tables as they were on the
+//! day it was written, so that a later change to an entity can never rewrite history. A migration
+//! that has landed is never edited; add a new one.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261130_000001_organisation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261130_000001_organisation::Migration)]
+    }
+}

@@ -1,0 +1,73 @@
+//! What Redis does for us: shared state that is never the record. With `REDIS_URL` set, every
+//! instance shares one Redis; without it, in-process stand-ins serve a single instance.
+//!
+//! The database stays the only record (DESIGN §9): anything kept here can be lost when Redis
+//! restarts, and every feature built on it must recover from the database.
+
+use anyhow::Context as _;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use std::time::Duration;
+
+use crate::config::Config;
+
+#[derive(Clone)]
+pub enum Backplane {
+    Redis(RedisBackplane),
+    /// In-process stand-ins: one instance only.
+    Local,
+}
+
+#[derive(Clone)]
+pub struct RedisBackplane {
+    connection: ConnectionManager,
+    prefix: String,
+}
+
+impl Backplane {
+    /// Connects lazily: a Redis that is down at start does not stop the server starting; it shows
+    /// in `/readyz` and features fall back as each one documents.
+    pub fn connect(config: &Config) -> anyhow::Result<Self> {
+        let Some(url) = &config.redis_url else { return Ok(Backplane::Local) };
+        let client = redis::Client::open(url.as_str()).context("parsing REDIS_URL")?;
+        let manager_config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(1)))
+            .set_response_timeout(Some(Duration::from_secs(1)))
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_secs(2));
+        let connection = ConnectionManager::new_lazy_with_config(client, manager_config)
+            .context("configuring the Redis connection")?;
+        Ok(Backplane::Redis(RedisBackplane { connection, prefix: config.redis_key_prefix.clone() }))
+    }
+
+    /// `redis` or `local`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Backplane::Redis(_) => "redis",
+            Backplane::Local => "local",
+        }
+    }
+
+    /// Whether Redis answers a PING; the in-process stand-ins are always ready.
+    pub async fn is_ready(&self) -> bool {
+        match self {
+            Backplane::Redis(redis) => redis.ping().await.is_ok(),
+            Backplane::Local => true,
+        }
+    }
+}
+
+impl RedisBackplane {
+    /// The full key for `name`: every key this instance writes starts with the configured prefix.
+    pub fn key(&self, name: &str) -> String {
+        format!("{}{}", self.prefix, name)
+    }
+
+    pub fn connection(&self) -> ConnectionManager {
+        self.connection.clone()
+    }
+
+    async fn ping(&self) -> redis::RedisResult<()> {
+        let mut connection = self.connection.clone();
+        redis::cmd("PING").query_async::<String>(&mut connection).await.map(|_| ())
+    }
+}

@@ -1,0 +1,137 @@
+//! Configuration, read once from the environment. Every variable and its default is listed in
+//! `.env.example`; nothing configured means the embedded default (SQLite under `DATA_DIR`,
+//! in-process stand-ins for Redis).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `postgres://…` or `sqlite://…`; `None` means a SQLite file under `data_dir`.
+    pub database_url: Option<String>,
+    /// `redis://…`; `None` means in-process stand-ins (one instance only).
+    pub redis_url: Option<String>,
+    /// Prefix of every Redis key this instance writes, so deployments (and tests) can share one.
+    pub redis_key_prefix: String,
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub environment: Environment,
+    pub log_format: LogFormat,
+    /// Apply pending migrations when `serve` starts; when false, `serve` refuses to start while
+    /// any are pending (run `tongsheng migrate` as a release step instead).
+    pub migrate_on_start: bool,
+    pub database_max_connections: u32,
+    pub request_timeout: Duration,
+    pub shutdown_grace: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration variable {name}: {problem}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub problem: String,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
+    }
+
+    /// Reads the configuration through `lookup`, so tests can configure without touching the
+    /// process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let environment = match lookup("APP_ENV").as_deref() {
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(other) => return Err(problem("APP_ENV", format!("expected development or production, got {other:?}"))),
+        };
+        let log_format = match lookup("LOG_FORMAT").as_deref() {
+            Some("json") => LogFormat::Json,
+            Some("pretty") => LogFormat::Pretty,
+            None if environment == Environment::Production => LogFormat::Json,
+            None => LogFormat::Pretty,
+            Some(other) => return Err(problem("LOG_FORMAT", format!("expected json or pretty, got {other:?}"))),
+        };
+        Ok(Config {
+            database_url: lookup("DATABASE_URL"),
+            redis_url: lookup("REDIS_URL"),
+            redis_key_prefix: lookup("REDIS_KEY_PREFIX").unwrap_or_else(|| "tongsheng:".into()),
+            bind: parse(&lookup, "BIND", "127.0.0.1:8080")?,
+            data_dir: PathBuf::from(lookup("DATA_DIR").unwrap_or_else(|| "./data".into())),
+            environment,
+            log_format,
+            migrate_on_start: parse(&lookup, "MIGRATE_ON_START", "true")?,
+            database_max_connections: parse(&lookup, "DATABASE_MAX_CONNECTIONS", "20")?,
+            request_timeout: Duration::from_secs(parse(&lookup, "REQUEST_TIMEOUT_SECS", "10")?),
+            shutdown_grace: Duration::from_secs(parse(&lookup, "SHUTDOWN_GRACE_SECS", "10")?),
+        })
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.environment == Environment::Production
+    }
+
+    /// The database URL in force: the configured one, or the embedded SQLite file.
+    pub fn effective_database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("tongsheng.sqlite").display()),
+        }
+    }
+}
+
+fn parse<T: std::str::FromStr>(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: &str,
+) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    let raw = lookup(name).unwrap_or_else(|| default.to_owned());
+    raw.parse().map_err(|e: T::Err| problem(name, format!("{raw:?}: {e}")))
+}
+
+fn problem(name: &'static str, problem: String) -> ConfigError {
+    ConfigError { name, problem }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_configured_means_the_embedded_default() {
+        let config = Config::from_lookup(|_| None).unwrap();
+        assert_eq!(config.database_url, None);
+        assert_eq!(config.redis_url, None);
+        assert!(config.effective_database_url().starts_with("sqlite://"));
+        assert_eq!(config.environment, Environment::Development);
+        assert_eq!(config.log_format, LogFormat::Pretty);
+    }
+
+    #[test]
+    fn production_logs_json_unless_told_otherwise() {
+        let config = Config::from_lookup(|name| (name == "APP_ENV").then(|| "production".into())).unwrap();
+        assert_eq!(config.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn a_bad_value_names_its_variable() {
+        let error = Config::from_lookup(|name| (name == "BIND").then(|| "nowhere".into())).unwrap_err();
+        assert_eq!(error.name, "BIND");
+    }
+}

@@ -1,0 +1,57 @@
+//! GraphQL transport: parse inputs into domain types, call a service, map the result.
+//! Resolvers are a few lines; output types are written by hand, so what a record shows is an
+//! explicit list. Errors leave through [`errors`], which is the only way an `AppError` becomes a
+//! client-visible error.
+
+mod boundary;
+mod context;
+mod departments;
+pub mod errors;
+mod page;
+
+use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder};
+
+pub use boundary::Boundary;
+pub use context::RequestId;
+
+use crate::state::AppState;
+
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(departments::DepartmentsQuery);
+
+pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// The limits that hold whatever the configuration (DESIGN §9, the foundation issue).
+pub const MAX_DEPTH: usize = 10;
+pub const MAX_COMPLEXITY: usize = 2_500;
+pub const MAX_RECURSIVE_DEPTH: usize = 16;
+pub const MAX_DIRECTIVES: usize = 4;
+
+/// The schema with its limits but no data: what `export-schema` prints.
+pub fn schema_builder() -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .limit_recursive_depth(MAX_RECURSIVE_DEPTH)
+        .limit_directives(MAX_DIRECTIVES)
+        .disable_suggestions()
+}
+
+/// The schema the server runs: limits, the app's state, and the error and metrics boundary.
+/// Introspection is off in production.
+pub fn build_schema(state: AppState) -> AppSchema {
+    let mut builder = schema_builder().extension(Boundary);
+    if state.config.is_production() {
+        builder = builder.disable_introspection();
+    }
+    builder.data(state).finish()
+}
+
+/// The schema in SDL, sorted, as committed in `schema/schema.graphql`.
+pub fn sdl() -> String {
+    let sdl = schema_builder()
+        .finish()
+        .sdl_with_options(async_graphql::SDLExportOptions::new().sorted_fields().sorted_arguments().sorted_enum_items());
+    format!("{}\n", sdl.trim())
+}

@@ -1,0 +1,40 @@
+//! HTTP transport: the routes, the request-id and logging middleware, and the limits that hold
+//! before any GraphQL is parsed.
+
+mod graphql;
+mod health;
+mod request_context;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+
+use crate::graphql::AppSchema;
+use crate::state::AppState;
+
+/// Request bodies larger than this are answered with 413 before they are parsed.
+pub const MAX_GRAPHQL_BODY: usize = 64 * 1024;
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct HttpState {
+    pub app: AppState,
+    pub schema: AppSchema,
+}
+
+pub fn router(app: AppState, schema: AppSchema) -> Router {
+    let graphiql_enabled = !app.config.is_production();
+    let state = HttpState { app, schema };
+    let mut graphql_route = post(graphql::execute);
+    if graphiql_enabled {
+        graphql_route = graphql_route.get(graphql::graphiql);
+    }
+    Router::new()
+        .route("/graphql", graphql_route.layer(DefaultBodyLimit::max(MAX_GRAPHQL_BODY)))
+        .route("/graphql/ws", get(graphql::websocket))
+        .route("/healthz", get(health::alive))
+        .route("/readyz", get(health::ready))
+        .route("/metrics", get(health::metrics))
+        .layer(axum::middleware::from_fn(request_context::request_context))
+        .with_state(state)
+}

@@ -1,0 +1,110 @@
+//! The `tongsheng` command: `serve` (the default), `migrate`, `export-schema`.
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use migrations::{Migrator, MigratorTrait};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use tongsheng::config::Config;
+use tongsheng::startup::{Application, cancel_on_signal};
+use tongsheng::{graphql, store, telemetry};
+
+#[derive(Parser)]
+#[command(name = "tongsheng", version, about = "童声: children's proposals to the people who run their city")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Apply pending migrations, or roll back, or show their status.
+    Migrate {
+        #[command(subcommand)]
+        direction: Option<MigrateCommand>,
+    },
+    /// Write the GraphQL schema, sorted, to a file (default `schema/schema.graphql`), or `-` for stdout.
+    ExportSchema {
+        #[arg(long, default_value = "schema/schema.graphql")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum MigrateCommand {
+    /// Apply every pending migration (the default).
+    Up,
+    /// Roll back the last `steps` migrations.
+    Down {
+        #[arg(long, default_value_t = 1)]
+        steps: u32,
+    },
+    /// List applied and pending migrations.
+    Status,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("tongsheng: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    telemetry::init(&config);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("tongsheng: cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(error = format!("{error:#}"), "tongsheng failed");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => {
+            let graphiql = (!config.is_production()).then(|| format!("http://{}/graphql", config.bind));
+            let app = Application::build(config).await?;
+            if let Some(address) = graphiql {
+                tracing::info!("GraphiQL: {address}");
+            }
+            tokio::spawn(cancel_on_signal(app.shutdown_token()));
+            app.run().await
+        }
+        Command::Migrate { direction } => {
+            let db = store::connect(&config).await?;
+            match direction.unwrap_or(MigrateCommand::Up) {
+                MigrateCommand::Up => store::migrate(&db).await?,
+                MigrateCommand::Down { steps } => Migrator::down(&db, Some(steps)).await.context("rolling back")?,
+                MigrateCommand::Status => {
+                    for migration in Migrator::get_migration_with_status(&db).await? {
+                        println!("{:?}\t{}", migration.status(), migration.name());
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::ExportSchema { out } => {
+            let sdl = graphql::sdl();
+            if out.as_os_str() == "-" {
+                print!("{sdl}");
+            } else {
+                std::fs::write(&out, sdl).with_context(|| format!("writing {}", out.display()))?;
+                tracing::info!(path = %out.display(), "schema written");
+            }
+            Ok(())
+        }
+    }
+}

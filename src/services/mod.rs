@@ -1,0 +1,4 @@
+//! The use cases. Each public function says who may call it and what it changes; it checks
+//! permission, changes state in one transaction (state, event, outbox) and returns domain values.
+
+pub mod departments;

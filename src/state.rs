@@ -1,0 +1,21 @@
+//! What every request can reach: configuration, the database, the backplane, metrics, and the
+//! shutdown signal. Cheap to clone.
+
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
+
+use crate::backplane::Backplane;
+use crate::config::Config;
+use crate::metrics::Metrics;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: DatabaseConnection,
+    pub backplane: Backplane,
+    pub metrics: Arc<Metrics>,
+    /// Cancelled on SIGTERM or SIGINT: the server stops accepting, `/readyz` answers 503, and
+    /// background work winds down after in-flight requests.
+    pub shutdown: CancellationToken,
+}

@@ -1,0 +1,4 @@
+//! sea-orm entities: the tables as the app sees them. Never exposed past `store/`.
+
+pub mod departments;
+pub mod districts;

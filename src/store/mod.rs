@@ -1,0 +1,125 @@
+//! Persistence only: connecting, migrating, sea-orm entities and query functions that map rows to
+//! domain types. Nothing here checks permissions or decides state changes.
+//!
+//! Query functions take `&impl ConnectionTrait`, so the calling service decides on the
+//! transaction.
+
+pub mod departments;
+pub mod entities;
+
+use anyhow::Context as _;
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, RuntimeErr};
+use std::time::Duration;
+
+use crate::config::Config;
+
+/// Opens the pool for the configured database. On SQLite: WAL, `synchronous=FULL` (a child's
+/// submission survives a power cut once acknowledged), foreign keys on, a busy timeout.
+pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    let url = config.effective_database_url();
+    if config.database_url.is_none() {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating DATA_DIR {}", config.data_dir.display()))?;
+    }
+    let mut options = ConnectOptions::new(url);
+    options
+        .max_connections(config.database_max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(3))
+        .acquire_timeout(Duration::from_secs(3))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5))
+        });
+    Database::connect(options).await.context("connecting to the database")
+}
+
+/// Applies every pending migration. On PostgreSQL an advisory lock makes instances that start
+/// together take turns, so exactly one of them migrates.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        let pool = db.get_postgres_connection_pool();
+        let mut lock = pool.acquire().await.context("acquiring the migration lock connection")?;
+        sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(MIGRATION_LOCK_KEY)
+            .execute(&mut *lock)
+            .await
+            .context("taking the migration lock")?;
+        let result = Migrator::up(db, None).await;
+        sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(MIGRATION_LOCK_KEY)
+            .execute(&mut *lock)
+            .await
+            .context("releasing the migration lock")?;
+        result.context("applying migrations")
+    } else {
+        Migrator::up(db, None).await.context("applying migrations")
+    }
+}
+
+/// The names of migrations not yet applied.
+pub async fn pending_migrations(db: &DatabaseConnection) -> anyhow::Result<Vec<String>> {
+    let pending = Migrator::get_pending_migrations(db).await.context("reading migration status")?;
+    Ok(pending.iter().map(|migration| migration.name().to_owned()).collect())
+}
+
+/// An arbitrary constant shared by every instance: "tongshen" in ASCII.
+const MIGRATION_LOCK_KEY: i64 = 0x746f_6e67_7368_656e;
+
+/// Whether the database answers at all.
+pub async fn ping(db: &DatabaseConnection) -> bool {
+    db.ping().await.is_ok()
+}
+
+/// Connections in use and idle, for `/metrics`.
+pub fn pool_usage(db: &DatabaseConnection) -> PoolUsage {
+    let (size, idle) = match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        DbBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        _ => (0, 0),
+    };
+    let idle = u32::try_from(idle).unwrap_or(u32::MAX).min(size);
+    PoolUsage { in_use: size - idle, idle }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolUsage {
+    pub in_use: u32,
+    pub idle: u32,
+}
+
+/// True for errors that mean "the database is not reachable right now" rather than "this query
+/// is wrong": the client gets UNAVAILABLE and may retry.
+pub fn is_unavailable(error: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    match error {
+        DbErr::ConnectionAcquire(_) => true,
+        DbErr::Conn(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            matches!(
+                e.as_ref(),
+                Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::Tls(_) | Sqlx::WorkerCrashed
+            )
+        }
+        _ => false,
+    }
+}
+
+/// The backend's name as logs and `/readyz` show it.
+pub fn backend_name(db: &impl ConnectionTrait) -> &'static str {
+    match db.get_database_backend() {
+        DbBackend::Postgres => "postgres",
+        DbBackend::Sqlite => "sqlite",
+        _ => "other",
+    }
+}
