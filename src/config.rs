@@ -56,14 +56,24 @@ impl Config {
         let environment = match lookup("APP_ENV").as_deref() {
             None | Some("development") => Environment::Development,
             Some("production") => Environment::Production,
-            Some(other) => return Err(problem("APP_ENV", format!("expected development or production, got {other:?}"))),
+            Some(other) => {
+                return Err(problem(
+                    "APP_ENV",
+                    format!("expected development or production, got {other:?}"),
+                ));
+            }
         };
         let log_format = match lookup("LOG_FORMAT").as_deref() {
             Some("json") => LogFormat::Json,
             Some("pretty") => LogFormat::Pretty,
             None if environment == Environment::Production => LogFormat::Json,
             None => LogFormat::Pretty,
-            Some(other) => return Err(problem("LOG_FORMAT", format!("expected json or pretty, got {other:?}"))),
+            Some(other) => {
+                return Err(problem(
+                    "LOG_FORMAT",
+                    format!("expected json or pretty, got {other:?}"),
+                ));
+            }
         };
         Ok(Config {
             database_url: lookup("DATABASE_URL"),
@@ -88,7 +98,10 @@ impl Config {
     pub fn effective_database_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.clone(),
-            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("tongsheng.sqlite").display()),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("tongsheng.sqlite").display()
+            ),
         }
     }
 }
@@ -102,7 +115,8 @@ where
     T::Err: std::fmt::Display,
 {
     let raw = lookup(name).unwrap_or_else(|| default.to_owned());
-    raw.parse().map_err(|e: T::Err| problem(name, format!("{raw:?}: {e}")))
+    raw.parse()
+        .map_err(|e: T::Err| problem(name, format!("{raw:?}: {e}")))
 }
 
 fn problem(name: &'static str, problem: String) -> ConfigError {
@@ -125,13 +139,15 @@ mod tests {
 
     #[test]
     fn production_logs_json_unless_told_otherwise() {
-        let config = Config::from_lookup(|name| (name == "APP_ENV").then(|| "production".into())).unwrap();
+        let config =
+            Config::from_lookup(|name| (name == "APP_ENV").then(|| "production".into())).unwrap();
         assert_eq!(config.log_format, LogFormat::Json);
     }
 
     #[test]
     fn a_bad_value_names_its_variable() {
-        let error = Config::from_lookup(|name| (name == "BIND").then(|| "nowhere".into())).unwrap_err();
+        let error =
+            Config::from_lookup(|name| (name == "BIND").then(|| "nowhere".into())).unwrap_err();
         assert_eq!(error.name, "BIND");
     }
 }

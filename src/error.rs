@@ -39,9 +39,14 @@ pub enum AppError {
     Unauthenticated,
     Validation(Vec<FieldError>),
     /// A state change that the lifecycle does not allow from the current state.
-    InvalidTransition { from: String, to: String },
+    InvalidTransition {
+        from: String,
+        to: String,
+    },
     CampaignClosed,
-    RateLimited { retry_after: Duration },
+    RateLimited {
+        retry_after: Duration,
+    },
     Conflict(String),
     /// A dependency (the database, Redis) is down; the client may retry.
     Unavailable,
@@ -173,10 +178,14 @@ mod tests {
 
     #[test]
     fn every_code_is_distinct_and_upper_snake_case() {
-        let names: std::collections::BTreeSet<_> = ErrorCode::ALL.iter().map(|code| code.as_str()).collect();
+        let names: std::collections::BTreeSet<_> =
+            ErrorCode::ALL.iter().map(|code| code.as_str()).collect();
         assert_eq!(names.len(), ErrorCode::ALL.len());
         for name in names {
-            assert!(name.chars().all(|c| c.is_ascii_uppercase() || c == '_'), "{name}");
+            assert!(
+                name.chars().all(|c| c.is_ascii_uppercase() || c == '_'),
+                "{name}"
+            );
         }
     }
 

@@ -11,7 +11,11 @@ use tongsheng::startup::{Application, cancel_on_signal};
 use tongsheng::{graphql, store, telemetry};
 
 #[derive(Parser)]
-#[command(name = "tongsheng", version, about = "童声: children's proposals to the people who run their city")]
+#[command(
+    name = "tongsheng",
+    version,
+    about = "童声: children's proposals to the people who run their city"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -75,7 +79,8 @@ fn main() -> ExitCode {
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve => {
-            let graphiql = (!config.is_production()).then(|| format!("http://{}/graphql", config.bind));
+            let graphiql =
+                (!config.is_production()).then(|| format!("http://{}/graphql", config.bind));
             let app = Application::build(config).await?;
             if let Some(address) = graphiql {
                 tracing::info!("GraphiQL: {address}");
@@ -87,7 +92,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let db = store::connect(&config).await?;
             match direction.unwrap_or(MigrateCommand::Up) {
                 MigrateCommand::Up => store::migrate(&db).await?,
-                MigrateCommand::Down { steps } => Migrator::down(&db, Some(steps)).await.context("rolling back")?,
+                MigrateCommand::Down { steps } => Migrator::down(&db, Some(steps))
+                    .await
+                    .context("rolling back")?,
                 MigrateCommand::Status => {
                     for migration in Migrator::get_migration_with_status(&db).await? {
                         println!("{:?}\t{}", migration.status(), migration.name());

@@ -57,31 +57,58 @@ impl Metrics {
             Family::new_with_constructor(|| Histogram::new(exponential_buckets(0.002, 2.0, 14)));
         let errors = Family::<CodeLabel, Counter>::default();
         let pool = Family::<StateLabel, Gauge>::default();
-        registry.register("graphql_requests", "GraphQL requests by operation name", requests.clone());
+        registry.register(
+            "graphql_requests",
+            "GraphQL requests by operation name",
+            requests.clone(),
+        );
         registry.register(
             "graphql_request_duration_seconds",
             "GraphQL request latency by operation name",
             latency.clone(),
         );
         registry.register("graphql_errors", "GraphQL errors by code", errors.clone());
-        registry.register("db_pool_connections", "Database pool connections by state", pool.clone());
-        Metrics { registry, requests, latency, errors, pool, seen_operations: Mutex::new(HashSet::new()) }
+        registry.register(
+            "db_pool_connections",
+            "Database pool connections by state",
+            pool.clone(),
+        );
+        Metrics {
+            registry,
+            requests,
+            latency,
+            errors,
+            pool,
+            seen_operations: Mutex::new(HashSet::new()),
+        }
     }
 
     pub fn record_request(&self, operation: Option<&str>, elapsed: Duration) {
-        let label = OperationLabel { operation: self.operation_label(operation) };
+        let label = OperationLabel {
+            operation: self.operation_label(operation),
+        };
         self.requests.get_or_create(&label).inc();
-        self.latency.get_or_create(&label).observe(elapsed.as_secs_f64());
+        self.latency
+            .get_or_create(&label)
+            .observe(elapsed.as_secs_f64());
     }
 
     pub fn record_error(&self, code: &str) {
-        self.errors.get_or_create(&CodeLabel { code: code.to_owned() }).inc();
+        self.errors
+            .get_or_create(&CodeLabel {
+                code: code.to_owned(),
+            })
+            .inc();
     }
 
     /// Renders the Prometheus text format, reading the pool's current use first.
     pub fn render(&self, pool: PoolUsage) -> String {
-        self.pool.get_or_create(&StateLabel { state: "in_use" }).set(i64::from(pool.in_use));
-        self.pool.get_or_create(&StateLabel { state: "idle" }).set(i64::from(pool.idle));
+        self.pool
+            .get_or_create(&StateLabel { state: "in_use" })
+            .set(i64::from(pool.in_use));
+        self.pool
+            .get_or_create(&StateLabel { state: "idle" })
+            .set(i64::from(pool.idle));
         let mut text = String::new();
         if prometheus_client::encoding::text::encode(&mut text, &self.registry).is_err() {
             tracing::error!("encoding metrics failed");
@@ -90,14 +117,18 @@ impl Metrics {
     }
 
     fn operation_label(&self, operation: Option<&str>) -> String {
-        let Some(name) = operation else { return "anonymous".into() };
+        let Some(name) = operation else {
+            return "anonymous".into();
+        };
         let well_formed = !name.is_empty()
             && name.len() <= 64
             && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
         if !well_formed {
             return "other".into();
         }
-        let Ok(mut seen) = self.seen_operations.lock() else { return "other".into() };
+        let Ok(mut seen) = self.seen_operations.lock() else {
+            return "other".into();
+        };
         if seen.contains(name) || seen.len() < MAX_OPERATION_LABELS {
             seen.insert(name.to_owned());
             name.to_owned()

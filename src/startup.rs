@@ -2,6 +2,7 @@
 //! bind, serve, and shut down in order.
 
 use anyhow::{Context as _, bail};
+use async_graphql::extensions::ExtensionFactory;
 use axum::Router;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -23,6 +24,15 @@ pub struct Application {
 impl Application {
     /// Connects to the database and Redis, applies or checks migrations, and binds the listener.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        Self::build_with(config, None).await
+    }
+
+    /// As [`Application::build`], with one more GraphQL extension run inside the error boundary.
+    /// Tests use it to inject faults (a panicking or slow resolver) into the real router.
+    pub async fn build_with(
+        config: Config,
+        extension: Option<Arc<dyn ExtensionFactory>>,
+    ) -> anyhow::Result<Self> {
         let db = store::connect(&config).await?;
         if config.migrate_on_start {
             store::migrate(&db).await?;
@@ -53,9 +63,13 @@ impl Application {
             metrics: Arc::new(Metrics::new()),
             shutdown: CancellationToken::new(),
         };
-        let schema = graphql::build_schema(state.clone());
+        let schema = graphql::build_schema(state.clone(), extension);
         let router = http::router(state.clone(), schema);
-        Ok(Application { listener, router, state })
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -74,10 +88,17 @@ impl Application {
     /// Serves until the shutdown token is cancelled: then stops accepting, lets in-flight
     /// requests finish for up to the configured grace period, and closes the database pool.
     pub async fn run(self) -> anyhow::Result<()> {
-        let Application { listener, router, state } = self;
+        let Application {
+            listener,
+            router,
+            state,
+        } = self;
         let shutdown = state.shutdown.clone();
-        let server = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown.clone().cancelled_owned());
+        let server = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown.clone().cancelled_owned());
         let grace = state.config.shutdown_grace;
         let expired = async {
             shutdown.cancelled().await;

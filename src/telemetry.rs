@@ -9,9 +9,15 @@ use crate::config::{Config, LogFormat};
 /// Installs the global subscriber. `RUST_LOG` overrides the default `info` level.
 pub fn init(config: &Config) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
     let result = match config.log_format {
-        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .try_init(),
         LogFormat::Pretty => builder.try_init(),
     };
     if let Err(error) = result {
@@ -30,7 +36,10 @@ impl RequestId {
     /// otherwise makes a new one: a client cannot write arbitrary text into our logs.
     pub fn from_header(value: Option<&str>) -> Self {
         match value {
-            Some(id) if (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') => {
+            Some(id)
+                if (8..=64).contains(&id.len())
+                    && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
+            {
                 RequestId(id.to_owned())
             }
             _ => RequestId(uuid::Uuid::now_v7().to_string()),
@@ -45,7 +54,10 @@ mod tests {
     #[test]
     fn a_plain_incoming_id_is_kept_and_anything_else_replaced() {
         assert_eq!(RequestId::from_header(Some("abc-123-def")).0, "abc-123-def");
-        assert_ne!(RequestId::from_header(Some("a\nb injected line")).0, "a\nb injected line");
+        assert_ne!(
+            RequestId::from_header(Some("a\nb injected line")).0,
+            "a\nb injected line"
+        );
         assert_eq!(RequestId::from_header(None).0.len(), 36);
     }
 }

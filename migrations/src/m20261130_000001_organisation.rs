@@ -26,32 +26,96 @@ const DEPARTMENTS: &[(&str, &str, &str)] = &[
     ("civil_affairs", "民政局", "Civil Affairs Bureau"),
     ("construction", "建设局", "Construction Bureau"),
     ("youth_league", "团委", "Communist Youth League Committee"),
-    ("natural_resources", "资规分局", "Natural Resources and Planning Sub-bureau"),
+    (
+        "natural_resources",
+        "资规分局",
+        "Natural Resources and Planning Sub-bureau",
+    ),
     ("transport", "交通局", "Transport Bureau"),
-    ("culture_tourism", "文广旅游局", "Culture, Radio, Television and Tourism Bureau"),
+    (
+        "culture_tourism",
+        "文广旅游局",
+        "Culture, Radio, Television and Tourism Bureau",
+    ),
     ("disabled_persons", "残联", "Disabled Persons' Federation"),
     ("justice", "司法局", "Justice Bureau"),
-    ("development_reform", "发改局", "Development and Reform Bureau"),
+    (
+        "development_reform",
+        "发改局",
+        "Development and Reform Bureau",
+    ),
     ("social_work", "社工部", "Social Work Department"),
-    ("veteran_cadres", "老干部局〈关工委〉", "Veteran Cadres Bureau (Working Committee for the Care of the Next Generation)"),
+    (
+        "veteran_cadres",
+        "老干部局〈关工委〉",
+        "Veteran Cadres Bureau (Working Committee for the Care of the Next Generation)",
+    ),
     ("procuratorate", "检察院", "People's Procuratorate"),
     ("organisation", "组织部", "Organisation Department"),
     ("publicity", "宣传部", "Publicity Department"),
-    ("cyberspace", "宣传部〈网信办〉", "Publicity Department (Cyberspace Affairs Office)"),
-    ("agriculture_rural", "农业农村局", "Agriculture and Rural Affairs Bureau"),
-    ("political_legal", "政法委", "Political and Legal Affairs Commission"),
-    ("science_association", "科协", "Association for Science and Technology"),
-    ("medical_security", "医保分局", "Medical Security Sub-bureau"),
+    (
+        "cyberspace",
+        "宣传部〈网信办〉",
+        "Publicity Department (Cyberspace Affairs Office)",
+    ),
+    (
+        "agriculture_rural",
+        "农业农村局",
+        "Agriculture and Rural Affairs Bureau",
+    ),
+    (
+        "political_legal",
+        "政法委",
+        "Political and Legal Affairs Commission",
+    ),
+    (
+        "science_association",
+        "科协",
+        "Association for Science and Technology",
+    ),
+    (
+        "medical_security",
+        "医保分局",
+        "Medical Security Sub-bureau",
+    ),
     ("finance", "财政局", "Finance Bureau"),
     ("water_resources", "水利局", "Water Resources Bureau"),
-    ("culture_tourism_group", "文旅集团", "Culture and Tourism Group"),
-    ("emergency_management", "应急管理局", "Emergency Management Bureau"),
-    ("law_enforcement", "综合执法局", "Comprehensive Administrative Law Enforcement Bureau"),
-    ("discipline_inspection", "区纪委监委", "District Commission for Discipline Inspection and Supervision"),
-    ("market_regulation", "市场监管局", "Market Regulation Bureau"),
+    (
+        "culture_tourism_group",
+        "文旅集团",
+        "Culture and Tourism Group",
+    ),
+    (
+        "emergency_management",
+        "应急管理局",
+        "Emergency Management Bureau",
+    ),
+    (
+        "law_enforcement",
+        "综合执法局",
+        "Comprehensive Administrative Law Enforcement Bureau",
+    ),
+    (
+        "discipline_inspection",
+        "区纪委监委",
+        "District Commission for Discipline Inspection and Supervision",
+    ),
+    (
+        "market_regulation",
+        "市场监管局",
+        "Market Regulation Bureau",
+    ),
     ("court", "法院", "People's Court"),
-    ("arts_federation", "文联", "Federation of Literary and Art Circles"),
-    ("economy_it", "经信局", "Economy and Information Technology Bureau"),
+    (
+        "arts_federation",
+        "文联",
+        "Federation of Literary and Art Circles",
+    ),
+    (
+        "economy_it",
+        "经信局",
+        "Economy and Information Technology Bureau",
+    ),
 ];
 
 #[derive(DeriveIden)]
@@ -82,8 +146,18 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Districts::Table)
-                    .col(ColumnDef::new(Districts::Id).uuid().not_null().primary_key())
-                    .col(ColumnDef::new(Districts::Code).string_len(64).not_null().unique_key())
+                    .col(
+                        ColumnDef::new(Districts::Id)
+                            .uuid()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(Districts::Code)
+                            .string_len(64)
+                            .not_null()
+                            .unique_key(),
+                    )
                     .col(ColumnDef::new(Districts::NameZh).string_len(200).not_null())
                     .col(ColumnDef::new(Districts::NameEn).string_len(200).not_null())
                     .col(timestamp(Districts::CreatedAt))
@@ -94,11 +168,24 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Departments::Table)
-                    .col(ColumnDef::new(Departments::Id).uuid().not_null().primary_key())
+                    .col(
+                        ColumnDef::new(Departments::Id)
+                            .uuid()
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(Departments::DistrictId).uuid().not_null())
                     .col(ColumnDef::new(Departments::Code).string_len(64).not_null())
-                    .col(ColumnDef::new(Departments::NameZh).string_len(200).not_null())
-                    .col(ColumnDef::new(Departments::NameEn).string_len(200).not_null())
+                    .col(
+                        ColumnDef::new(Departments::NameZh)
+                            .string_len(200)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Departments::NameEn)
+                            .string_len(200)
+                            .not_null(),
+                    )
                     .col(timestamp(Departments::CreatedAt))
                     .foreign_key(
                         ForeignKey::create()
@@ -124,8 +211,12 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(Departments::Table).to_owned()).await?;
-        manager.drop_table(Table::drop().table(Districts::Table).to_owned()).await
+        manager
+            .drop_table(Table::drop().table(Departments::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(Districts::Table).to_owned())
+            .await
     }
 }
 
@@ -143,8 +234,18 @@ async fn seed(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         .exec_stmt(
             Query::insert()
                 .into_table(Districts::Table)
-                .columns([Districts::Id, Districts::Code, Districts::NameZh, Districts::NameEn])
-                .values_panic([district.into(), "shangyu".into(), "上虞区".into(), "Shangyu District".into()])
+                .columns([
+                    Districts::Id,
+                    Districts::Code,
+                    Districts::NameZh,
+                    Districts::NameEn,
+                ])
+                .values_panic([
+                    district.into(),
+                    "shangyu".into(),
+                    "上虞区".into(),
+                    "Shangyu District".into(),
+                ])
                 .to_owned(),
         )
         .await?;

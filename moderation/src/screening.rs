@@ -113,7 +113,11 @@ mod tests {
     fn screener() -> Screener {
         Screener::with_phrases(vec![
             ("笨蛋".into(), FindingKind::Insult, "insult".into()),
-            ("不想活".into(), FindingKind::Safeguarding, "self_harm".into()),
+            (
+                "不想活".into(),
+                FindingKind::Safeguarding,
+                "self_harm".into(),
+            ),
         ])
     }
 

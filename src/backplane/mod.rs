@@ -27,7 +27,9 @@ impl Backplane {
     /// Connects lazily: a Redis that is down at start does not stop the server starting; it shows
     /// in `/readyz` and features fall back as each one documents.
     pub fn connect(config: &Config) -> anyhow::Result<Self> {
-        let Some(url) = &config.redis_url else { return Ok(Backplane::Local) };
+        let Some(url) = &config.redis_url else {
+            return Ok(Backplane::Local);
+        };
         let client = redis::Client::open(url.as_str()).context("parsing REDIS_URL")?;
         let manager_config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(1)))
@@ -36,7 +38,10 @@ impl Backplane {
             .set_max_delay(Duration::from_secs(2));
         let connection = ConnectionManager::new_lazy_with_config(client, manager_config)
             .context("configuring the Redis connection")?;
-        Ok(Backplane::Redis(RedisBackplane { connection, prefix: config.redis_key_prefix.clone() }))
+        Ok(Backplane::Redis(RedisBackplane {
+            connection,
+            prefix: config.redis_key_prefix.clone(),
+        }))
     }
 
     /// `redis` or `local`.
@@ -68,6 +73,9 @@ impl RedisBackplane {
 
     async fn ping(&self) -> redis::RedisResult<()> {
         let mut connection = self.connection.clone();
-        redis::cmd("PING").query_async::<String>(&mut connection).await.map(|_| ())
+        redis::cmd("PING")
+            .query_async::<String>(&mut connection)
+            .await
+            .map(|_| ())
     }
 }

@@ -13,7 +13,9 @@ pub struct DepartmentCode(String);
 impl DepartmentCode {
     pub fn parse(raw: &str) -> Option<Self> {
         let valid = (2..=64).contains(&raw.len())
-            && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         valid.then(|| DepartmentCode(raw.to_owned()))
     }
 

@@ -19,7 +19,11 @@ impl<K> PageRequest<K> {
         let first = match first {
             None => DEFAULT_PAGE_SIZE,
             Some(n) if n < 1 => {
-                return Err(AppError::validation(&["first"], "TOO_SMALL", "每页至少要有 1 条。"));
+                return Err(AppError::validation(
+                    &["first"],
+                    "TOO_SMALL",
+                    "每页至少要有 1 条。",
+                ));
             }
             Some(n) if n as u32 > MAX_PAGE_SIZE => {
                 return Err(AppError::validation(
@@ -34,12 +38,18 @@ impl<K> PageRequest<K> {
     }
 
     /// Converts the cursor's key; a key that does not convert is an invalid cursor.
-    pub fn try_map_after<L>(self, convert: impl FnOnce(K) -> Option<L>) -> Result<PageRequest<L>, AppError> {
+    pub fn try_map_after<L>(
+        self,
+        convert: impl FnOnce(K) -> Option<L>,
+    ) -> Result<PageRequest<L>, AppError> {
         let after = match self.after {
             None => None,
             Some(key) => Some(convert(key).ok_or_else(invalid_cursor)?),
         };
-        Ok(PageRequest { first: self.first, after })
+        Ok(PageRequest {
+            first: self.first,
+            after,
+        })
     }
 
     pub fn first(&self) -> u32 {
@@ -54,7 +64,11 @@ impl<K> PageRequest<K> {
 
 /// The error for a cursor the server did not issue.
 pub fn invalid_cursor() -> AppError {
-    AppError::validation(&["after"], "INVALID_CURSOR", "翻页位置无效，请从第一页开始。")
+    AppError::validation(
+        &["after"],
+        "INVALID_CURSOR",
+        "翻页位置无效，请从第一页开始。",
+    )
 }
 
 /// One page of items, and whether more follow.
@@ -69,11 +83,17 @@ impl<T> Page<T> {
     pub fn from_overfetched(mut rows: Vec<T>, request: &PageRequest<impl Sized>) -> Self {
         let has_next_page = rows.len() > request.first as usize;
         rows.truncate(request.first as usize);
-        Page { items: rows, has_next_page }
+        Page {
+            items: rows,
+            has_next_page,
+        }
     }
 
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page { items: self.items.into_iter().map(f).collect(), has_next_page: self.has_next_page }
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            has_next_page: self.has_next_page,
+        }
     }
 }
 
@@ -84,7 +104,10 @@ mod tests {
 
     #[test]
     fn fifty_is_allowed_and_fifty_one_is_refused_on_the_first_field() {
-        assert_eq!(PageRequest::<()>::parse(Some(50), None).unwrap().first(), 50);
+        assert_eq!(
+            PageRequest::<()>::parse(Some(50), None).unwrap().first(),
+            50
+        );
         match PageRequest::<()>::parse(Some(51), None) {
             Err(AppError::Validation(fields)) => assert_eq!(fields[0].path, vec!["first"]),
             other => panic!("expected a validation error, got {other:?}"),

@@ -2,7 +2,8 @@
 //! not leave the server, adds the request id to internal errors, and records metrics.
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextRequest, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextRequest,
+    NextValidation,
 };
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Value, Variables};
@@ -18,13 +19,19 @@ pub struct Boundary;
 
 impl ExtensionFactory for Boundary {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(BoundaryExtension { operation: Mutex::new(None) })
+        Arc::new(BoundaryExtension {
+            operation: Mutex::new(None),
+            request_id: Mutex::new(None),
+        })
     }
 }
 
 struct BoundaryExtension {
     /// The executed operation's name, known once execution starts.
     operation: Mutex<Option<String>>,
+    /// The request id, read when execution starts: the context the `request` hook gets is made
+    /// before the request's data is attached.
+    request_id: Mutex<Option<RequestId>>,
 }
 
 #[async_trait::async_trait]
@@ -32,10 +39,10 @@ impl Extension for BoundaryExtension {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         let started = Instant::now();
         let mut response = next.run(ctx).await;
-        let request_id = ctx.data_opt::<RequestId>();
+        let request_id = self.request_id.lock().ok().and_then(|id| id.clone());
         let state = ctx.data_opt::<AppState>();
         for error in &mut response.errors {
-            seal(error, request_id);
+            seal(error, request_id.as_ref());
             if let (Some(state), Some(Value::String(code))) =
                 (state, error.extensions.as_ref().and_then(|e| e.get("code")))
             {
@@ -44,7 +51,9 @@ impl Extension for BoundaryExtension {
         }
         if let Some(state) = state {
             let operation = self.operation.lock().ok().and_then(|name| name.clone());
-            state.metrics.record_request(operation.as_deref(), started.elapsed());
+            state
+                .metrics
+                .record_request(operation.as_deref(), started.elapsed());
         }
         response
     }
@@ -56,7 +65,9 @@ impl Extension for BoundaryExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        next.run(ctx, query, variables).await.map_err(|error| with_code(error, ErrorCode::InvalidQuery))
+        next.run(ctx, query, variables)
+            .await
+            .map_err(|error| with_code(error, ErrorCode::InvalidQuery))
     }
 
     async fn validation(
@@ -65,13 +76,24 @@ impl Extension for BoundaryExtension {
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
         next.run(ctx).await.map_err(|errors| {
-            errors.into_iter().map(|error| with_code(error, ErrorCode::InvalidQuery)).collect()
+            errors
+                .into_iter()
+                .map(|error| with_code(error, ErrorCode::InvalidQuery))
+                .collect()
         })
     }
 
-    async fn execute(&self, ctx: &ExtensionContext<'_>, operation_name: Option<&str>, next: NextExecute<'_>) -> Response {
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
         if let Ok(mut operation) = self.operation.lock() {
             *operation = operation_name.map(str::to_owned);
+        }
+        if let Ok(mut request_id) = self.request_id.lock() {
+            *request_id = ctx.data_opt::<RequestId>().cloned();
         }
         next.run(ctx, operation_name).await
     }
@@ -83,7 +105,11 @@ impl Extension for BoundaryExtension {
 /// and replaced. One without a code or a source is async-graphql's own word about the query (an
 /// argument of the wrong type, say) and is kept.
 fn seal(error: &mut ServerError, request_id: Option<&RequestId>) {
-    let code = error.extensions.as_ref().and_then(|e| e.get("code")).cloned();
+    let code = error
+        .extensions
+        .as_ref()
+        .and_then(|e| e.get("code"))
+        .cloned();
     let internal = match code {
         Some(Value::String(code)) => code == ErrorCode::Internal.as_str(),
         Some(_) => false,

@@ -46,7 +46,11 @@ impl DepartmentsQuery {
         let request = page_request::<String>(first, after)?;
         let request = request.try_map_after(|code| DepartmentCode::parse(&code))?;
         let page = services::departments::list(&state(ctx)?.db, &request).await?;
-        Ok(connection(page, |d| d.code.as_str().to_owned(), Department::from))
+        Ok(connection(
+            page,
+            |d| d.code.as_str().to_owned(),
+            Department::from,
+        ))
     }
 
     /// One department by its code; null when there is none.

@@ -24,10 +24,20 @@ impl From<AppError> for async_graphql::Error {
                             let mut object = async_graphql::indexmap::IndexMap::new();
                             object.insert(
                                 async_graphql::Name::new("path"),
-                                Value::List(field.path.iter().map(|part| Value::from(part.as_str())).collect()),
+                                Value::List(
+                                    field
+                                        .path
+                                        .iter()
+                                        .map(|part| Value::from(part.as_str()))
+                                        .collect(),
+                                ),
                             );
-                            object.insert(async_graphql::Name::new("code"), Value::from(field.code));
-                            object.insert(async_graphql::Name::new("message"), Value::from(field.message.as_str()));
+                            object
+                                .insert(async_graphql::Name::new("code"), Value::from(field.code));
+                            object.insert(
+                                async_graphql::Name::new("message"),
+                                Value::from(field.message.as_str()),
+                            );
                             Value::Object(object)
                         })
                         .collect();
@@ -44,7 +54,10 @@ impl From<AppError> for async_graphql::Error {
 
 /// Sets `code` on an error produced by async-graphql itself (a syntax error, an unknown field, a
 /// limit exceeded), keeping its message, which names only parts of the query.
-pub fn with_code(mut error: async_graphql::ServerError, code: ErrorCode) -> async_graphql::ServerError {
+pub fn with_code(
+    mut error: async_graphql::ServerError,
+    code: ErrorCode,
+) -> async_graphql::ServerError {
     let extensions = error.extensions.get_or_insert_with(Default::default);
     if extensions.get("code").is_none() {
         extensions.set("code", code.as_str());

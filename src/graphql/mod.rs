@@ -7,9 +7,12 @@ mod boundary;
 mod context;
 mod departments;
 pub mod errors;
+mod introspection;
 mod page;
 
+use async_graphql::extensions::{Extension, ExtensionFactory};
 use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use std::sync::Arc;
 
 pub use boundary::Boundary;
 pub use context::RequestId;
@@ -40,18 +43,36 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscrip
 
 /// The schema the server runs: limits, the app's state, and the error and metrics boundary.
 /// Introspection is off in production.
-pub fn build_schema(state: AppState) -> AppSchema {
+/// `extra` runs inside the boundary, so whatever it does is sealed like a resolver's error.
+pub fn build_schema(state: AppState, extra: Option<Arc<dyn ExtensionFactory>>) -> AppSchema {
     let mut builder = schema_builder().extension(Boundary);
+    if let Some(extra) = extra {
+        builder = builder.extension(Shared(extra));
+    }
     if state.config.is_production() {
-        builder = builder.disable_introspection();
+        builder = builder
+            .disable_introspection()
+            .extension(introspection::NoIntrospection);
     }
     builder.data(state).finish()
 }
 
+/// An extension factory shared by reference.
+struct Shared(Arc<dyn ExtensionFactory>);
+
+impl ExtensionFactory for Shared {
+    fn create(&self) -> Arc<dyn Extension> {
+        self.0.create()
+    }
+}
+
 /// The schema in SDL, sorted, as committed in `schema/schema.graphql`.
 pub fn sdl() -> String {
-    let sdl = schema_builder()
-        .finish()
-        .sdl_with_options(async_graphql::SDLExportOptions::new().sorted_fields().sorted_arguments().sorted_enum_items());
+    let sdl = schema_builder().finish().sdl_with_options(
+        async_graphql::SDLExportOptions::new()
+            .sorted_fields()
+            .sorted_arguments()
+            .sorted_enum_items(),
+    );
     format!("{}\n", sdl.trim())
 }

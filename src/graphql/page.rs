@@ -1,7 +1,7 @@
 //! Relay-style connections over domain pages, with opaque cursors.
 
-use async_graphql::connection::{Connection, CursorType, Edge, OpaqueCursor};
 use async_graphql::OutputType;
+use async_graphql::connection::{Connection, CursorType, Edge, OpaqueCursor};
 
 use crate::domain::page::{Page, PageRequest, invalid_cursor};
 use crate::error::AppError;
@@ -11,7 +11,10 @@ pub type KeyedConnection<K, T> = Connection<OpaqueCursor<K>, T>;
 
 /// Parses `first` and `after` into a domain page request. A cursor the server did not issue is a
 /// validation error on `after`.
-pub fn page_request<K>(first: Option<i32>, after: Option<String>) -> Result<PageRequest<K>, AppError>
+pub fn page_request<K>(
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<PageRequest<K>, AppError>
 where
     K: serde::de::DeserializeOwned + serde::Serialize + Send + Sync,
 {
@@ -27,14 +30,20 @@ where
 }
 
 /// Turns a domain page into a connection, each edge's cursor made by `key`.
-pub fn connection<K, D, T>(page: Page<D>, key: impl Fn(&D) -> K, node: impl Fn(D) -> T) -> KeyedConnection<K, T>
+pub fn connection<K, D, T>(
+    page: Page<D>,
+    key: impl Fn(&D) -> K,
+    node: impl Fn(D) -> T,
+) -> KeyedConnection<K, T>
 where
     K: serde::de::DeserializeOwned + serde::Serialize + Send + Sync,
     T: OutputType,
 {
     let mut connection = Connection::new(false, page.has_next_page);
-    connection
-        .edges
-        .extend(page.items.into_iter().map(|item| Edge::new(OpaqueCursor(key(&item)), node(item))));
+    connection.edges.extend(
+        page.items
+            .into_iter()
+            .map(|item| Edge::new(OpaqueCursor(key(&item)), node(item))),
+    );
     connection
 }

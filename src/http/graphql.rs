@@ -34,7 +34,10 @@ pub async fn execute(
         Err(_) => return refuse(StatusCode::BAD_REQUEST, "无法读取请求内容。"),
     };
     if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
-        return refuse(StatusCode::BAD_REQUEST, "一次只能发送一个操作，不支持批量请求。");
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "一次只能发送一个操作，不支持批量请求。",
+        );
     }
     let request: async_graphql::Request = match serde_json::from_slice(&body) {
         Ok(request) => request,
@@ -59,7 +62,12 @@ pub async fn execute(
 }
 
 pub async fn graphiql() -> Html<String> {
-    Html(GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql/ws").finish())
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .finish(),
+    )
 }
 
 pub async fn websocket(
@@ -74,14 +82,19 @@ pub async fn websocket(
         .on_upgrade(move |stream| {
             let mut data = Data::default();
             data.insert(request_id);
-            GraphQLWebSocket::new(stream, schema, protocol).with_data(data).serve()
+            GraphQLWebSocket::new(stream, schema, protocol)
+                .with_data(data)
+                .serve()
         })
 }
 
 /// A refusal before any GraphQL ran: the usual `errors` shape, code BAD_REQUEST.
 fn refuse(status: StatusCode, message: &str) -> Response {
     let mut error = ServerError::new(message, None);
-    error.extensions.get_or_insert_with(Default::default).set("code", ErrorCode::BadRequest.as_str());
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", ErrorCode::BadRequest.as_str());
     (status, Json(GqlResponse::from_errors(vec![error]))).into_response()
 }
 

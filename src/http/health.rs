@@ -33,11 +33,21 @@ pub async fn ready(State(state): State<HttpState>) -> impl IntoResponse {
             "shutdown": if shutting_down { "in_progress" } else { "no" },
         },
     });
-    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     (status, Json(body))
 }
 
 pub async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
     let text = state.app.metrics.render(store::pool_usage(&state.app.db));
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text)
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    )
 }

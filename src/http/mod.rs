@@ -30,7 +30,10 @@ pub fn router(app: AppState, schema: AppSchema) -> Router {
         graphql_route = graphql_route.get(graphql::graphiql);
     }
     Router::new()
-        .route("/graphql", graphql_route.layer(DefaultBodyLimit::max(MAX_GRAPHQL_BODY)))
+        .route(
+            "/graphql",
+            graphql_route.layer(DefaultBodyLimit::max(MAX_GRAPHQL_BODY)),
+        )
         .route("/graphql/ws", get(graphql::websocket))
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))

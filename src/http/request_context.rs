@@ -12,7 +12,10 @@ use crate::telemetry::RequestId;
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
 pub async fn request_context(mut request: Request, next: Next) -> Response {
-    let incoming = request.headers().get(REQUEST_ID_HEADER).and_then(|value| value.to_str().ok());
+    let incoming = request
+        .headers()
+        .get(REQUEST_ID_HEADER)
+        .and_then(|value| value.to_str().ok());
     let request_id = RequestId::from_header(incoming);
     let span = tracing::info_span!(
         "request",

@@ -8,12 +8,17 @@ use crate::error::AppError;
 use crate::store;
 
 /// Anyone, signed in or not: department names are public, as their answers will be.
-pub async fn list(db: &impl ConnectionTrait, page: &PageRequest<DepartmentCode>) -> Result<Page<Department>, AppError> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    page: &PageRequest<DepartmentCode>,
+) -> Result<Page<Department>, AppError> {
     Ok(store::departments::list(db, page).await?)
 }
 
 /// Anyone. An unknown or malformed code is NOT_FOUND.
 pub async fn get(db: &impl ConnectionTrait, code: &str) -> Result<Department, AppError> {
     let code = DepartmentCode::parse(code).ok_or(AppError::NotFound)?;
-    store::departments::find_by_code(db, &code).await?.ok_or(AppError::NotFound)
+    store::departments::find_by_code(db, &code)
+        .await?
+        .ok_or(AppError::NotFound)
 }

@@ -10,7 +10,9 @@ pub mod entities;
 use anyhow::Context as _;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, RuntimeErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, RuntimeErr,
+};
 use std::time::Duration;
 
 use crate::config::Config;
@@ -36,7 +38,9 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))
         });
-    Database::connect(options).await.context("connecting to the database")
+    Database::connect(options)
+        .await
+        .context("connecting to the database")
 }
 
 /// Applies every pending migration. On PostgreSQL an advisory lock makes instances that start
@@ -44,7 +48,10 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     if db.get_database_backend() == DbBackend::Postgres {
         let pool = db.get_postgres_connection_pool();
-        let mut lock = pool.acquire().await.context("acquiring the migration lock connection")?;
+        let mut lock = pool
+            .acquire()
+            .await
+            .context("acquiring the migration lock connection")?;
         sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
             .bind(MIGRATION_LOCK_KEY)
             .execute(&mut *lock)
@@ -64,8 +71,13 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
 
 /// The names of migrations not yet applied.
 pub async fn pending_migrations(db: &DatabaseConnection) -> anyhow::Result<Vec<String>> {
-    let pending = Migrator::get_pending_migrations(db).await.context("reading migration status")?;
-    Ok(pending.iter().map(|migration| migration.name().to_owned()).collect())
+    let pending = Migrator::get_pending_migrations(db)
+        .await
+        .context("reading migration status")?;
+    Ok(pending
+        .iter()
+        .map(|migration| migration.name().to_owned())
+        .collect())
 }
 
 /// An arbitrary constant shared by every instance: "tongshen" in ASCII.
@@ -90,7 +102,10 @@ pub fn pool_usage(db: &DatabaseConnection) -> PoolUsage {
         _ => (0, 0),
     };
     let idle = u32::try_from(idle).unwrap_or(u32::MAX).min(size);
-    PoolUsage { in_use: size - idle, idle }
+    PoolUsage {
+        in_use: size - idle,
+        idle,
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,10 +120,16 @@ pub fn is_unavailable(error: &DbErr) -> bool {
     use sea_orm::sqlx::Error as Sqlx;
     match error {
         DbErr::ConnectionAcquire(_) => true,
-        DbErr::Conn(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => {
             matches!(
                 e.as_ref(),
-                Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::Tls(_) | Sqlx::WorkerCrashed
+                Sqlx::Io(_)
+                    | Sqlx::PoolTimedOut
+                    | Sqlx::PoolClosed
+                    | Sqlx::Tls(_)
+                    | Sqlx::WorkerCrashed
             )
         }
         _ => false,

@@ -1,1 +1,15 @@
-fn main(){}
+//! The one integration test binary: every test drives the real router over HTTP (or WebSocket),
+//! as a client would, on a fresh database. Tests marked with `both_databases!` run on a SQLite
+//! temp file and, when `TEST_DATABASE_URL` is set, on a fresh PostgreSQL database too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod departments;
+mod errors;
+mod health;
+mod limits;
+mod migrations;
+mod schema_file;
+mod shutdown;
+mod websocket;

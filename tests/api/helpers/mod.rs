@@ -1,0 +1,241 @@
+//! The test harness: `TestApp` boots the real server on port 0 against a fresh database.
+
+pub mod databases;
+mod faults;
+
+pub use databases::Backend;
+
+pub use faults::Fault;
+
+use async_graphql::extensions::ExtensionFactory;
+use sea_orm::DatabaseConnection;
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+use tongsheng::config::Config;
+use tongsheng::startup::Application;
+
+/// Runs each named test `async fn name(app: TestApp)` once per database backend.
+#[macro_export]
+macro_rules! both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let app = $crate::helpers::TestApp::builder($crate::helpers::Backend::Sqlite).spawn().await;
+                    super::$name(app).await;
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(app) = $crate::helpers::TestApp::on_postgres().await else { return };
+                    super::$name(app).await;
+                }
+            )*
+        }
+    };
+}
+
+pub struct TestApp {
+    pub address: SocketAddr,
+    pub client: reqwest::Client,
+    /// The app's own connection, for arranging data and breaking things on purpose.
+    pub db: DatabaseConnection,
+    shutdown: CancellationToken,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    _data_dir: tempfile::TempDir,
+}
+
+pub struct TestAppBuilder {
+    backend: Backend,
+    production: bool,
+    redis_url: Option<String>,
+    request_timeout: Duration,
+    fault: Option<Fault>,
+}
+
+/// A GraphQL answer: the HTTP status, the body, and the `x-request-id` header.
+pub struct Answer {
+    pub status: reqwest::StatusCode,
+    pub body: Value,
+    pub request_id: Option<String>,
+}
+
+impl Answer {
+    /// The `extensions.code` of the first error, if any.
+    pub fn error_code(&self) -> Option<&str> {
+        self.body["errors"][0]["extensions"]["code"].as_str()
+    }
+
+    pub fn data(&self) -> &Value {
+        &self.body["data"]
+    }
+}
+
+impl TestApp {
+    pub fn builder(backend: Backend) -> TestAppBuilder {
+        TestAppBuilder {
+            backend,
+            production: false,
+            redis_url: databases::test_redis_url(),
+            request_timeout: Duration::from_secs(10),
+            fault: None,
+        }
+    }
+
+    /// A test app on PostgreSQL, or `None` (with a note) when `TEST_DATABASE_URL` is unset and
+    /// the run does not require the real services.
+    pub async fn on_postgres() -> Option<TestApp> {
+        if databases::test_database_url().is_none() {
+            databases::skip_or_fail("TEST_DATABASE_URL");
+            return None;
+        }
+        Some(TestApp::builder(Backend::Postgres).spawn().await)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.address, path)
+    }
+
+    /// Sends one GraphQL operation.
+    pub async fn graphql(&self, query: &str, variables: Value) -> Answer {
+        let body = json!({ "query": query, "variables": variables });
+        self.post_graphql(serde_json::to_vec(&body).unwrap()).await
+    }
+
+    /// Sends raw bytes to `POST /graphql`.
+    pub async fn post_graphql(&self, body: Vec<u8>) -> Answer {
+        let response = self
+            .client
+            .post(self.url("/graphql"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("the server answers");
+        let status = response.status();
+        let request_id = response
+            .headers()
+            .get("x-request-id")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let text = response.text().await.unwrap();
+        let body =
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
+        Answer {
+            status,
+            body,
+            request_id,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> (reqwest::StatusCode, String) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("the server answers");
+        (response.status(), response.text().await.unwrap())
+    }
+
+    /// Asserts that the server still answers an ordinary query.
+    pub async fn assert_still_serving(&self) {
+        let answer = self
+            .graphql("{ departments(first: 1) { nodes { code } } }", json!({}))
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        assert!(answer.body["errors"].is_null(), "{}", answer.body);
+        assert_eq!(
+            answer.data()["departments"]["nodes"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+
+    /// Shuts the server down as SIGTERM would and waits for it to finish.
+    pub async fn shut_down(&mut self) -> anyhow::Result<()> {
+        self.shutdown.cancel();
+        match self.server.take() {
+            Some(server) => server.await?,
+            None => Ok(()),
+        }
+    }
+
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.shutdown.clone()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+impl TestAppBuilder {
+    pub fn production(mut self) -> Self {
+        self.production = true;
+        self
+    }
+
+    pub fn redis_url(mut self, url: &str) -> Self {
+        self.redis_url = Some(url.to_owned());
+        self
+    }
+
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    pub fn fault(mut self, fault: Fault) -> Self {
+        self.fault = Some(fault);
+        self
+    }
+
+    pub async fn spawn(self) -> TestApp {
+        let data_dir = tempfile::tempdir().unwrap();
+        let database_url = match self.backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(databases::fresh_postgres_database().await),
+        };
+        let mut config = Config::from_lookup(|_| None).unwrap();
+        config.database_url = database_url;
+        config.redis_url = self.redis_url;
+        config.redis_key_prefix = format!("tstest:{}:", uuid::Uuid::new_v4());
+        config.bind = "127.0.0.1:0".parse().unwrap();
+        config.data_dir = data_dir.path().to_owned();
+        config.request_timeout = self.request_timeout;
+        config.shutdown_grace = Duration::from_secs(5);
+        config.database_max_connections = 5;
+        if self.production {
+            config.environment = tongsheng::config::Environment::Production;
+        }
+        let extension = self
+            .fault
+            .map(|fault| Arc::new(fault) as Arc<dyn ExtensionFactory>);
+        let app = Application::build_with(config, extension)
+            .await
+            .expect("the app builds");
+        let address = app.local_addr().unwrap();
+        let db = app.state().db.clone();
+        let shutdown = app.shutdown_token();
+        let server = tokio::spawn(app.run());
+        TestApp {
+            address,
+            client: reqwest::Client::new(),
+            db,
+            shutdown,
+            server: Some(server),
+            _data_dir: data_dir,
+        }
+    }
+}

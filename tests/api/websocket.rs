@@ -1,0 +1,74 @@
+//! `/graphql/ws` speaks graphql-transport-ws: the handshake, an operation, its result, completion.
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+use crate::helpers::{Backend, TestApp};
+
+async fn next_json<S>(stream: &mut S) -> Value
+where
+    S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    loop {
+        let message = tokio::time::timeout(std::time::Duration::from_secs(5), stream.next())
+            .await
+            .expect("a message within 5 s")
+            .expect("the stream is open")
+            .expect("a valid frame");
+        if let Message::Text(text) = message {
+            return serde_json::from_str(&text).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_operation_over_graphql_transport_ws_is_answered_and_completed() {
+    let app = TestApp::builder(Backend::Sqlite).spawn().await;
+    let mut request = format!("ws://{}/graphql/ws", app.address)
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (mut socket, response) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("the upgrade succeeds");
+    assert_eq!(
+        response.headers()["sec-websocket-protocol"],
+        "graphql-transport-ws"
+    );
+
+    socket
+        .send(Message::text(
+            json!({ "type": "connection_init" }).to_string(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+
+    let subscribe = json!({
+        "id": "1",
+        "type": "subscribe",
+        "payload": { "query": "{ department(code: \"transport\") { nameZh } }" },
+    });
+    socket
+        .send(Message::text(subscribe.to_string()))
+        .await
+        .unwrap();
+    let next = next_json(&mut socket).await;
+    assert_eq!(next["type"], "next", "{next}");
+    assert_eq!(next["payload"]["data"]["department"]["nameZh"], "交通局");
+    assert_eq!(
+        next_json(&mut socket).await,
+        json!({ "id": "1", "type": "complete" })
+    );
+
+    socket
+        .send(Message::text(json!({ "type": "ping" }).to_string()))
+        .await
+        .unwrap();
+    assert_eq!(next_json(&mut socket).await["type"], "pong");
+}
