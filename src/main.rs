@@ -79,11 +79,10 @@ fn main() -> ExitCode {
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve => {
-            let graphiql =
-                (!config.is_production()).then(|| format!("http://{}/graphql", config.bind));
+            let graphiql = !config.is_production();
             let app = Application::build(config).await?;
-            if let Some(address) = graphiql {
-                tracing::info!("GraphiQL: {address}");
+            if graphiql {
+                tracing::info!("GraphiQL: http://{}/graphql", app.local_addr()?);
             }
             tokio::spawn(cancel_on_signal(app.shutdown_token()));
             app.run().await

@@ -2,6 +2,7 @@
 //! every line of a request. Logs never carry a child's personal data: request bodies, query
 //! strings and variables are not logged.
 
+use std::io::IsTerminal as _;
 use tracing_subscriber::EnvFilter;
 
 use crate::config::{Config, LogFormat};

@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod binary;
 mod departments;
 mod errors;
 mod health;
