@@ -62,13 +62,12 @@ impl Server {
                     )
                 });
             self.seen.push(line.clone());
-            if let Ok(value) = serde_json::from_str::<Value>(&line) {
-                if value["message"]
+            if let Ok(value) = serde_json::from_str::<Value>(&line)
+                && value["message"]
                     .as_str()
                     .is_some_and(|m| m.contains(message))
-                {
-                    return value;
-                }
+            {
+                return value;
             }
         }
     }

@@ -106,18 +106,7 @@ async fn depth_ten_is_served_and_depth_eleven_is_refused() {
     assert!(answer.body["errors"].is_null(), "depth 10: {}", answer.body);
     let answer = app.graphql(&introspection_of_depth(11), json!({})).await;
     assert_eq!(answer.status, 200);
-    assert_eq!(
-        answer.error_code(),
-        Some("INVALID_QUERY"),
-        "{}",
-        answer.body
-    );
-    assert!(
-        answer.body["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("nested too deep")
-    );
+    answer.assert_refused("INVALID_QUERY", "nested too deep");
     app.assert_still_serving().await;
 }
 
@@ -128,18 +117,7 @@ async fn a_query_too_costly_for_the_complexity_limit_is_refused() {
         .map(|n| format!("a{n}: departments(first: 50) {{ nodes {{ id code nameZh nameEn }} }} "))
         .collect();
     let answer = app.graphql(&format!("{{ {aliases} }}"), json!({})).await;
-    assert_eq!(
-        answer.error_code(),
-        Some("INVALID_QUERY"),
-        "{}",
-        answer.body
-    );
-    assert!(
-        answer.body["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("complex")
-    );
+    answer.assert_refused("INVALID_QUERY", "complex");
     // The same shape, small enough, is served.
     let answer = app
         .graphql(

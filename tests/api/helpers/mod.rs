@@ -76,6 +76,22 @@ impl Answer {
     pub fn data(&self) -> &Value {
         &self.body["data"]
     }
+
+    /// Asserts the answer has no errors, and returns its data.
+    pub fn ok(&self) -> &Value {
+        assert_eq!(self.status, 200, "{}", self.body);
+        assert!(self.body["errors"].is_null(), "{}", self.body);
+        self.data()
+    }
+
+    /// Asserts the first error has `code` and a message containing `fragment`.
+    pub fn assert_refused(&self, code: &str, fragment: &str) {
+        assert_eq!(self.error_code(), Some(code), "{}", self.body);
+        let message = self.body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(message.contains(fragment), "{message:?} lacks {fragment:?}");
+    }
 }
 
 impl TestApp {
@@ -149,10 +165,8 @@ impl TestApp {
         let answer = self
             .graphql("{ departments(first: 1) { nodes { code } } }", json!({}))
             .await;
-        assert_eq!(answer.status, 200, "{}", answer.body);
-        assert!(answer.body["errors"].is_null(), "{}", answer.body);
         assert_eq!(
-            answer.data()["departments"]["nodes"]
+            answer.ok()["departments"]["nodes"]
                 .as_array()
                 .unwrap()
                 .len(),
