@@ -2,7 +2,7 @@
 //! `.env.example`; nothing configured means the embedded default (SQLite under `DATA_DIR`,
 //! in-process stand-ins for Redis).
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -36,6 +36,13 @@ pub struct Config {
     pub database_max_connections: u32,
     pub request_timeout: Duration,
     pub shutdown_grace: Duration,
+    /// Keys the PIN digests. Required in production; otherwise kept in `DATA_DIR/secret.key`.
+    pub secret_key: Option<String>,
+    /// Peers whose `X-Forwarded-For` is believed (a load balancer); from anyone else the socket
+    /// address is the client address.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Load the demo district into a new embedded database (never into PostgreSQL or production).
+    pub demo: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +94,9 @@ impl Config {
             database_max_connections: parse(&lookup, "DATABASE_MAX_CONNECTIONS", "20")?,
             request_timeout: Duration::from_secs(parse(&lookup, "REQUEST_TIMEOUT_SECS", "10")?),
             shutdown_grace: Duration::from_secs(parse(&lookup, "SHUTDOWN_GRACE_SECS", "10")?),
+            secret_key: lookup("SECRET_KEY"),
+            trusted_proxies: parse_list(&lookup, "TRUSTED_PROXIES")?,
+            demo: parse(&lookup, "DEMO", "true")?,
         })
     }
 
@@ -117,6 +127,24 @@ where
     let raw = lookup(name).unwrap_or_else(|| default.to_owned());
     raw.parse()
         .map_err(|e: T::Err| problem(name, format!("{raw:?}: {e}")))
+}
+
+fn parse_list<T: std::str::FromStr>(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+) -> Result<Vec<T>, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    let raw = lookup(name).unwrap_or_default();
+    raw.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            item.parse()
+                .map_err(|e: T::Err| problem(name, format!("{item:?}: {e}")))
+        })
+        .collect()
 }
 
 fn problem(name: &'static str, problem: String) -> ConfigError {

@@ -3,6 +3,8 @@
 
 /// Redis when configured, in-process stand-ins otherwise. Never the record.
 pub mod backplane;
+/// The time, from one place.
+pub mod clock;
 /// Configuration from the environment (`.env.example` lists every variable).
 pub mod config;
 /// Plain Rust: ids, validated values, lifecycle rules. No framework imports.
@@ -15,6 +17,8 @@ pub mod graphql;
 pub mod http;
 /// Prometheus metrics.
 pub mod metrics;
+/// Keys, tokens and password hashes.
+pub mod secrets;
 /// The use cases: who may do what, one transaction each.
 pub mod services;
 /// Building, running and shutting down the server.

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use tongsheng::config::Config;
-use tongsheng::startup::{Application, cancel_on_signal};
-use tongsheng::{graphql, store, telemetry};
+use tongsheng::startup::{Application, Signals};
+use tongsheng::{graphql, services, store, telemetry};
 
 #[derive(Parser)]
 #[command(
@@ -30,10 +30,25 @@ enum Command {
         #[command(subcommand)]
         direction: Option<MigrateCommand>,
     },
+    /// Administration: accounts made outside the API.
+    Admin {
+        #[command(subcommand)]
+        action: AdminCommand,
+    },
     /// Write the GraphQL schema, sorted, to a file (default `schema/schema.graphql`), or `-` for stdout.
     ExportSchema {
         #[arg(long, default_value = "schema/schema.graphql")]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a district coordinator. Asks for the password (or reads one line from standard
+    /// input when it is not a terminal).
+    CreateCoordinator {
+        #[arg(long)]
+        username: String,
     },
 }
 
@@ -80,11 +95,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve => {
             let graphiql = !config.is_production();
+            let signals = Signals::install().context("listening for signals")?;
             let app = Application::build(config).await?;
             if graphiql {
                 tracing::info!("GraphiQL: http://{}/graphql", app.local_addr()?);
             }
-            tokio::spawn(cancel_on_signal(app.shutdown_token()));
+            tokio::spawn(signals.cancel_on_signal(app.shutdown_token()));
             app.run().await
         }
         Command::Migrate { direction } => {
@@ -102,6 +118,19 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Admin {
+            action: AdminCommand::CreateCoordinator { username },
+        } => {
+            let password = read_new_password()?;
+            let app = Application::build(config).await?;
+            match services::people::bootstrap_coordinator(app.state(), &username, &password).await {
+                Ok(member) => {
+                    println!("coordinator {} created", member.username.as_str());
+                    Ok(())
+                }
+                Err(error) => anyhow::bail!("{}", error.public_message()),
+            }
+        }
         Command::ExportSchema { out } => {
             let sdl = graphql::sdl();
             if out.as_os_str() == "-" {
@@ -112,5 +141,20 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// A new password: typed twice, hidden, at a terminal; one line of standard input otherwise.
+fn read_new_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal as _;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Again: ")?;
+        anyhow::ensure!(first == second, "the passwords differ");
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\n', '\r']).to_owned())
     }
 }

@@ -10,10 +10,21 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::backplane::Backplane;
+use crate::clock::{SharedClock, SystemClock};
 use crate::config::Config;
 use crate::metrics::Metrics;
+use crate::secrets::Secrets;
 use crate::state::AppState;
 use crate::{graphql, http, store};
+
+/// Parts of the application that tests replace.
+#[derive(Default)]
+pub struct Overrides {
+    /// One more GraphQL extension, run inside the error boundary (a panicking or slow resolver).
+    pub extension: Option<Arc<dyn ExtensionFactory>>,
+    /// A clock the test moves.
+    pub clock: Option<SharedClock>,
+}
 
 pub struct Application {
     listener: TcpListener,
@@ -24,15 +35,12 @@ pub struct Application {
 impl Application {
     /// Connects to the database and Redis, applies or checks migrations, and binds the listener.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        Self::build_with(config, None).await
+        Self::build_with(config, Overrides::default()).await
     }
 
-    /// As [`Application::build`], with one more GraphQL extension run inside the error boundary.
-    /// Tests use it to inject faults (a panicking or slow resolver) into the real router.
-    pub async fn build_with(
-        config: Config,
-        extension: Option<Arc<dyn ExtensionFactory>>,
-    ) -> anyhow::Result<Self> {
+    /// As [`Application::build`], with parts replaced: tests use it to move the clock and to
+    /// inject faults into the real router.
+    pub async fn build_with(config: Config, overrides: Overrides) -> anyhow::Result<Self> {
         let db = store::connect(&config).await?;
         if config.migrate_on_start {
             store::migrate(&db).await?;
@@ -47,6 +55,7 @@ impl Application {
             }
         }
         let backplane = Backplane::connect(&config)?;
+        let secrets = Secrets::load(&config)?;
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("binding {}", config.bind))?;
@@ -62,8 +71,10 @@ impl Application {
             backplane,
             metrics: Arc::new(Metrics::new()),
             shutdown: CancellationToken::new(),
+            clock: overrides.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            secrets,
         };
-        let schema = graphql::build_schema(state.clone(), extension);
+        let schema = graphql::build_schema(state.clone(), overrides.extension);
         let router = http::router(state.clone(), schema);
         Ok(Application {
             listener,
@@ -117,26 +128,41 @@ impl Application {
     }
 }
 
-/// Resolves on SIGTERM or SIGINT, then cancels `token`.
-pub async fn cancel_on_signal(token: CancellationToken) {
-    let interrupt = tokio::signal::ctrl_c();
+/// SIGTERM and SIGINT, listened for from the moment of installing: install before announcing
+/// readiness, so a signal that comes right after is never missed.
+pub struct Signals {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(error) => {
-                tracing::error!(error = %error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    pub fn install() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                terminate: signal(SignalKind::terminate())?,
+                interrupt: signal(SignalKind::interrupt())?,
+            })
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = interrupt => tracing::info!("SIGINT received; shutting down"),
-        () = terminate => tracing::info!("SIGTERM received; shutting down"),
+        #[cfg(not(unix))]
+        Ok(Signals {})
     }
-    token.cancel();
+
+    /// Waits for either signal, then cancels `token`.
+    pub async fn cancel_on_signal(mut self, token: CancellationToken) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.terminate.recv() => tracing::info!("SIGTERM received; shutting down"),
+            _ = self.interrupt.recv() => tracing::info!("SIGINT received; shutting down"),
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("interrupted; shutting down");
+        }
+        token.cancel();
+    }
 }

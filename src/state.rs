@@ -6,8 +6,10 @@ use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 use crate::backplane::Backplane;
+use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::metrics::Metrics;
+use crate::secrets::Secrets;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -15,6 +17,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub backplane: Backplane,
     pub metrics: Arc<Metrics>,
+    pub clock: SharedClock,
+    pub secrets: Secrets,
     /// Cancelled on SIGTERM or SIGINT: the server stops accepting, `/readyz` answers 503, and
     /// background work winds down after in-flight requests.
     pub shutdown: CancellationToken,

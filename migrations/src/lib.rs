@@ -7,12 +7,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261130_000001_organisation;
+mod m20261130_000002_identity;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261130_000001_organisation::Migration)]
+        vec![
+            Box::new(m20261130_000001_organisation::Migration),
+            Box::new(m20261130_000002_identity::Migration),
+        ]
     }
 }

@@ -4,8 +4,14 @@
 //! The database stays the only record (DESIGN §9): anything kept here can be lost when Redis
 //! restarts, and every feature built on it must recover from the database.
 
+mod limits;
+
+pub use limits::Limit;
+
 use anyhow::Context as _;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::config::Config;
@@ -14,7 +20,13 @@ use crate::config::Config;
 pub enum Backplane {
     Redis(RedisBackplane),
     /// In-process stand-ins: one instance only.
-    Local,
+    Local(Arc<LocalBackplane>),
+}
+
+/// The in-process stand-ins' state.
+#[derive(Default)]
+pub struct LocalBackplane {
+    counters: Mutex<HashMap<String, limits::LocalCounter>>,
 }
 
 #[derive(Clone)]
@@ -28,7 +40,7 @@ impl Backplane {
     /// in `/readyz` and features fall back as each one documents.
     pub fn connect(config: &Config) -> anyhow::Result<Self> {
         let Some(url) = &config.redis_url else {
-            return Ok(Backplane::Local);
+            return Ok(Backplane::Local(Arc::default()));
         };
         let client = redis::Client::open(url.as_str()).context("parsing REDIS_URL")?;
         let manager_config = ConnectionManagerConfig::new()
@@ -48,7 +60,7 @@ impl Backplane {
     pub fn kind(&self) -> &'static str {
         match self {
             Backplane::Redis(_) => "redis",
-            Backplane::Local => "local",
+            Backplane::Local(_) => "local",
         }
     }
 
@@ -56,7 +68,7 @@ impl Backplane {
     pub async fn is_ready(&self) -> bool {
         match self {
             Backplane::Redis(redis) => redis.ping().await.is_ok(),
-            Backplane::Local => true,
+            Backplane::Local(_) => true,
         }
     }
 }

@@ -1,5 +1,33 @@
 //! Plain Rust: ids, validated values, lifecycle rules. No `sea_orm`, `async_graphql` or `axum`
 //! here; every value is obtained by parsing, so a service that holds one knows it is valid.
 
+pub mod children;
+pub mod classes;
 pub mod departments;
+pub mod ids;
 pub mod page;
+pub mod people;
+pub mod sessions;
+
+/// Declares how an enum is written as text in the database and the API: `Variant = "text"`.
+macro_rules! text_enum {
+    ($name:ident { $($variant:ident = $text:literal),* $(,)? }) => {
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),*
+                }
+            }
+
+            pub fn parse(text: &str) -> Option<Self> {
+                match text {
+                    $($text => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+pub(crate) use text_enum;

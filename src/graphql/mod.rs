@@ -3,27 +3,52 @@
 //! explicit list. Errors leave through [`errors`], which is the only way an `AppError` becomes a
 //! client-visible error.
 
+mod access;
 mod boundary;
+mod children;
+mod classes;
 mod context;
 mod departments;
 pub mod errors;
+mod ids;
 mod introspection;
 mod page;
+mod people;
+mod sessions;
 
 use async_graphql::extensions::{Extension, ExtensionFactory};
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 use std::sync::Arc;
 
 pub use boundary::Boundary;
-pub use context::RequestId;
+pub use context::{ClientAddress, RequestId};
 
 use crate::state::AppState;
 
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(departments::DepartmentsQuery);
+pub struct QueryRoot(
+    departments::DepartmentsQuery,
+    people::PeopleQuery,
+    classes::ClassesQuery,
+    children::ChildrenQuery,
+    access::AccessQuery,
+);
 
-pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(
+    sessions::SessionsMutation,
+    people::PeopleMutation,
+    classes::ClassesMutation,
+    children::ChildrenMutation,
+);
+
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// What a mutation costs before its selection: more than any field, so that a document cannot
+/// pack many writes under the complexity limit.
+pub const MUTATION_COST: usize = 50;
 
 /// The limits that hold whatever the configuration (DESIGN §9, the foundation issue).
 pub const MAX_DEPTH: usize = 10;
@@ -32,13 +57,17 @@ pub const MAX_RECURSIVE_DEPTH: usize = 16;
 pub const MAX_DIRECTIVES: usize = 4;
 
 /// The schema with its limits but no data: what `export-schema` prints.
-pub fn schema_builder() -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        .limit_recursive_depth(MAX_RECURSIVE_DEPTH)
-        .limit_directives(MAX_DIRECTIVES)
-        .disable_suggestions()
+pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .limit_depth(MAX_DEPTH)
+    .limit_complexity(MAX_COMPLEXITY)
+    .limit_recursive_depth(MAX_RECURSIVE_DEPTH)
+    .limit_directives(MAX_DIRECTIVES)
+    .disable_suggestions()
 }
 
 /// The schema the server runs: limits, the app's state, and the error and metrics boundary.

@@ -1,29 +1,34 @@
-//! `POST /graphql` (one operation per request), `GET /graphql` (GraphiQL, not in production) and
-//! `/graphql/ws` (subscriptions over graphql-transport-ws).
+//! `POST /graphql` (one operation per request) and `GET /graphql` (GraphiQL, not in production).
 //!
 //! The POST handler is written on the raw body rather than async-graphql-axum's extractor:
 //! batches are refused (the stock extractor runs them unbounded), malformed bodies get a clear
-//! JSON error, and a panic or a timeout inside execution is answered, not propagated.
+//! JSON error, and a panic or a timeout inside execution is answered, not propagated. The acting
+//! user is resolved here, once per request, from the bearer token.
 
-use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
-use async_graphql::{Data, Response as GqlResponse, ServerError};
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use async_graphql::http::GraphiQLSource;
+use async_graphql::{Response as GqlResponse, ServerError};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Extension, State, WebSocketUpgrade};
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, Extension, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use futures_util::FutureExt as _;
+use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 
 use super::HttpState;
+use super::client::{bearer_token, client_address};
 use crate::error::{AppError, ErrorCode, GENERIC_INTERNAL_MESSAGE};
+use crate::graphql::ClientAddress;
+use crate::services;
 use crate::telemetry::RequestId;
 
 pub async fn execute(
     State(state): State<HttpState>,
     Extension(request_id): Extension<RequestId>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let body = match body {
@@ -43,7 +48,28 @@ pub async fn execute(
         Ok(request) => request,
         Err(_) => return refuse(StatusCode::BAD_REQUEST, "请求不是有效的 GraphQL JSON。"),
     };
-    let request = request.data(request_id.clone());
+    let token = bearer_token(&headers);
+    let actor = match services::sessions::authenticate(&state.app, token.as_deref()).await {
+        Ok(actor) => actor,
+        Err(error) => {
+            state.app.metrics.record_error(error.code().as_str());
+            let status = match error.code() {
+                ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            return (
+                status,
+                Json(GqlResponse::from_errors(vec![app_error(error)])),
+            )
+                .into_response();
+        }
+    };
+    let client = ClientAddress(client_address(
+        peer,
+        &headers,
+        &state.app.config.trusted_proxies,
+    ));
+    let request = request.data(request_id.clone()).data(actor).data(client);
     let execution = AssertUnwindSafe(state.schema.execute(request)).catch_unwind();
     let response = match tokio::time::timeout(state.app.config.request_timeout, execution).await {
         Ok(Ok(response)) => response,
@@ -70,24 +96,6 @@ pub async fn graphiql() -> Html<String> {
     )
 }
 
-pub async fn websocket(
-    State(state): State<HttpState>,
-    Extension(request_id): Extension<RequestId>,
-    protocol: GraphQLProtocol,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    let schema = state.schema.clone();
-    upgrade
-        .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |stream| {
-            let mut data = Data::default();
-            data.insert(request_id);
-            GraphQLWebSocket::new(stream, schema, protocol)
-                .with_data(data)
-                .serve()
-        })
-}
-
 /// A refusal before any GraphQL ran: the usual `errors` shape, code BAD_REQUEST.
 fn refuse(status: StatusCode, message: &str) -> Response {
     let mut error = ServerError::new(message, None);
@@ -106,6 +114,6 @@ fn internal_error(request_id: &RequestId) -> GqlResponse {
     GqlResponse::from_errors(vec![error])
 }
 
-fn app_error(error: AppError) -> ServerError {
+pub(super) fn app_error(error: AppError) -> ServerError {
     async_graphql::Error::from(error).into_server_error(Default::default())
 }

@@ -1,9 +1,11 @@
 //! HTTP transport: the routes, the request-id and logging middleware, and the limits that hold
 //! before any GraphQL is parsed.
 
+mod client;
 mod graphql;
 mod health;
 mod request_context;
+mod websocket;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -34,7 +36,7 @@ pub fn router(app: AppState, schema: AppSchema) -> Router {
             "/graphql",
             graphql_route.layer(DefaultBodyLimit::max(MAX_GRAPHQL_BODY)),
         )
-        .route("/graphql/ws", get(graphql::websocket))
+        .route("/graphql/ws", get(websocket::websocket))
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))
         .route("/metrics", get(health::metrics))

@@ -1,4 +1,9 @@
 //! The use cases. Each public function says who may call it and what it changes; it checks
 //! permission, changes state in one transaction (state, event, outbox) and returns domain values.
 
+pub mod access;
+pub mod children;
+pub mod classes;
 pub mod departments;
+pub mod people;
+pub mod sessions;

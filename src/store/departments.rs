@@ -38,6 +38,17 @@ pub async fn find_by_code(
     row.map(to_domain).transpose()
 }
 
+pub async fn find(
+    db: &impl ConnectionTrait,
+    id: DepartmentId,
+) -> Result<Option<Department>, DbErr> {
+    Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .map(to_domain)
+        .transpose()
+}
+
 fn to_domain(row: Model) -> Result<Department, DbErr> {
     let code = DepartmentCode::parse(&row.code)
         .ok_or_else(|| DbErr::Type(format!("department {} has an invalid code", row.id)))?;

@@ -4,8 +4,13 @@
 //! Query functions take `&impl ConnectionTrait`, so the calling service decides on the
 //! transaction.
 
+pub mod access_log;
+pub mod children;
+pub mod classes;
 pub mod departments;
 pub mod entities;
+pub mod people;
+pub mod sessions;
 
 use anyhow::Context as _;
 use migrations::{Migrator, MigratorTrait};

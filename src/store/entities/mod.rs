@@ -1,4 +1,13 @@
 //! sea-orm entities: the tables as the app sees them. Never exposed past `store/`.
 
+pub mod access_log;
+pub mod badges;
+pub mod children;
+pub mod class_teachers;
+pub mod classes;
 pub mod departments;
 pub mod districts;
+pub mod guardian_consents;
+pub mod schools;
+pub mod sessions;
+pub mod staff;

@@ -1,0 +1,244 @@
+//! Classes and the teacher's tools for them.
+
+use async_graphql::{ComplexObject, Context, ID, InputObject, Object, SimpleObject};
+
+use super::children::Child;
+use super::context::{actor, request_id, state};
+use super::errors::GqlResult;
+use super::ids::parse_id;
+use super::page::{KeyedConnection, connection, page_request};
+use crate::domain::classes::Class as DomainClass;
+use crate::domain::ids::{ChildId, ClassId};
+use crate::services;
+use crate::services::classes::{Enrolment, NewClass};
+
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Class {
+    pub id: ID,
+    /// The code children type to sign in, printed on their cards.
+    pub code: String,
+    pub grade: i32,
+    /// The grade as schools write it, for example 四年级 or 初二.
+    pub grade_label: String,
+    pub name: String,
+    /// The year the school year starts in.
+    pub school_year: i32,
+    /// PIN sign-in is locked after too many failures; resetting any child's PIN unlocks it.
+    pub sign_in_locked: bool,
+    #[graphql(skip)]
+    pub domain: DomainClass,
+}
+
+impl From<DomainClass> for Class {
+    fn from(class: DomainClass) -> Self {
+        Class {
+            id: ID(class.id.to_string()),
+            code: class.code.as_str().to_owned(),
+            grade: i32::from(class.grade.get()),
+            grade_label: class.grade.label_zh(),
+            name: class.name.clone(),
+            school_year: class.school_year,
+            sign_in_locked: class.sign_in_locked,
+            domain: class,
+        }
+    }
+}
+
+#[ComplexObject]
+impl Class {
+    /// The class's children, in enrolment order. Each read is logged.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 50) as usize * child_complexity + 1")]
+    async fn children(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<KeyedConnection<String, Child>> {
+        let state = state(ctx)?;
+        let request =
+            page_request::<String>(first, after)?.try_map_after(|id| ChildId::parse(&id))?;
+        let page = services::access::read_class_children(
+            state,
+            actor(ctx),
+            &self.domain,
+            &request,
+            request_id(ctx)?,
+        )
+        .await?;
+        let today = state.clock.now().date_naive();
+        Ok(connection(
+            page,
+            |child| child.id.to_string(),
+            |child| Child::from_domain(child, today),
+        ))
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateClassInput {
+    /// 1 (first year of primary) to 12.
+    pub grade: i32,
+    /// For example 3班.
+    pub name: String,
+    /// The year the school year starts in, for example 2026.
+    pub school_year: i32,
+}
+
+#[derive(InputObject)]
+pub struct EnrolChildInput {
+    /// A name the child goes by here; never their real name.
+    pub pseudonym: String,
+    pub birth_year: i32,
+    pub birth_month: i32,
+}
+
+/// A newly enrolled child and their PIN, shown this once.
+#[derive(SimpleObject)]
+pub struct EnrolledChild {
+    pub child: Child,
+    pub pin: String,
+}
+
+/// A new QR badge; the token is shown this once (print it as a QR code).
+#[derive(SimpleObject)]
+pub struct IssuedBadge {
+    pub child: Child,
+    pub badge_token: String,
+}
+
+fn parse_child_ids(ids: Option<Vec<ID>>) -> Result<Option<Vec<ChildId>>, crate::error::AppError> {
+    ids.map(|ids| {
+        ids.iter()
+            .map(|id| parse_id(id, ChildId::parse, &[]))
+            .collect()
+    })
+    .transpose()
+}
+
+#[derive(Default)]
+pub struct ClassesQuery;
+
+#[Object]
+impl ClassesQuery {
+    /// Teachers: the classes they teach.
+    async fn my_classes(&self, ctx: &Context<'_>) -> GqlResult<Vec<Class>> {
+        let classes = services::classes::my_classes(state(ctx)?, actor(ctx)).await?;
+        Ok(classes.into_iter().map(Class::from).collect())
+    }
+
+    /// The class's teacher: one class.
+    async fn class(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Class> {
+        let state = state(ctx)?;
+        let id = parse_id(&id, ClassId::parse, &[])?;
+        Ok(services::access::class_teacher(&state.db, actor(ctx), id)
+            .await?
+            .class
+            .into())
+    }
+}
+
+#[derive(Default)]
+pub struct ClassesMutation;
+
+#[Object]
+impl ClassesMutation {
+    /// Teachers: creates a class in their school, with them as its teacher.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn create_class(&self, ctx: &Context<'_>, input: CreateClassInput) -> GqlResult<Class> {
+        let new = NewClass {
+            grade: input.grade,
+            name: input.name,
+            school_year: input.school_year,
+        };
+        Ok(
+            services::classes::create_class(state(ctx)?, actor(ctx), new)
+                .await?
+                .into(),
+        )
+    }
+
+    /// The class's teacher: enrols children, all or none; each gets a PIN, shown this once.
+    #[graphql(complexity = "super::MUTATION_COST * 4 + child_complexity")]
+    async fn enrol_children(
+        &self,
+        ctx: &Context<'_>,
+        class_id: ID,
+        children: Vec<EnrolChildInput>,
+    ) -> GqlResult<Vec<EnrolledChild>> {
+        let state = state(ctx)?;
+        let class = parse_id(&class_id, ClassId::parse, &[])?;
+        let teacher = services::access::class_teacher(&state.db, actor(ctx), class).await?;
+        let entries = children
+            .into_iter()
+            .map(|child| Enrolment {
+                pseudonym: child.pseudonym,
+                birth_year: child.birth_year,
+                birth_month: child.birth_month,
+            })
+            .collect();
+        let enrolled = services::classes::enrol_children(state, &teacher, entries).await?;
+        let today = state.clock.now().date_naive();
+        Ok(enrolled
+            .into_iter()
+            .map(|(child, pin)| EnrolledChild {
+                child: Child::from_domain(child, today),
+                pin: pin.reveal().to_owned(),
+            })
+            .collect())
+    }
+
+    /// The class's teacher: a new PIN for a child, shown this once. Unlocks a locked class.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn reset_pin(&self, ctx: &Context<'_>, child_id: ID) -> GqlResult<EnrolledChild> {
+        let state = state(ctx)?;
+        let id = parse_id(&child_id, ChildId::parse, &[])?;
+        let teacher = services::children::teacher_of_child(state, actor(ctx), id).await?;
+        let (child, pin) = services::classes::reset_pin(state, &teacher, id).await?;
+        let today = state.clock.now().date_naive();
+        Ok(EnrolledChild {
+            child: Child::from_domain(child, today),
+            pin: pin.reveal().to_owned(),
+        })
+    }
+
+    /// The class's teacher: new QR badges for the named children, or the whole class.
+    #[graphql(complexity = "super::MUTATION_COST * 4 + child_complexity")]
+    async fn issue_badges(
+        &self,
+        ctx: &Context<'_>,
+        class_id: ID,
+        child_ids: Option<Vec<ID>>,
+    ) -> GqlResult<Vec<IssuedBadge>> {
+        let state = state(ctx)?;
+        let class = parse_id(&class_id, ClassId::parse, &[])?;
+        let teacher = services::access::class_teacher(&state.db, actor(ctx), class).await?;
+        let issued =
+            services::classes::issue_badges(state, &teacher, parse_child_ids(child_ids)?).await?;
+        let today = state.clock.now().date_naive();
+        Ok(issued
+            .into_iter()
+            .map(|(child, token)| IssuedBadge {
+                child: Child::from_domain(child, today),
+                badge_token: token,
+            })
+            .collect())
+    }
+
+    /// The class's teacher: voids the badges of the named children, or the whole class, and
+    /// ends the sessions opened with them. Returns how many badges were voided.
+    #[graphql(complexity = "super::MUTATION_COST * 4")]
+    async fn void_badges(
+        &self,
+        ctx: &Context<'_>,
+        class_id: ID,
+        child_ids: Option<Vec<ID>>,
+    ) -> GqlResult<i32> {
+        let state = state(ctx)?;
+        let class = parse_id(&class_id, ClassId::parse, &[])?;
+        let teacher = services::access::class_teacher(&state.db, actor(ctx), class).await?;
+        let voided =
+            services::classes::void_badges(state, &teacher, parse_child_ids(child_ids)?).await?;
+        Ok(i32::try_from(voided).unwrap_or(i32::MAX))
+    }
+}

@@ -1,0 +1,207 @@
+//! Staff accounts and schools, and the viewer (who am I).
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+
+use super::context::{actor, state};
+use super::errors::GqlResult;
+use super::ids::parse_id;
+use crate::domain::departments::DepartmentId;
+use crate::domain::ids::SchoolId;
+use crate::domain::people::{Actor, Role as DomainRole, StaffMember};
+use crate::services;
+use crate::services::people::NewStaff;
+use crate::store::people::School as DomainSchool;
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Teacher,
+    SafeguardingLead,
+    DepartmentStaff,
+    Coordinator,
+}
+
+impl From<DomainRole> for Role {
+    fn from(role: DomainRole) -> Self {
+        match role {
+            DomainRole::Teacher => Role::Teacher,
+            DomainRole::SafeguardingLead => Role::SafeguardingLead,
+            DomainRole::DepartmentStaff => Role::DepartmentStaff,
+            DomainRole::Coordinator => Role::Coordinator,
+        }
+    }
+}
+
+impl From<Role> for DomainRole {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::Teacher => DomainRole::Teacher,
+            Role::SafeguardingLead => DomainRole::SafeguardingLead,
+            Role::DepartmentStaff => DomainRole::DepartmentStaff,
+            Role::Coordinator => DomainRole::Coordinator,
+        }
+    }
+}
+
+/// A member of staff.
+#[derive(SimpleObject)]
+pub struct Staff {
+    pub id: ID,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub school_id: Option<ID>,
+    pub department_id: Option<ID>,
+}
+
+impl From<StaffMember> for Staff {
+    fn from(member: StaffMember) -> Self {
+        Staff {
+            id: ID(member.id.to_string()),
+            username: member.username.as_str().to_owned(),
+            display_name: member.display_name,
+            role: member.role.into(),
+            school_id: member.school_id.map(|id| ID(id.to_string())),
+            department_id: member.department_id.map(|id| ID(id.0.to_string())),
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct School {
+    pub id: ID,
+    pub code: String,
+    pub name_zh: String,
+}
+
+impl From<DomainSchool> for School {
+    fn from(school: DomainSchool) -> Self {
+        School {
+            id: ID(school.id.to_string()),
+            code: school.code,
+            name_zh: school.name_zh,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateSchoolInput {
+    /// A stable code, lower-case ASCII, for example `baiguan_primary`.
+    pub code: String,
+    pub name_zh: String,
+}
+
+#[derive(InputObject)]
+pub struct CreateStaffInput {
+    pub username: String,
+    /// At least 10 characters.
+    pub password: String,
+    pub display_name: String,
+    pub role: Role,
+    /// For teachers and safeguarding leads.
+    pub school_id: Option<ID>,
+    /// For department staff.
+    pub department_id: Option<ID>,
+}
+
+#[derive(Default)]
+pub struct PeopleMutation;
+
+#[Object]
+impl PeopleMutation {
+    /// Coordinators: adds a school.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn create_school(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateSchoolInput,
+    ) -> GqlResult<School> {
+        let coordinator = services::access::coordinator(actor(ctx))?;
+        let school =
+            services::people::create_school(state(ctx)?, &coordinator, &input.code, &input.name_zh)
+                .await?;
+        Ok(school.into())
+    }
+
+    /// Coordinators: adds a member of staff.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn create_staff(&self, ctx: &Context<'_>, input: CreateStaffInput) -> GqlResult<Staff> {
+        let coordinator = services::access::coordinator(actor(ctx))?;
+        let school_id = input
+            .school_id
+            .map(|id| parse_id(&id, SchoolId::parse, &["input", "schoolId"]))
+            .transpose()?;
+        let department_id = input
+            .department_id
+            .map(|id| {
+                parse_id(
+                    &id,
+                    |text| uuid::Uuid::parse_str(text).ok().map(DepartmentId),
+                    &["input", "departmentId"],
+                )
+            })
+            .transpose()?;
+        let new = NewStaff {
+            username: input.username,
+            password: input.password,
+            display_name: input.display_name,
+            role: input.role.into(),
+            school_id,
+            department_id,
+        };
+        Ok(
+            services::people::create_staff(state(ctx)?, &coordinator, new)
+                .await?
+                .into(),
+        )
+    }
+}
+
+/// Who is signed in on this request.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum ViewerKind {
+    Anonymous,
+    Child,
+    Staff,
+}
+
+#[derive(SimpleObject)]
+pub struct Viewer {
+    pub kind: ViewerKind,
+    /// The signed-in member of staff.
+    pub staff: Option<Staff>,
+    /// The signed-in child's id; their profile comes with the proposals issue.
+    pub child_id: Option<ID>,
+}
+
+impl From<&Actor> for Viewer {
+    fn from(actor: &Actor) -> Self {
+        match actor {
+            Actor::Anonymous => Viewer {
+                kind: ViewerKind::Anonymous,
+                staff: None,
+                child_id: None,
+            },
+            Actor::Child(child) => Viewer {
+                kind: ViewerKind::Child,
+                staff: None,
+                child_id: Some(ID(child.id.to_string())),
+            },
+            Actor::Staff(staff) => Viewer {
+                kind: ViewerKind::Staff,
+                staff: Some(staff.member.clone().into()),
+                child_id: None,
+            },
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct PeopleQuery;
+
+#[Object]
+impl PeopleQuery {
+    /// Who is signed in: anonymous, a child or a member of staff.
+    async fn viewer(&self, ctx: &Context<'_>) -> Viewer {
+        actor(ctx).into()
+    }
+}

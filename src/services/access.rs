@@ -1,0 +1,149 @@
+//! Who may do what. Sensitive operations take a capability that only these checks can make, so
+//! forgetting a check does not compile (STYLE.md, Permissions).
+//!
+//! A forbidden object and a missing one answer alike: NOT_FOUND.
+
+use sea_orm::ConnectionTrait;
+
+use crate::domain::children::Child;
+use crate::domain::classes::Class;
+use crate::domain::ids::{ChildId, ClassId};
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::people::{Actor, Role, StaffActor};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store;
+use crate::store::access_log::AccessEntry;
+use crate::telemetry::RequestId;
+
+/// Proof that the actor is a district coordinator.
+pub struct Coordinator(StaffActor);
+
+impl Coordinator {
+    pub fn staff(&self) -> &StaffActor {
+        &self.0
+    }
+}
+
+/// A coordinator, or UNAUTHENTICATED / FORBIDDEN.
+pub fn coordinator(actor: &Actor) -> Result<Coordinator, AppError> {
+    let staff = actor.staff()?;
+    match staff.member.role {
+        Role::Coordinator => Ok(Coordinator(staff.clone())),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Proof that the actor teaches this class.
+pub struct ClassTeacher {
+    pub staff: StaffActor,
+    pub class: Class,
+}
+
+/// The actor as a teacher of `class`, or NOT_FOUND (also for a class that exists but is not
+/// theirs).
+pub async fn class_teacher(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    class: ClassId,
+) -> Result<ClassTeacher, AppError> {
+    let staff = actor.staff().map_err(|_| AppError::NotFound)?;
+    if staff.member.role != Role::Teacher
+        || !store::classes::is_teacher_of(db, staff.member.id, class).await?
+    {
+        return Err(AppError::NotFound);
+    }
+    let class = store::classes::find(db, class)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(ClassTeacher {
+        staff: staff.clone(),
+        class,
+    })
+}
+
+/// Whether the staff member may read personal data of children in `class`: its teachers, the
+/// school's safeguarding lead, and coordinators.
+async fn may_read_class(
+    db: &impl ConnectionTrait,
+    staff: &StaffActor,
+    class: &Class,
+) -> Result<bool, AppError> {
+    Ok(match staff.member.role {
+        Role::Coordinator => true,
+        Role::SafeguardingLead => staff.member.school_id == Some(class.school_id),
+        Role::Teacher => store::classes::is_teacher_of(db, staff.member.id, class.id).await?,
+        Role::DepartmentStaff => false,
+    })
+}
+
+/// Reads one child's personal data and logs the read. NOT_FOUND when the actor may not.
+pub async fn read_child(
+    state: &AppState,
+    actor: &Actor,
+    child: ChildId,
+    operation: &str,
+    request: &RequestId,
+) -> Result<Child, AppError> {
+    let staff = actor.staff().map_err(|_| AppError::NotFound)?;
+    let child = store::children::find(&state.db, child)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let class = store::classes::find(&state.db, child.class_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !may_read_class(&state.db, staff, &class).await? {
+        return Err(AppError::NotFound);
+    }
+    log_reads(state, staff, &[child.id], operation, request).await?;
+    Ok(child)
+}
+
+/// Reads a page of a class's children and logs a read of each. NOT_FOUND when the actor may not.
+pub async fn read_class_children(
+    state: &AppState,
+    actor: &Actor,
+    class: &Class,
+    page: &PageRequest<ChildId>,
+    request: &RequestId,
+) -> Result<Page<Child>, AppError> {
+    let staff = actor.staff().map_err(|_| AppError::NotFound)?;
+    if !may_read_class(&state.db, staff, class).await? {
+        return Err(AppError::NotFound);
+    }
+    let children = store::children::in_class(&state.db, class.id, page).await?;
+    let ids: Vec<_> = children.items.iter().map(|child| child.id).collect();
+    log_reads(state, staff, &ids, "class.children", request).await?;
+    Ok(children)
+}
+
+/// Appends to the access log (未成年人网络保护条例 第三十六条).
+pub async fn log_reads(
+    state: &AppState,
+    staff: &StaffActor,
+    children: &[ChildId],
+    operation: &str,
+    request: &RequestId,
+) -> Result<(), AppError> {
+    let now = state.clock.now();
+    store::access_log::append(
+        &state.db,
+        staff.member.id,
+        children,
+        operation,
+        &request.0,
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Coordinators only: the access log, newest first, optionally for one child.
+pub async fn access_log(
+    db: &impl ConnectionTrait,
+    _: &Coordinator,
+    child: Option<ChildId>,
+    page: &PageRequest<i64>,
+) -> Result<Page<AccessEntry>, AppError> {
+    Ok(store::access_log::list(db, child, page).await?)
+}

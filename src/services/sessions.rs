@@ -1,0 +1,288 @@
+//! Signing in and out, and resolving a request's actor from its token.
+//!
+//! Wrong credentials of every kind get the same answer (an unknown class code and a wrong PIN
+//! alike), and failures are limited per client address, per class and per staff account. A class
+//! whose PIN sign-in failed 100 times in all locks until its teacher resets a PIN.
+
+use chrono::{DateTime, Utc};
+use std::net::IpAddr;
+use std::time::Duration;
+
+use crate::backplane::Limit;
+use crate::domain::children::Pin;
+use crate::domain::classes::ClassCode;
+use crate::domain::ids::ClassId;
+use crate::domain::people::{Actor, ChildActor, StaffActor, Username};
+use crate::domain::sessions::SessionPolicy;
+use crate::error::AppError;
+use crate::secrets::{random_token, token_digest, verify_password};
+use crate::state::AppState;
+use crate::store;
+use crate::store::sessions::Subject;
+
+const FIFTEEN_MINUTES: Duration = Duration::from_secs(15 * 60);
+/// A school's pupils may share one address, so this is generous.
+pub const PER_ADDRESS: Limit = Limit {
+    name: "sign_in:address",
+    max: 100,
+    window: FIFTEEN_MINUTES,
+};
+pub const PER_CLASS: Limit = Limit {
+    name: "sign_in:class",
+    max: 30,
+    window: FIFTEEN_MINUTES,
+};
+pub const PER_ACCOUNT: Limit = Limit {
+    name: "sign_in:account",
+    max: 10,
+    window: FIFTEEN_MINUTES,
+};
+/// Failed PIN sign-ins in all after which a class locks until its teacher resets a PIN.
+pub const CLASS_LOCK_AFTER: i32 = 100;
+
+/// A new session: the bearer token (shown once) and when it ends at the latest.
+pub struct SignedIn {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub actor: Actor,
+}
+
+fn wrong_credentials() -> AppError {
+    AppError::Unauthenticated
+}
+
+/// Anyone: a child signs in with their class code and PIN.
+pub async fn sign_in_child(
+    state: &AppState,
+    class_code: &str,
+    pin: &str,
+    client: IpAddr,
+) -> Result<SignedIn, AppError> {
+    let now = state.clock.now();
+    let address = client.to_string();
+    let class_key = class_code.trim().to_ascii_uppercase();
+    refuse_if_blocked(
+        state,
+        &[(&PER_ADDRESS, &address), (&PER_CLASS, &class_key)],
+        now,
+    )
+    .await?;
+
+    let class = match ClassCode::parse(class_code) {
+        Some(code) => store::classes::find_by_code(&state.db, &code).await?,
+        None => None,
+    };
+    if class.as_ref().is_some_and(|class| class.sign_in_locked) {
+        // Only after 100 failures does a class's existence show: the children need to hear
+        // "ask your teacher", not "wrong PIN" for ever.
+        return Err(AppError::Forbidden);
+    }
+    let child = match (&class, Pin::parse(pin)) {
+        (Some(class), Some(pin)) => {
+            let digest = state.secrets.pin_digest(class.id, &pin);
+            store::children::find_by_pin(&state.db, class.id, &digest).await?
+        }
+        _ => None,
+    };
+    match (class, child) {
+        (Some(_), Some(child)) => {
+            open_session(
+                state,
+                Subject::Child {
+                    id: child,
+                    badge: None,
+                },
+                SessionPolicy::for_child(),
+                now,
+            )
+            .await
+        }
+        (class, _) => {
+            record_failures(
+                state,
+                &[(&PER_ADDRESS, &address), (&PER_CLASS, &class_key)],
+                now,
+            )
+            .await;
+            if let Some(class) = class {
+                lock_after_too_many(state, class.id).await?;
+            }
+            Err(wrong_credentials())
+        }
+    }
+}
+
+async fn lock_after_too_many(state: &AppState, class: ClassId) -> Result<(), AppError> {
+    if store::classes::count_failed_sign_in(&state.db, class, CLASS_LOCK_AFTER).await? {
+        tracing::warn!(class = %class, "class PIN sign-in locked after too many failures");
+    }
+    Ok(())
+}
+
+/// Anyone: a child signs in with the token of their QR badge.
+pub async fn sign_in_with_badge(
+    state: &AppState,
+    token: &str,
+    client: IpAddr,
+) -> Result<SignedIn, AppError> {
+    let now = state.clock.now();
+    let address = client.to_string();
+    refuse_if_blocked(state, &[(&PER_ADDRESS, &address)], now).await?;
+    let Some((badge, child)) =
+        store::children::find_badge(&state.db, &token_digest(token.trim())).await?
+    else {
+        record_failures(state, &[(&PER_ADDRESS, &address)], now).await;
+        return Err(wrong_credentials());
+    };
+    open_session(
+        state,
+        Subject::Child {
+            id: child,
+            badge: Some(badge),
+        },
+        SessionPolicy::for_child(),
+        now,
+    )
+    .await
+}
+
+/// Anyone: staff sign in with username and password.
+pub async fn sign_in_staff(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    client: IpAddr,
+) -> Result<SignedIn, AppError> {
+    let now = state.clock.now();
+    let address = client.to_string();
+    let account = username.trim().to_ascii_lowercase();
+    refuse_if_blocked(
+        state,
+        &[(&PER_ADDRESS, &address), (&PER_ACCOUNT, &account)],
+        now,
+    )
+    .await?;
+    let credentials = match Username::parse(username, &[]) {
+        Ok(username) => store::people::find_credentials(&state.db, &username).await?,
+        Err(_) => None,
+    };
+    let hash = credentials.as_ref().map(|c| c.password_hash.clone());
+    let verified = verify_password(hash, password.to_owned()).await;
+    match credentials {
+        Some(credentials) if verified && !credentials.disabled => {
+            open_session(
+                state,
+                Subject::Staff(credentials.member.id),
+                SessionPolicy::for_staff(),
+                now,
+            )
+            .await
+        }
+        _ => {
+            record_failures(
+                state,
+                &[(&PER_ADDRESS, &address), (&PER_ACCOUNT, &account)],
+                now,
+            )
+            .await;
+            Err(wrong_credentials())
+        }
+    }
+}
+
+async fn refuse_if_blocked(
+    state: &AppState,
+    limits: &[(&Limit, &str)],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    for (limit, subject) in limits {
+        if let Some(retry_after) = state.backplane.blocked(limit, subject, now).await {
+            return Err(AppError::RateLimited { retry_after });
+        }
+    }
+    Ok(())
+}
+
+async fn record_failures(state: &AppState, limits: &[(&Limit, &str)], now: DateTime<Utc>) {
+    for (limit, subject) in limits {
+        state.backplane.record_failure(limit, subject, now).await;
+    }
+}
+
+async fn open_session(
+    state: &AppState,
+    subject: Subject,
+    policy: SessionPolicy,
+    now: DateTime<Utc>,
+) -> Result<SignedIn, AppError> {
+    let token = random_token();
+    let (session, expires_at) =
+        store::sessions::insert(&state.db, token_digest(&token), subject, policy, now).await?;
+    let actor = actor_for(state, session, subject)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    Ok(SignedIn {
+        token,
+        expires_at,
+        actor,
+    })
+}
+
+/// The actor for a bearer token: `Anonymous` for no token or one that is unknown, expired or
+/// revoked.
+pub async fn authenticate(state: &AppState, token: Option<&str>) -> Result<Actor, AppError> {
+    let Some(token) = token else {
+        return Ok(Actor::Anonymous);
+    };
+    let Some(session) = store::sessions::find_by_digest(&state.db, &token_digest(token)).await?
+    else {
+        return Ok(Actor::Anonymous);
+    };
+    let now = state.clock.now();
+    if !session.times.is_live(now) {
+        return Ok(Actor::Anonymous);
+    }
+    if session.times.should_touch(now) {
+        store::sessions::touch(&state.db, session.id, now).await?;
+    }
+    Ok(actor_for(state, session.id, session.subject)
+        .await?
+        .unwrap_or(Actor::Anonymous))
+}
+
+async fn actor_for(
+    state: &AppState,
+    session: crate::domain::ids::SessionId,
+    subject: Subject,
+) -> Result<Option<Actor>, AppError> {
+    Ok(match subject {
+        Subject::Child { id, .. } => {
+            let Some(child) = store::children::find(&state.db, id).await? else {
+                return Ok(None);
+            };
+            let Some(class) = store::classes::find(&state.db, child.class_id).await? else {
+                return Ok(None);
+            };
+            Some(Actor::Child(ChildActor {
+                id,
+                class_id: class.id,
+                school_id: class.school_id,
+                session_id: session,
+            }))
+        }
+        Subject::Staff(id) => match store::people::find(&state.db, id).await? {
+            Some((member, false)) => Some(Actor::Staff(StaffActor {
+                member,
+                session_id: session,
+            })),
+            _ => None,
+        },
+    })
+}
+
+/// Anyone signed in: ends their own session.
+pub async fn sign_out(state: &AppState, actor: &Actor) -> Result<(), AppError> {
+    let session = actor.session_id().ok_or(AppError::Unauthenticated)?;
+    store::sessions::revoke(&state.db, session, state.clock.now()).await?;
+    Ok(())
+}
