@@ -34,6 +34,16 @@ pub fn coordinator(actor: &Actor) -> Result<Coordinator, AppError> {
     }
 }
 
+/// The signed-in member of staff; UNAUTHENTICATED for nobody, NOT_FOUND for a child (what staff
+/// may see, a child may not know exists).
+fn signed_in_staff(actor: &Actor) -> Result<&StaffActor, AppError> {
+    match actor {
+        Actor::Anonymous => Err(AppError::Unauthenticated),
+        Actor::Child(_) => Err(AppError::NotFound),
+        Actor::Staff(staff) => Ok(staff),
+    }
+}
+
 /// Proof that the actor teaches this class.
 pub struct ClassTeacher {
     pub staff: StaffActor,
@@ -47,7 +57,7 @@ pub async fn class_teacher(
     actor: &Actor,
     class: ClassId,
 ) -> Result<ClassTeacher, AppError> {
-    let staff = actor.staff().map_err(|_| AppError::NotFound)?;
+    let staff = signed_in_staff(actor)?;
     if staff.member.role != Role::Teacher
         || !store::classes::is_teacher_of(db, staff.member.id, class).await?
     {
@@ -85,7 +95,7 @@ pub async fn read_child(
     operation: &str,
     request: &RequestId,
 ) -> Result<Child, AppError> {
-    let staff = actor.staff().map_err(|_| AppError::NotFound)?;
+    let staff = signed_in_staff(actor)?;
     let child = store::children::find(&state.db, child)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -107,7 +117,7 @@ pub async fn read_class_children(
     page: &PageRequest<ChildId>,
     request: &RequestId,
 ) -> Result<Page<Child>, AppError> {
-    let staff = actor.staff().map_err(|_| AppError::NotFound)?;
+    let staff = signed_in_staff(actor)?;
     if !may_read_class(&state.db, staff, class).await? {
         return Err(AppError::NotFound);
     }

@@ -2,6 +2,7 @@
 
 pub mod databases;
 mod faults;
+pub mod world;
 
 pub use databases::Backend;
 
@@ -14,8 +15,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
+use tongsheng::clock::ManualClock;
 use tongsheng::config::Config;
-use tongsheng::startup::Application;
+use tongsheng::startup::{Application, Overrides};
+use tongsheng::state::AppState;
+
+/// Every test app's clock starts here: a Monday morning in Shangyu (10:00, UTC+8).
+pub fn test_start() -> chrono::DateTime<chrono::Utc> {
+    "2026-11-30T02:00:00Z".parse().unwrap()
+}
 
 /// Runs each named test `async fn name(app: TestApp)` once per database backend.
 #[macro_export]
@@ -47,6 +55,12 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The app's own connection, for arranging data and breaking things on purpose.
     pub db: DatabaseConnection,
+    /// The app's state, for arranging what has no API (the first coordinator).
+    pub state: AppState,
+    /// The app's clock; it moves only when a test moves it.
+    pub clock: ManualClock,
+    pub backend: Backend,
+    shared: Shared,
     shutdown: CancellationToken,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _data_dir: tempfile::TempDir,
@@ -58,6 +72,16 @@ pub struct TestAppBuilder {
     redis_url: Option<String>,
     request_timeout: Duration,
     fault: Option<Fault>,
+    shared_with: Option<Shared>,
+}
+
+/// What instances of one deployment share.
+#[derive(Clone)]
+struct Shared {
+    database_url: Option<String>,
+    redis_prefix: String,
+    secret: String,
+    data_dir: std::path::PathBuf,
 }
 
 /// A GraphQL answer: the HTTP status, the body, and the `x-request-id` header.
@@ -102,6 +126,7 @@ impl TestApp {
             redis_url: databases::test_redis_url(),
             request_timeout: Duration::from_secs(10),
             fault: None,
+            shared_with: None,
         }
     }
 
@@ -115,26 +140,44 @@ impl TestApp {
         Some(TestApp::builder(Backend::Postgres).spawn().await)
     }
 
+    /// A second instance sharing this one's database, Redis prefix and secret, as instances
+    /// behind a load balancer do.
+    pub fn another_instance(&self) -> TestAppBuilder {
+        let mut builder = TestApp::builder(self.backend);
+        builder.shared_with = Some(self.shared.clone());
+        builder
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.address, path)
     }
 
-    /// Sends one GraphQL operation.
+    /// Sends one GraphQL operation, anonymously.
     pub async fn graphql(&self, query: &str, variables: Value) -> Answer {
+        self.graphql_as(None, query, variables).await
+    }
+
+    /// Sends one GraphQL operation with a session token (`None`: anonymously).
+    pub async fn graphql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Answer {
         let body = json!({ "query": query, "variables": variables });
-        self.post_graphql(serde_json::to_vec(&body).unwrap()).await
+        self.send(token, serde_json::to_vec(&body).unwrap()).await
     }
 
     /// Sends raw bytes to `POST /graphql`.
     pub async fn post_graphql(&self, body: Vec<u8>) -> Answer {
-        let response = self
+        self.send(None, body).await
+    }
+
+    async fn send(&self, token: Option<&str>, body: Vec<u8>) -> Answer {
+        let mut request = self
             .client
             .post(self.url("/graphql"))
             .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .expect("the server answers");
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("the server answers");
         let status = response.status();
         let request_id = response
             .headers()
@@ -215,18 +258,34 @@ impl TestAppBuilder {
         self
     }
 
+    /// Without Redis: the in-process stand-ins, whose windows follow the test's clock.
+    pub fn without_redis(mut self) -> Self {
+        self.redis_url = None;
+        self
+    }
+
     pub async fn spawn(self) -> TestApp {
         let data_dir = tempfile::tempdir().unwrap();
-        let database_url = match self.backend {
-            Backend::Sqlite => None,
-            Backend::Postgres => Some(databases::fresh_postgres_database().await),
+        let shared = match self.shared_with {
+            Some(shared) => shared,
+            None => Shared {
+                database_url: match self.backend {
+                    Backend::Sqlite => None,
+                    Backend::Postgres => Some(databases::fresh_postgres_database().await),
+                },
+                redis_prefix: format!("tstest:{}:", uuid::Uuid::new_v4()),
+                secret: format!("test secret {} of enough length", uuid::Uuid::new_v4()),
+                data_dir: data_dir.path().to_owned(),
+            },
         };
         let mut config = Config::from_lookup(|_| None).unwrap();
-        config.database_url = database_url;
+        config.database_url = shared.database_url.clone();
         config.redis_url = self.redis_url;
-        config.redis_key_prefix = format!("tstest:{}:", uuid::Uuid::new_v4());
+        config.redis_key_prefix = shared.redis_prefix.clone();
+        config.secret_key = Some(shared.secret.clone());
+        config.demo = false;
         config.bind = "127.0.0.1:0".parse().unwrap();
-        config.data_dir = data_dir.path().to_owned();
+        config.data_dir = shared.data_dir.clone();
         config.request_timeout = self.request_timeout;
         config.shutdown_grace = Duration::from_secs(5);
         config.database_max_connections = 5;
@@ -236,17 +295,27 @@ impl TestAppBuilder {
         let extension = self
             .fault
             .map(|fault| Arc::new(fault) as Arc<dyn ExtensionFactory>);
-        let app = Application::build_with(config, extension)
+        let clock = ManualClock::starting_at(test_start());
+        let overrides = Overrides {
+            extension,
+            clock: Some(Arc::new(clock.clone())),
+        };
+        let app = Application::build_with(config, overrides)
             .await
             .expect("the app builds");
         let address = app.local_addr().unwrap();
         let db = app.state().db.clone();
+        let state = app.state().clone();
         let shutdown = app.shutdown_token();
         let server = tokio::spawn(app.run());
         TestApp {
             address,
             client: reqwest::Client::new(),
             db,
+            state,
+            clock,
+            backend: self.backend,
+            shared,
             shutdown,
             server: Some(server),
             _data_dir: data_dir,

@@ -1,0 +1,276 @@
+//! A small district to test against, arranged through the API as its people would: a
+//! coordinator, two schools, teachers, safeguarding leads, a department clerk, three classes and
+//! their children.
+
+use serde_json::{Value, json};
+
+use super::TestApp;
+
+pub const PASSWORD: &str = "a long enough password";
+
+/// A signed-in person: their id and session token.
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub id: String,
+    pub token: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Class {
+    pub id: String,
+    pub code: String,
+    pub children: Vec<Pupil>,
+}
+
+/// An enrolled child and the PIN the teacher was shown.
+#[derive(Clone, Debug)]
+pub struct Pupil {
+    pub id: String,
+    pub pin: String,
+}
+
+pub struct World {
+    pub coordinator: Person,
+    pub school_a: String,
+    /// Teaches `class_a`.
+    pub teacher_a: Person,
+    /// Teaches another class (2班, grade 2) in the same school as `teacher_a`.
+    pub teacher_a2: Person,
+    /// Teaches `class_b`, in the other school.
+    pub teacher_b: Person,
+    pub lead_a: Person,
+    pub lead_b: Person,
+    pub clerk: Person,
+    pub class_a: Class,
+    pub class_b: Class,
+}
+
+impl World {
+    pub async fn build(app: &TestApp) -> World {
+        let coordinator = app.first_coordinator("coordinator").await;
+        let school_a = create_school(app, &coordinator, "baiguan_primary", "百官小学").await;
+        let school_b = create_school(app, &coordinator, "caoe_middle", "曹娥中学").await;
+        let teacher_a = staff(
+            app,
+            &coordinator,
+            "teacher.a",
+            "TEACHER",
+            Some(&school_a),
+            None,
+        )
+        .await;
+        let teacher_a2 = staff(
+            app,
+            &coordinator,
+            "teacher.a2",
+            "TEACHER",
+            Some(&school_a),
+            None,
+        )
+        .await;
+        let teacher_b = staff(
+            app,
+            &coordinator,
+            "teacher.b",
+            "TEACHER",
+            Some(&school_b),
+            None,
+        )
+        .await;
+        let lead_a = staff(
+            app,
+            &coordinator,
+            "lead.a",
+            "SAFEGUARDING_LEAD",
+            Some(&school_a),
+            None,
+        )
+        .await;
+        let lead_b = staff(
+            app,
+            &coordinator,
+            "lead.b",
+            "SAFEGUARDING_LEAD",
+            Some(&school_b),
+            None,
+        )
+        .await;
+        let department = "0193e0a0-0000-7000-8001-000000000006";
+        let clerk = staff(
+            app,
+            &coordinator,
+            "clerk.construction",
+            "DEPARTMENT_STAFF",
+            None,
+            Some(department),
+        )
+        .await;
+        let class_a = class_with_children(
+            app,
+            &teacher_a,
+            4,
+            "1班",
+            &["小星星", "Tiger", "月亮"],
+            2017,
+        )
+        .await;
+        class_with_children(app, &teacher_a2, 2, "2班", &["小雨"], 2019).await;
+        let class_b = class_with_children(app, &teacher_b, 8, "3班", &["阿杰", "小敏"], 2013).await;
+        World {
+            coordinator,
+            school_a,
+            teacher_a,
+            teacher_a2,
+            teacher_b,
+            lead_a,
+            lead_b,
+            clerk,
+            class_a,
+            class_b,
+        }
+    }
+}
+
+impl TestApp {
+    /// The first coordinator, made as `tongsheng admin create-coordinator` makes it, signed in.
+    pub async fn first_coordinator(&self, username: &str) -> Person {
+        let member =
+            tongsheng::services::people::bootstrap_coordinator(&self.state, username, PASSWORD)
+                .await
+                .unwrap_or_else(|e| panic!("bootstrap: {:?}", e.code()));
+        let token = self.sign_in_staff(username, PASSWORD).await;
+        Person {
+            id: member.id.to_string(),
+            token,
+        }
+    }
+
+    /// Signs a member of staff in; panics on failure.
+    pub async fn sign_in_staff(&self, username: &str, password: &str) -> String {
+        let answer = self
+            .graphql(
+                "mutation($u: String!, $p: String!) { signInStaff(username: $u, password: $p) { token } }",
+                json!({ "u": username, "p": password }),
+            )
+            .await;
+        answer.ok()["signInStaff"]["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Signs a child in with class code and PIN; the whole answer.
+    pub async fn sign_in_child(&self, code: &str, pin: &str) -> super::Answer {
+        self.graphql(
+            "mutation($c: String!, $p: String!) { signInChild(classCode: $c, pin: $p) { token expiresAt viewer { kind childId } } }",
+            json!({ "c": code, "p": pin }),
+        )
+        .await
+    }
+
+    /// Who the server thinks the token belongs to: ANONYMOUS, CHILD or STAFF.
+    pub async fn viewer_kind(&self, token: &str) -> String {
+        let answer = self
+            .graphql_as(Some(token), "{ viewer { kind } }", json!({}))
+            .await;
+        answer.ok()["viewer"]["kind"].as_str().unwrap().to_owned()
+    }
+}
+
+async fn create_school(app: &TestApp, coordinator: &Person, code: &str, name: &str) -> String {
+    let answer = app
+        .graphql_as(
+            Some(&coordinator.token),
+            "mutation($i: CreateSchoolInput!) { createSchool(input: $i) { id } }",
+            json!({ "i": { "code": code, "nameZh": name } }),
+        )
+        .await;
+    answer.ok()["createSchool"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+pub async fn staff(
+    app: &TestApp,
+    coordinator: &Person,
+    username: &str,
+    role: &str,
+    school: Option<&str>,
+    department: Option<&str>,
+) -> Person {
+    let input = json!({
+        "username": username, "password": PASSWORD, "displayName": username, "role": role,
+        "schoolId": school, "departmentId": department,
+    });
+    let answer = app
+        .graphql_as(
+            Some(&coordinator.token),
+            "mutation($i: CreateStaffInput!) { createStaff(input: $i) { id } }",
+            json!({ "i": input }),
+        )
+        .await;
+    let id = answer.ok()["createStaff"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    Person {
+        id,
+        token: app.sign_in_staff(username, PASSWORD).await,
+    }
+}
+
+pub async fn create_class(
+    app: &TestApp,
+    teacher: &Person,
+    grade: i32,
+    name: &str,
+) -> (String, String) {
+    let answer = app
+        .graphql_as(
+            Some(&teacher.token),
+            "mutation($i: CreateClassInput!) { createClass(input: $i) { id code } }",
+            json!({ "i": { "grade": grade, "name": name, "schoolYear": 2026 } }),
+        )
+        .await;
+    let class = &answer.ok()["createClass"];
+    (
+        class["id"].as_str().unwrap().to_owned(),
+        class["code"].as_str().unwrap().to_owned(),
+    )
+}
+
+pub async fn enrol(app: &TestApp, teacher: &Person, class: &str, children: Value) -> super::Answer {
+    app.graphql_as(
+        Some(&teacher.token),
+        "mutation($c: ID!, $k: [EnrolChildInput!]!) { enrolChildren(classId: $c, children: $k) { pin child { id pseudonym ageBand needsGuardianConsent } } }",
+        json!({ "c": class, "k": children }),
+    )
+    .await
+}
+
+async fn class_with_children(
+    app: &TestApp,
+    teacher: &Person,
+    grade: i32,
+    name: &str,
+    pseudonyms: &[&str],
+    born: i32,
+) -> Class {
+    let (id, code) = create_class(app, teacher, grade, name).await;
+    let children: Vec<_> = pseudonyms
+        .iter()
+        .map(|p| json!({ "pseudonym": p, "birthYear": born, "birthMonth": 3 }))
+        .collect();
+    let answer = enrol(app, teacher, &id, json!(children)).await;
+    let children = answer.ok()["enrolChildren"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|enrolled| Pupil {
+            id: enrolled["child"]["id"].as_str().unwrap().to_owned(),
+            pin: enrolled["pin"].as_str().unwrap().to_owned(),
+        })
+        .collect();
+    Class { id, code, children }
+}

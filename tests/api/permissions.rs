@@ -1,0 +1,185 @@
+//! The permission matrix: every role × every operation so far × own / other class / other
+//! school / other department, against one table. Each later issue adds its rows.
+
+use serde_json::{Value, json};
+
+use crate::both_databases;
+use crate::helpers::TestApp;
+use crate::helpers::world::World;
+
+both_databases!(every_role_can_do_exactly_what_the_matrix_says);
+
+/// The actors, in the order of each row's expectations.
+const ACTORS: [&str; 9] = [
+    "anonymous",
+    "child_a",
+    "teacher_a",
+    "teacher_a2",
+    "teacher_b",
+    "lead_a",
+    "lead_b",
+    "clerk",
+    "coordinator",
+];
+
+const OK: &str = "ok";
+const UNAUTH: &str = "UNAUTHENTICATED";
+const FORBID: &str = "FORBIDDEN";
+const NOPE: &str = "NOT_FOUND";
+
+/// (operation, query, expected outcome per actor). Variables: `$class` is class A, `$child` a
+/// child of class A, `$school` school A, `$n` a name unique to the call.
+const MATRIX: &[(&str, &str, [&str; 9])] = &[
+    (
+        "viewer",
+        "{ viewer { kind } }",
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    ),
+    (
+        "departments",
+        "{ departments(first: 1) { nodes { code } } }",
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    ),
+    (
+        "createSchool",
+        "mutation($n: String!) { createSchool(input: { code: $n, nameZh: \"新的学校\" }) { id } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+        ],
+    ),
+    (
+        "createStaff",
+        "mutation($n: String!, $school: ID) { createStaff(input: { username: $n, password: \"long enough pw\", displayName: \"X\", role: TEACHER, schoolId: $school }) { id } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+        ],
+    ),
+    (
+        "createClass",
+        "mutation($n: String!) { createClass(input: { grade: 3, name: $n, schoolYear: 2026 }) { id } }",
+        [UNAUTH, FORBID, OK, OK, OK, FORBID, FORBID, FORBID, FORBID],
+    ),
+    (
+        "myClasses",
+        "{ myClasses { id } }",
+        [UNAUTH, FORBID, OK, OK, OK, OK, OK, OK, OK],
+    ),
+    (
+        "class",
+        "query($class: ID!) { class(id: $class) { code } }",
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+    ),
+    (
+        "class.children",
+        "query($class: ID!) { class(id: $class) { children { nodes { pseudonym } } } }",
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+    ),
+    (
+        "child",
+        "query($child: ID!) { child(id: $child) { pseudonym } }",
+        [UNAUTH, NOPE, OK, NOPE, NOPE, OK, NOPE, NOPE, OK],
+    ),
+    (
+        "enrolChildren",
+        "mutation($class: ID!, $n: String!) { enrolChildren(classId: $class, children: [{ pseudonym: $n, birthYear: 2017, birthMonth: 5 }]) { pin } }",
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+    ),
+    (
+        "resetPin",
+        "mutation($child: ID!) { resetPin(childId: $child) { pin } }",
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+    ),
+    (
+        "issueBadges",
+        "mutation($class: ID!) { issueBadges(classId: $class) { badgeToken } }",
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+    ),
+    (
+        "voidBadges",
+        "mutation($class: ID!) { voidBadges(classId: $class) }",
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+    ),
+    (
+        "recordGuardianConsent",
+        "mutation($child: ID!) { recordGuardianConsent(childId: $child, input: { method: WRITTEN, givenOn: \"2026-11-01\", relation: MOTHER }) { pseudonym } }",
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+    ),
+    (
+        "withdrawGuardianConsent",
+        "mutation($child: ID!) { withdrawGuardianConsent(childId: $child) { pseudonym } }",
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+    ),
+    (
+        "accessLog",
+        "{ accessLog { nodes { operation } } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+        ],
+    ),
+];
+
+async fn every_role_can_do_exactly_what_the_matrix_says(app: TestApp) {
+    let world = World::build(&app).await;
+    let child_a = &world.class_a.children[0];
+    let child_session = app.sign_in_child(&world.class_a.code, &child_a.pin).await;
+    let child_token = child_session.ok()["signInChild"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let tokens: [Option<&str>; 9] = [
+        None,
+        Some(&child_token),
+        Some(&world.teacher_a.token),
+        Some(&world.teacher_a2.token),
+        Some(&world.teacher_b.token),
+        Some(&world.lead_a.token),
+        Some(&world.lead_b.token),
+        Some(&world.clerk.token),
+        Some(&world.coordinator.token),
+    ];
+    let mut mismatches = Vec::new();
+    for (operation, query, expected) in MATRIX {
+        for (index, actor) in ACTORS.iter().enumerate() {
+            let variables = variables(
+                query,
+                &world,
+                &child_a.id,
+                &format!("n{}{}", operation.len(), index),
+            );
+            let answer = app.graphql_as(tokens[index], query, variables).await;
+            let outcome = match answer.error_code() {
+                None if answer.status == 200 => OK.to_owned(),
+                None => format!("HTTP {}", answer.status),
+                Some(code) => code.to_owned(),
+            };
+            if outcome != expected[index] {
+                mismatches.push(format!(
+                    "{operation} as {actor}: expected {}, got {outcome}",
+                    expected[index]
+                ));
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "permission matrix mismatches:\n{}",
+        mismatches.join("\n")
+    );
+}
+
+/// Only the variables a query declares, so none is unused.
+fn variables(query: &str, world: &World, child: &str, unique: &str) -> Value {
+    let mut variables = serde_json::Map::new();
+    let all = [
+        ("$class", json!(world.class_a.id)),
+        ("$child", json!(child)),
+        ("$school", json!(world.school_a)),
+        ("$n", json!(format!("user_{unique}"))),
+    ];
+    for (name, value) in all {
+        if query.contains(&format!("{name}:")) {
+            variables.insert(name.trim_start_matches('$').to_owned(), value);
+        }
+    }
+    Value::Object(variables)
+}
