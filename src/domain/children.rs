@@ -275,9 +275,12 @@ mod tests {
             BirthMonth::parse(2020, 12, today, &["b"]).is_err(),
             "five years old"
         );
-        assert!(BirthMonth::parse(2009, 12, today, &["b"]).is_ok());
         assert!(
-            BirthMonth::parse(2009, 11, today, &["b"]).is_err(),
+            BirthMonth::parse(2008, 12, today, &["b"]).is_ok(),
+            "seventeen"
+        );
+        assert!(
+            BirthMonth::parse(2008, 11, today, &["b"]).is_err(),
             "eighteen"
         );
         assert!(BirthMonth::parse(2015, 13, today, &["b"]).is_err());
