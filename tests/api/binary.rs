@@ -128,7 +128,16 @@ async fn serve_with_nothing_configured_answers_and_stops_cleanly_on_sigterm() {
 #[tokio::test]
 async fn production_logs_are_json_and_every_request_line_carries_its_request_id() {
     let dir = tempfile::tempdir().unwrap();
-    let mut server = Server::start(dir.path(), &[("APP_ENV", "production")]);
+    let mut server = Server::start(
+        dir.path(),
+        &[
+            ("APP_ENV", "production"),
+            (
+                "SECRET_KEY",
+                "a production secret of thirty-two characters or more",
+            ),
+        ],
+    );
     let ready = server.wait_for("Tongsheng is ready");
     let address = ready["address"].as_str().unwrap().to_owned();
     let response = reqwest::Client::new()
