@@ -7,6 +7,8 @@ pub mod backplane;
 pub mod clock;
 /// Configuration from the environment (`.env.example` lists every variable).
 pub mod config;
+/// The demo district for a newcomer's first run.
+pub mod demo;
 /// Plain Rust: ids, validated values, lifecycle rules. No framework imports.
 pub mod domain;
 /// The one error type and its stable codes.

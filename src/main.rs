@@ -97,6 +97,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let graphiql = !config.is_production();
             let signals = Signals::install().context("listening for signals")?;
             let app = Application::build(config).await?;
+            if tongsheng::demo::wanted(&app.state().config)
+                && let Some(sheet) = tongsheng::demo::load_if_new(app.state()).await?
+            {
+                println!("{sheet}");
+            }
             if graphiql {
                 tracing::info!("GraphiQL: http://{}/graphql", app.local_addr()?);
             }

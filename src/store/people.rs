@@ -111,6 +111,10 @@ pub async fn find_school(db: &impl ConnectionTrait, id: SchoolId) -> Result<Opti
         .map(to_school))
 }
 
+pub async fn any_school(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    Ok(schools::Entity::find().one(db).await?.is_some())
+}
+
 pub async fn school_code_taken(db: &impl ConnectionTrait, code: &str) -> Result<bool, DbErr> {
     Ok(schools::Entity::find()
         .filter(schools::Column::Code.eq(code))

@@ -120,6 +120,41 @@ async fn serve_with_nothing_configured_answers_and_stops_cleanly_on_sigterm() {
         dir.path().join("tongsheng.sqlite").exists(),
         "the SQLite file is under DATA_DIR"
     );
+    let sheet = server.seen.join("\n");
+    assert!(
+        sheet.contains("teacher.wang") && sheet.contains("class code"),
+        "the demo sign-in sheet is printed"
+    );
+
+    let client = reqwest::Client::new();
+    let sign_in = serde_json::json!({ "query": "mutation { signInStaff(username: \"teacher.wang\", password: \"tongsheng-demo\") { token } }" });
+    let answer: Value = client
+        .post(&url)
+        .json(&sign_in)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = answer["data"]["signInStaff"]["token"]
+        .as_str()
+        .expect("the demo teacher signs in")
+        .to_owned();
+    let classes = serde_json::json!({ "query": "{ myClasses { gradeLabel children(first: 50) { nodes { ageBand } } } }" });
+    let answer: Value = client
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&classes)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let class = &answer["data"]["myClasses"][0];
+    assert_eq!(class["gradeLabel"], "二年级", "{answer}");
+    assert_eq!(class["children"]["nodes"].as_array().unwrap().len(), 10);
 
     assert!(server.terminate().success());
     server.wait_for("shut down cleanly");

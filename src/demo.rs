@@ -1,0 +1,232 @@
+//! The demo district, loaded into a new embedded database so that a newcomer's first `cargo run`
+//! has someone to sign in as: two schools, a class in each age band with ten children each,
+//! their teachers, a safeguarding lead per school, two department clerks and two coordinators.
+//!
+//! Never loaded into PostgreSQL or in production. The sign-in details are printed once, when the
+//! demo is loaded, and kept in `DATA_DIR/demo-sign-in.txt`.
+
+use anyhow::Context as _;
+use std::fmt::Write as _;
+
+use crate::config::Config;
+use crate::domain::ids::SessionId;
+use crate::domain::people::{Actor, Role, StaffActor, StaffMember};
+use crate::error::AppError;
+use crate::services::access::{class_teacher, coordinator};
+use crate::services::classes::{Enrolment, NewClass};
+use crate::services::people::NewStaff;
+use crate::state::AppState;
+use crate::{services, store};
+
+/// Every demo account's password.
+pub const DEMO_PASSWORD: &str = "tongsheng-demo";
+
+/// Whether the demo belongs in this deployment: the embedded default, outside production.
+pub fn wanted(config: &Config) -> bool {
+    config.demo && config.database_url.is_none() && !config.is_production()
+}
+
+/// Loads the demo into an empty database and returns the sign-in sheet; on a database that
+/// already has schools, returns the sheet kept from the first load (or nothing).
+pub async fn load_if_new(state: &AppState) -> anyhow::Result<Option<String>> {
+    let sheet_path = state.config.data_dir.join("demo-sign-in.txt");
+    if store::people::any_school(&state.db).await? {
+        return Ok(std::fs::read_to_string(&sheet_path).ok());
+    }
+    let sheet = load(state)
+        .await
+        .map_err(|error| anyhow::anyhow!("loading the demo: {}", describe(&error)))?;
+    std::fs::write(&sheet_path, &sheet)
+        .with_context(|| format!("writing {}", sheet_path.display()))?;
+    Ok(Some(sheet))
+}
+
+fn describe(error: &AppError) -> String {
+    match error {
+        AppError::Internal(cause) => format!("{cause:#}"),
+        other => format!("{:?}", other.code()),
+    }
+}
+
+fn acting_as(member: StaffMember) -> Actor {
+    Actor::Staff(StaffActor {
+        member,
+        session_id: SessionId::new(),
+    })
+}
+
+/// (school code, name, [(grade, class name, birth year, teacher)])
+const SCHOOLS: [(&str, &str, [(i32, &str, i32, &str); 2]); 2] = [
+    (
+        "demo_baiguan_primary",
+        "百官小学（演示）",
+        [
+            (2, "2班", 2018, "teacher.wang"),
+            (5, "1班", 2015, "teacher.li"),
+        ],
+    ),
+    (
+        "demo_caoe_secondary",
+        "曹娥中学（演示）",
+        [
+            (8, "3班", 2012, "teacher.zhang"),
+            (11, "2班", 2009, "teacher.chen"),
+        ],
+    ),
+];
+
+const PSEUDONYMS: [&str; 10] = [
+    "小星星",
+    "月亮",
+    "小树",
+    "Tiger",
+    "豆豆",
+    "乐乐",
+    "小雨",
+    "阿杰",
+    "糖糖",
+    "Leo",
+];
+
+async fn load(state: &AppState) -> Result<String, AppError> {
+    let mut sheet =
+        String::from("童声 demo district: sign-in details (demo data, not real children)\n\n");
+    let _ = writeln!(sheet, "Staff (password for every account: {DEMO_PASSWORD})");
+    let first =
+        services::people::bootstrap_coordinator(state, "coordinator.fulian", DEMO_PASSWORD).await?;
+    let _ = writeln!(sheet, "  coordinator        coordinator.fulian");
+    let admin = acting_as(first);
+    let coordinator = coordinator(&admin)?;
+    let staff = |username: &str, role, school_id, department_id| NewStaff {
+        username: username.to_owned(),
+        password: DEMO_PASSWORD.to_owned(),
+        display_name: username.to_owned(),
+        role,
+        school_id,
+        department_id,
+    };
+    services::people::create_staff(
+        state,
+        &coordinator,
+        staff("coordinator.tuanwei", Role::Coordinator, None, None),
+    )
+    .await?;
+    let _ = writeln!(sheet, "  coordinator        coordinator.tuanwei");
+    for (code, username) in [
+        ("construction", "clerk.jianshe"),
+        ("education_sports", "clerk.jiaoti"),
+    ] {
+        let department = services::departments::get(&state.db, code).await?;
+        services::people::create_staff(
+            state,
+            &coordinator,
+            staff(username, Role::DepartmentStaff, None, Some(department.id)),
+        )
+        .await?;
+        let _ = writeln!(
+            sheet,
+            "  department staff   {username} ({})",
+            department.name_zh
+        );
+    }
+    let mut classes = String::new();
+    for (code, name, school_classes) in SCHOOLS {
+        let school = services::people::create_school(state, &coordinator, code, name).await?;
+        let lead = format!(
+            "lead.{}",
+            code.trim_start_matches("demo_")
+                .split('_')
+                .next()
+                .unwrap_or("school")
+        );
+        services::people::create_staff(
+            state,
+            &coordinator,
+            staff(&lead, Role::SafeguardingLead, Some(school.id), None),
+        )
+        .await?;
+        let _ = writeln!(sheet, "  safeguarding lead  {lead} ({name})");
+        for (grade, class_name, born, teacher_name) in school_classes {
+            let teacher = services::people::create_staff(
+                state,
+                &coordinator,
+                staff(teacher_name, Role::Teacher, Some(school.id), None),
+            )
+            .await?;
+            let _ = writeln!(sheet, "  teacher            {teacher_name} ({name})");
+            let teacher = acting_as(teacher);
+            let class = services::classes::create_class(
+                state,
+                &teacher,
+                NewClass {
+                    grade,
+                    name: class_name.to_owned(),
+                    school_year: 2026,
+                },
+            )
+            .await?;
+            let capability = class_teacher(&state.db, &teacher, class.id).await?;
+            let entries = PSEUDONYMS
+                .iter()
+                .enumerate()
+                .map(|(n, pseudonym)| Enrolment {
+                    pseudonym: (*pseudonym).to_owned(),
+                    birth_year: born,
+                    birth_month: 1 + (n as i32 % 12),
+                })
+                .collect();
+            let enrolled = services::classes::enrol_children(state, &capability, entries).await?;
+            let _ = writeln!(
+                classes,
+                "  {name} {}{} (class code {}):",
+                class.grade.label_zh(),
+                class.name,
+                class.code.as_str()
+            );
+            for (child, pin) in enrolled {
+                let _ = writeln!(
+                    classes,
+                    "    {:<8} PIN {}",
+                    child.pseudonym.as_str(),
+                    pin.reveal()
+                );
+            }
+        }
+    }
+    let _ = writeln!(
+        sheet,
+        "\nChildren (sign in with the class code and a PIN)\n{classes}"
+    );
+    let _ = writeln!(
+        sheet,
+        "In GraphiQL: mutation {{ signInStaff(username: \"teacher.wang\", password: \"{DEMO_PASSWORD}\") {{ token }} }}\n\
+         then send the token as the header Authorization: Bearer <token>."
+    );
+    Ok(sheet)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(pairs: &[(&str, &str)]) -> Config {
+        Config::from_lookup(|name| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn the_demo_is_for_the_embedded_default_only() {
+        assert!(wanted(&config(&[])));
+        assert!(!wanted(&config(&[(
+            "DATABASE_URL",
+            "postgres://127.0.0.1/test"
+        )])));
+        assert!(!wanted(&config(&[("APP_ENV", "production")])));
+        assert!(!wanted(&config(&[("DEMO", "false")])));
+    }
+}
