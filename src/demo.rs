@@ -55,22 +55,27 @@ fn acting_as(member: StaffMember) -> Actor {
     })
 }
 
-/// (school code, name, [(grade, class name, birth year, teacher)])
-const SCHOOLS: [(&str, &str, [(i32, &str, i32, &str); 2]); 2] = [
-    (
+/// A demo class: its grade, name, the children's birth year and its teacher's username.
+struct DemoClass(i32, &'static str, i32, &'static str);
+
+/// A demo school: code, name and two classes.
+struct DemoSchool(&'static str, &'static str, [DemoClass; 2]);
+
+const SCHOOLS: [DemoSchool; 2] = [
+    DemoSchool(
         "demo_baiguan_primary",
         "百官小学（演示）",
         [
-            (2, "2班", 2018, "teacher.wang"),
-            (5, "1班", 2015, "teacher.li"),
+            DemoClass(2, "2班", 2018, "teacher.wang"),
+            DemoClass(5, "1班", 2015, "teacher.li"),
         ],
     ),
-    (
+    DemoSchool(
         "demo_caoe_secondary",
         "曹娥中学（演示）",
         [
-            (8, "3班", 2012, "teacher.zhang"),
-            (11, "2班", 2009, "teacher.chen"),
+            DemoClass(8, "3班", 2012, "teacher.zhang"),
+            DemoClass(11, "2班", 2009, "teacher.chen"),
         ],
     ),
 ];
@@ -130,7 +135,7 @@ async fn load(state: &AppState) -> Result<String, AppError> {
         );
     }
     let mut classes = String::new();
-    for (code, name, school_classes) in SCHOOLS {
+    for DemoSchool(code, name, school_classes) in SCHOOLS {
         let school = services::people::create_school(state, &coordinator, code, name).await?;
         let lead = format!(
             "lead.{}",
@@ -146,7 +151,7 @@ async fn load(state: &AppState) -> Result<String, AppError> {
         )
         .await?;
         let _ = writeln!(sheet, "  safeguarding lead  {lead} ({name})");
-        for (grade, class_name, born, teacher_name) in school_classes {
+        for DemoClass(grade, class_name, born, teacher_name) in school_classes {
             let teacher = services::people::create_staff(
                 state,
                 &coordinator,
