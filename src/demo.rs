@@ -13,7 +13,8 @@ use crate::domain::ids::SessionId;
 use crate::domain::people::{Actor, Role, StaffActor, StaffMember};
 use crate::error::AppError;
 use crate::services::access::{class_teacher, coordinator};
-use crate::services::classes::{Enrolment, NewClass};
+use crate::services::classes::NewClass;
+use crate::services::enrolment::{ClassRoster, Enrolment};
 use crate::services::people::NewStaff;
 use crate::state::AppState;
 use crate::{services, store};
@@ -175,12 +176,20 @@ async fn load(state: &AppState) -> Result<String, AppError> {
                 .iter()
                 .enumerate()
                 .map(|(n, pseudonym)| Enrolment {
+                    row: n.to_string(),
                     pseudonym: (*pseudonym).to_owned(),
                     birth_year: born,
                     birth_month: 1 + (n as i32 % 12),
                 })
                 .collect();
-            let enrolled = services::classes::enrol_children(state, &capability, entries).await?;
+            let enrolled = services::enrolment::enrol(
+                state,
+                &ClassRoster::of_teacher(&capability),
+                "children",
+                entries,
+                &|| (),
+            )
+            .await?;
             let _ = writeln!(
                 classes,
                 "  {name} {}{} (class code {}):",

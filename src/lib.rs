@@ -19,6 +19,8 @@ pub mod graphql;
 pub mod http;
 /// Prometheus metrics.
 pub mod metrics;
+/// Reading roster files (CSV, XLSX) into rows of cells.
+pub mod roster_files;
 /// Keys, tokens and password hashes.
 pub mod secrets;
 /// The use cases: who may do what, one transaction each.

@@ -35,6 +35,11 @@ enum Command {
         #[command(subcommand)]
         action: AdminCommand,
     },
+    /// Class rosters.
+    Roster {
+        #[command(subcommand)]
+        action: RosterCommand,
+    },
     /// Write the GraphQL schema, sorted, to a file (default `schema/schema.graphql`), or `-` for stdout.
     ExportSchema {
         #[arg(long, default_value = "schema/schema.graphql")]
@@ -49,6 +54,18 @@ enum AdminCommand {
     CreateCoordinator {
         #[arg(long)]
         username: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum RosterCommand {
+    /// Enrol every child in a CSV or XLSX roster into a class, all or none, and print each
+    /// child's PIN (shown this once). The first row names the columns: 昵称, 出生年份, 出生月份.
+    Import {
+        file: PathBuf,
+        /// The class's id.
+        #[arg(long = "class")]
+        class: String,
     },
 }
 
@@ -136,6 +153,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 Err(error) => anyhow::bail!("{}", error.public_message()),
             }
         }
+        Command::Roster {
+            action: RosterCommand::Import { file, class },
+        } => import_roster(config, &file, &class).await,
         Command::ExportSchema { out } => {
             let sdl = graphql::sdl();
             if out.as_os_str() == "-" {
@@ -161,5 +181,60 @@ fn read_new_password() -> anyhow::Result<String> {
         let mut line = String::new();
         std::io::stdin().read_line(&mut line)?;
         Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+    }
+}
+
+async fn import_roster(config: Config, file: &std::path::Path, class: &str) -> anyhow::Result<()> {
+    use tongsheng::domain::ids::ClassId;
+    use tongsheng::roster_files::RosterFormat;
+    use tongsheng::services::enrolment::ClassRoster;
+
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let format = if bytes.starts_with(b"PK") {
+        RosterFormat::Xlsx
+    } else {
+        RosterFormat::Csv
+    };
+    let class = ClassId::parse(class).context("--class takes a class id (a UUID)")?;
+    let app = Application::build(config).await?;
+    let roster = match ClassRoster::for_operator(app.state(), class).await {
+        Ok(roster) => roster,
+        Err(_) => anyhow::bail!("no class with id {class}"),
+    };
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message("enrolling");
+    let rows = tongsheng::roster_files::read_table(format, &bytes)
+        .map(|table| table.len().saturating_sub(1) as u64)
+        .unwrap_or(0);
+    bar.set_length(rows);
+    let result =
+        services::enrolment::import_roster(app.state(), &roster, format, &bytes, &|| bar.inc(1))
+            .await;
+    bar.finish_and_clear();
+    match result {
+        Ok(enrolled) => {
+            println!(
+                "{} children enrolled in class {}. Their PINs, shown this once:",
+                enrolled.len(),
+                roster.class().code.as_str()
+            );
+            for (child, pin) in enrolled {
+                println!("{}\t{}", child.pseudonym.as_str(), pin.reveal());
+            }
+            Ok(())
+        }
+        Err(error) => {
+            eprintln!("nothing was imported: {}", error.public_message());
+            if let tongsheng::error::AppError::Validation(fields) = &error {
+                for field in fields {
+                    eprintln!("  {}: {}", field.path.join(" "), field.message);
+                }
+            }
+            anyhow::bail!("the roster was refused")
+        }
     }
 }

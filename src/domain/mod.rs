@@ -7,6 +7,7 @@ pub mod departments;
 pub mod ids;
 pub mod page;
 pub mod people;
+pub mod roster;
 pub mod sessions;
 
 /// Declares how an enum is written as text in the database and the API: `Variant = "text"`.

@@ -10,7 +10,8 @@ use super::page::{KeyedConnection, connection, page_request};
 use crate::domain::classes::Class as DomainClass;
 use crate::domain::ids::{ChildId, ClassId};
 use crate::services;
-use crate::services::classes::{Enrolment, NewClass};
+use crate::services::classes::NewClass;
+use crate::services::enrolment::{ClassRoster, Enrolment};
 
 #[derive(SimpleObject)]
 #[graphql(complex)]
@@ -171,13 +172,22 @@ impl ClassesMutation {
         let teacher = services::access::class_teacher(&state.db, actor(ctx), class).await?;
         let entries = children
             .into_iter()
-            .map(|child| Enrolment {
+            .enumerate()
+            .map(|(row, child)| Enrolment {
+                row: row.to_string(),
                 pseudonym: child.pseudonym,
                 birth_year: child.birth_year,
                 birth_month: child.birth_month,
             })
             .collect();
-        let enrolled = services::classes::enrol_children(state, &teacher, entries).await?;
+        let enrolled = services::enrolment::enrol(
+            state,
+            &ClassRoster::of_teacher(&teacher),
+            "children",
+            entries,
+            &|| (),
+        )
+        .await?;
         let today = state.clock.now().date_naive();
         Ok(enrolled
             .into_iter()

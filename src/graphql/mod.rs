@@ -14,6 +14,7 @@ mod ids;
 mod introspection;
 mod page;
 mod people;
+mod roster;
 mod sessions;
 
 use async_graphql::extensions::{Extension, ExtensionFactory};
@@ -41,6 +42,7 @@ pub struct MutationRoot(
     sessions::SessionsMutation,
     people::PeopleMutation,
     classes::ClassesMutation,
+    roster::RosterMutation,
     children::ChildrenMutation,
 );
 

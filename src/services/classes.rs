@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use crate::domain::children::{BirthMonth, Child, Pin, Pseudonym};
+use crate::domain::children::{Child, Pin};
 use crate::domain::classes::{Class, ClassCode, Grade, parse_class_name};
 use crate::domain::ids::{ChildId, ClassId, SchoolId};
 use crate::domain::people::{Actor, Role};
@@ -12,7 +12,6 @@ use crate::secrets::{random_token, token_digest};
 use crate::services::access::ClassTeacher;
 use crate::state::AppState;
 use crate::store;
-use crate::store::children::NewChild;
 
 pub struct NewClass {
     pub grade: i32,
@@ -85,111 +84,6 @@ pub async fn my_classes(state: &AppState, actor: &Actor) -> Result<Vec<Class>, A
     Ok(store::classes::taught_by(&state.db, staff.member.id).await?)
 }
 
-/// One child to enrol, as the teacher typed it.
-pub struct Enrolment {
-    pub pseudonym: String,
-    pub birth_year: i32,
-    pub birth_month: i32,
-}
-
-/// The class's teacher: enrols children, all or none. Each gets a PIN, returned only now.
-/// Every row is checked first; the errors name each row (`["children", 3, "pseudonym"]`).
-pub async fn enrol_children(
-    state: &AppState,
-    teacher: &ClassTeacher,
-    entries: Vec<Enrolment>,
-) -> Result<Vec<(Child, Pin)>, AppError> {
-    let today = state.clock.now().date_naive();
-    let existing = store::children::pins_and_names(&state.db, teacher.class.id).await?;
-    let mut names: HashSet<String> = existing
-        .iter()
-        .map(|(_, name)| name.to_lowercase())
-        .collect();
-    let mut digests: HashSet<String> = existing.into_iter().map(|(digest, _)| digest).collect();
-    if entries.is_empty() || entries.len() > 100 {
-        return Err(AppError::validation(
-            &["children"],
-            "COUNT",
-            "一次可以登记 1 到 100 个孩子。",
-        ));
-    }
-    let mut problems = Vec::new();
-    let mut parsed = Vec::new();
-    for (row, entry) in entries.iter().enumerate() {
-        let row_text = row.to_string();
-        let path = |field: &'static str| ["children", row_text.as_str(), field].map(str::to_owned);
-        let pseudonym = Pseudonym::parse(&entry.pseudonym, &["children", &row_text, "pseudonym"]);
-        let birth = BirthMonth::parse(
-            entry.birth_year,
-            entry.birth_month,
-            today,
-            &["children", &row_text, "birthMonth"],
-        );
-        match (pseudonym, birth) {
-            (Ok(pseudonym), Ok(birth)) => {
-                if !names.insert(pseudonym.as_str().to_lowercase()) {
-                    let [a, b, c] = path("pseudonym");
-                    problems.push(crate::error::FieldError::new(
-                        &[&a, &b, &c],
-                        "DUPLICATE",
-                        "班里已经有同样的昵称了。",
-                    ));
-                } else {
-                    parsed.push((pseudonym, birth));
-                }
-            }
-            (pseudonym, birth) => {
-                for error in [pseudonym.err(), birth.err()].into_iter().flatten() {
-                    if let AppError::Validation(fields) = error {
-                        problems.extend(fields);
-                    }
-                }
-            }
-        }
-    }
-    if !problems.is_empty() {
-        return Err(AppError::Validation(problems));
-    }
-    let now = state.clock.now();
-    let mut enrolled = Vec::with_capacity(parsed.len());
-    let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
-    for (pseudonym, birth) in parsed {
-        let (pin, digest) = fresh_pin(state, teacher.class.id, &mut digests);
-        let id = ChildId::new();
-        let row = NewChild {
-            id,
-            class_id: teacher.class.id,
-            pseudonym: &pseudonym,
-            birth,
-            pin_digest: digest,
-        };
-        store::children::insert(&transaction, row, now).await?;
-        enrolled.push((
-            Child {
-                id,
-                class_id: teacher.class.id,
-                pseudonym,
-                birth,
-                consent: None,
-            },
-            pin,
-        ));
-    }
-    transaction.commit().await?;
-    Ok(enrolled)
-}
-
-/// A PIN no other child of the class has.
-fn fresh_pin(state: &AppState, class: ClassId, taken: &mut HashSet<String>) -> (Pin, String) {
-    loop {
-        let pin = Pin::random(&mut rand::rng());
-        let digest = state.secrets.pin_digest(class, &pin);
-        if taken.insert(digest.clone()) {
-            return (pin, digest);
-        }
-    }
-}
-
 /// The class's teacher: gives a child a new PIN (the old one stops working) and unlocks the
 /// class's PIN sign-in if too many failures had locked it.
 pub async fn reset_pin(
@@ -203,7 +97,7 @@ pub async fn reset_pin(
         .into_iter()
         .map(|(digest, _)| digest)
         .collect();
-    let (pin, digest) = fresh_pin(state, teacher.class.id, &mut taken);
+    let (pin, digest) = super::enrolment::fresh_pin(state, teacher.class.id, &mut taken);
     store::children::set_pin_digest(&state.db, child.id, digest).await?;
     store::classes::unlock_sign_in(&state.db, teacher.class.id).await?;
     Ok((child, pin))

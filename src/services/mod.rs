@@ -5,5 +5,6 @@ pub mod access;
 pub mod children;
 pub mod classes;
 pub mod departments;
+pub mod enrolment;
 pub mod people;
 pub mod sessions;

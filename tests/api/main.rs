@@ -12,6 +12,7 @@ mod health;
 mod limits;
 mod migrations;
 mod permissions;
+mod roster;
 mod schema_file;
 mod shutdown;
 mod sign_in;

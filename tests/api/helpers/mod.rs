@@ -148,6 +148,16 @@ impl TestApp {
         builder
     }
 
+    /// The data directory (the SQLite file lives here).
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.shared.data_dir
+    }
+
+    /// The secret that keys PIN digests, for a command run against this app's database.
+    pub fn secret(&self) -> &str {
+        &self.shared.secret
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.address, path)
     }
