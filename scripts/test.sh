@@ -56,7 +56,18 @@ ensure_redis() {
   wait_for_port 6379
 }
 
+# Printable sign-in cards need a CJK font.
+ensure_card_font() {
+  for font in /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf \
+              /usr/share/fonts/truetype/wqy/wqy-microhei.ttc \
+              /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc; do
+    [ -f "$font" ] && return 0
+  done
+  apt_install fonts-droid-fallback
+}
+
 command -v cargo >/dev/null || { echo "test.sh: cargo is needed (rustup.rs)" >&2; exit 1; }
 ensure_postgres
 ensure_redis
+ensure_card_font
 exec cargo test --workspace --locked "$@"

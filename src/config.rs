@@ -41,6 +41,8 @@ pub struct Config {
     /// Peers whose `X-Forwarded-For` is believed (a load balancer); from anyone else the socket
     /// address is the client address.
     pub trusted_proxies: Vec<IpAddr>,
+    /// A CJK font (TTF/OTF/TTC) for printable cards; Debian's usual paths are tried after it.
+    pub card_font: Option<PathBuf>,
     /// Load the demo district into a new embedded database (never into PostgreSQL or production).
     pub demo: bool,
 }
@@ -97,6 +99,7 @@ impl Config {
             secret_key: lookup("SECRET_KEY"),
             trusted_proxies: parse_list(&lookup, "TRUSTED_PROXIES")?,
             demo: parse(&lookup, "DEMO", "true")?,
+            card_font: lookup("CARD_FONT").map(PathBuf::from),
         })
     }
 

@@ -3,6 +3,8 @@
 
 /// Redis when configured, in-process stand-ins otherwise. Never the record.
 pub mod backplane;
+/// Printable sign-in cards (PDF).
+pub mod cards;
 /// The time, from one place.
 pub mod clock;
 /// Configuration from the environment (`.env.example` lists every variable).

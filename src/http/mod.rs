@@ -1,6 +1,7 @@
 //! HTTP transport: the routes, the request-id and logging middleware, and the limits that hold
 //! before any GraphQL is parsed.
 
+mod cards;
 mod client;
 mod graphql;
 mod health;
@@ -37,6 +38,7 @@ pub fn router(app: AppState, schema: AppSchema) -> Router {
             graphql_route.layer(DefaultBodyLimit::max(MAX_GRAPHQL_BODY)),
         )
         .route("/graphql/ws", get(websocket::websocket))
+        .route("/classes/{class}/cards.pdf", post(cards::print))
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))
         .route("/metrics", get(health::metrics))

@@ -6,6 +6,7 @@
 mod helpers;
 
 mod binary;
+mod cards;
 mod departments;
 mod errors;
 mod health;

@@ -1,0 +1,62 @@
+//! `POST /classes/{id}/cards.pdf`: the class's teacher prints sign-in cards. A POST because it
+//! changes things: every child gets a new PIN and QR badge (see `services::cards`).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::HttpState;
+use super::client::bearer_token;
+use super::graphql::app_error;
+use crate::domain::ids::ClassId;
+use crate::error::{AppError, ErrorCode};
+use crate::services;
+
+pub async fn print(
+    State(state): State<HttpState>,
+    Path(class): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    match cards(&state, &class, &headers).await {
+        Ok((code, pdf)) => {
+            let disposition = format!("attachment; filename=\"cards-{code}.pdf\"");
+            (
+                [
+                    (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                pdf,
+            )
+                .into_response()
+        }
+        Err(error) => {
+            let status = match error.code() {
+                ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+                ErrorCode::NotFound => StatusCode::NOT_FOUND,
+                ErrorCode::Validation => StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            state.app.metrics.record_error(error.code().as_str());
+            (
+                status,
+                Json(async_graphql::Response::from_errors(vec![app_error(error)])),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn cards(
+    state: &HttpState,
+    class: &str,
+    headers: &HeaderMap,
+) -> Result<(String, Vec<u8>), AppError> {
+    let actor =
+        services::sessions::authenticate(&state.app, bearer_token(headers).as_deref()).await?;
+    let class = ClassId::parse(class).ok_or(AppError::NotFound)?;
+    let teacher = services::access::class_teacher(&state.app.db, &actor, class).await?;
+    let pdf = services::cards::print_cards(&state.app, &teacher).await?;
+    Ok((teacher.class.code.as_str().to_owned(), pdf))
+}
