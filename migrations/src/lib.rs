@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261130_000001_organisation;
 mod m20261130_000002_identity;
+mod m20261130_000003_areas;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261130_000001_organisation::Migration),
             Box::new(m20261130_000002_identity::Migration),
+            Box::new(m20261130_000003_areas::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 //! client-visible error.
 
 mod access;
+mod areas;
 mod boundary;
 mod children;
 mod classes;
@@ -34,6 +35,7 @@ pub struct QueryRoot(
     classes::ClassesQuery,
     children::ChildrenQuery,
     access::AccessQuery,
+    areas::AreasQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -43,6 +45,7 @@ pub struct MutationRoot(
     people::PeopleMutation,
     classes::ClassesMutation,
     roster::RosterMutation,
+    areas::AreasMutation,
     children::ChildrenMutation,
 );
 

@@ -2,6 +2,7 @@
 //! permission, changes state in one transaction (state, event, outbox) and returns domain values.
 
 pub mod access;
+pub mod areas;
 pub mod cards;
 pub mod children;
 pub mod classes;

@@ -5,6 +5,7 @@
 //! transaction.
 
 pub mod access_log;
+pub mod areas;
 pub mod children;
 pub mod classes;
 pub mod departments;

@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod areas;
 mod binary;
 mod cards;
 mod departments;

@@ -110,6 +110,18 @@ const MATRIX: &[(&str, &str, [&str; 9])] = &[
         [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
     ),
     (
+        "areas",
+        "{ areas { code } }",
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    ),
+    (
+        "createArea",
+        "mutation($n: String!) { createArea(input: { code: $n, nameZh: \"某某街道\", kind: SUBDISTRICT }) { id } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+        ],
+    ),
+    (
         "accessLog",
         "{ accessLog { nodes { operation } } }",
         [

@@ -1,6 +1,7 @@
 //! sea-orm entities: the tables as the app sees them. Never exposed past `store/`.
 
 pub mod access_log;
+pub mod areas;
 pub mod badges;
 pub mod children;
 pub mod class_teachers;

@@ -1,0 +1,85 @@
+//! Townships and subdistricts.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+
+use super::context::{actor, state};
+use super::errors::GqlResult;
+use crate::domain::areas::{Area as DomainArea, AreaKind as DomainKind};
+use crate::services;
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum AreaKind {
+    /// 街道
+    Subdistrict,
+    /// 镇
+    Town,
+    /// 乡
+    Township,
+}
+
+#[derive(SimpleObject)]
+pub struct Area {
+    pub id: ID,
+    pub code: String,
+    pub name_zh: String,
+    pub kind: AreaKind,
+}
+
+impl From<DomainArea> for Area {
+    fn from(area: DomainArea) -> Self {
+        let kind = match area.kind {
+            DomainKind::Subdistrict => AreaKind::Subdistrict,
+            DomainKind::Town => AreaKind::Town,
+            DomainKind::Township => AreaKind::Township,
+        };
+        Area {
+            id: ID(area.id.to_string()),
+            code: area.code,
+            name_zh: area.name_zh,
+            kind,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateAreaInput {
+    pub code: String,
+    pub name_zh: String,
+    pub kind: AreaKind,
+}
+
+#[derive(Default)]
+pub struct AreasQuery;
+
+#[Object]
+impl AreasQuery {
+    /// The district's townships and subdistricts, by code.
+    async fn areas(&self, ctx: &Context<'_>) -> GqlResult<Vec<Area>> {
+        Ok(services::areas::list(state(ctx)?)
+            .await?
+            .into_iter()
+            .map(Area::from)
+            .collect())
+    }
+}
+
+#[derive(Default)]
+pub struct AreasMutation;
+
+#[Object]
+impl AreasMutation {
+    /// Coordinators: adds a township or subdistrict from the official division list.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn create_area(&self, ctx: &Context<'_>, input: CreateAreaInput) -> GqlResult<Area> {
+        let coordinator = services::access::coordinator(actor(ctx))?;
+        let kind = match input.kind {
+            AreaKind::Subdistrict => DomainKind::Subdistrict,
+            AreaKind::Town => DomainKind::Town,
+            AreaKind::Township => DomainKind::Township,
+        };
+        let area =
+            services::areas::create(state(ctx)?, &coordinator, &input.code, &input.name_zh, kind)
+                .await?;
+        Ok(area.into())
+    }
+}
