@@ -7,11 +7,13 @@ use super::context::{actor, request_id, state};
 use super::errors::GqlResult;
 use super::ids::parse_id;
 use super::page::{KeyedConnection, connection, page_request};
+use crate::domain::children::{Child as DomainChild, Pin};
 use crate::domain::classes::Class as DomainClass;
 use crate::domain::ids::{ChildId, ClassId};
 use crate::services;
 use crate::services::classes::NewClass;
 use crate::services::enrolment::{ClassRoster, Enrolment};
+use chrono::NaiveDate;
 
 #[derive(SimpleObject)]
 #[graphql(complex)]
@@ -101,6 +103,19 @@ pub struct EnrolledChild {
     pub pin: String,
 }
 
+impl EnrolledChild {
+    /// Newly enrolled children with their PINs, as the API shows them (this once).
+    pub fn list(enrolled: Vec<(DomainChild, Pin)>, today: NaiveDate) -> Vec<EnrolledChild> {
+        enrolled
+            .into_iter()
+            .map(|(child, pin)| EnrolledChild {
+                child: Child::from_domain(child, today),
+                pin: pin.reveal().to_owned(),
+            })
+            .collect()
+    }
+}
+
 /// A new QR badge; the token is shown this once (print it as a QR code).
 #[derive(SimpleObject)]
 pub struct IssuedBadge {
@@ -188,14 +203,10 @@ impl ClassesMutation {
             &|| (),
         )
         .await?;
-        let today = state.clock.now().date_naive();
-        Ok(enrolled
-            .into_iter()
-            .map(|(child, pin)| EnrolledChild {
-                child: Child::from_domain(child, today),
-                pin: pin.reveal().to_owned(),
-            })
-            .collect())
+        Ok(EnrolledChild::list(
+            enrolled,
+            state.clock.now().date_naive(),
+        ))
     }
 
     /// The class's teacher: a new PIN for a child, shown this once. Unlocks a locked class.

@@ -3,7 +3,6 @@
 use async_graphql::{Context, Enum, ID, Object};
 use base64::Engine as _;
 
-use super::children::Child;
 use super::classes::EnrolledChild;
 use super::context::{actor, state};
 use super::errors::GqlResult;
@@ -53,13 +52,9 @@ impl RosterMutation {
         let roster = ClassRoster::of_teacher(&teacher);
         let enrolled =
             services::enrolment::import_roster(state, &roster, format, &bytes, &|| ()).await?;
-        let today = state.clock.now().date_naive();
-        Ok(enrolled
-            .into_iter()
-            .map(|(child, pin)| EnrolledChild {
-                child: Child::from_domain(child, today),
-                pin: pin.reveal().to_owned(),
-            })
-            .collect())
+        Ok(EnrolledChild::list(
+            enrolled,
+            state.clock.now().date_naive(),
+        ))
     }
 }

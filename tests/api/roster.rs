@@ -188,20 +188,7 @@ async fn the_roster_import_command_enrols_a_class_and_prints_the_pins() {
     let world = World::build(&app).await;
     let file = app.data_dir().join("roster.csv");
     std::fs::write(&file, forty_rows_csv()).unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tongsheng"))
-        .args([
-            "roster",
-            "import",
-            file.to_str().unwrap(),
-            "--class",
-            &world.class_a.id,
-        ])
-        .env("DATA_DIR", app.data_dir())
-        .env("SECRET_KEY", app.secret())
-        .env("DEMO", "false")
-        .env_remove("DATABASE_URL")
-        .output()
-        .unwrap();
+    let output = run_import(&app, &file, &world.class_a.id);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
@@ -220,19 +207,19 @@ async fn the_roster_import_command_enrols_a_class_and_prints_the_pins() {
     );
 
     std::fs::write(&file, "昵称,出生年月\n好孩子,2017-02\n坏行,明年\n").unwrap();
-    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_tongsheng"))
-        .args([
-            "roster",
-            "import",
-            file.to_str().unwrap(),
-            "--class",
-            &world.class_a.id,
-        ])
+    let refused = run_import(&app, &file, &world.class_a.id);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("rows 3 birthMonth"));
+}
+
+/// Runs `tongsheng roster import` against the app's SQLite database.
+fn run_import(app: &TestApp, file: &std::path::Path, class: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_tongsheng"))
+        .args(["roster", "import", file.to_str().unwrap(), "--class", class])
         .env("DATA_DIR", app.data_dir())
         .env("SECRET_KEY", app.secret())
         .env("DEMO", "false")
+        .env_remove("DATABASE_URL")
         .output()
-        .unwrap();
-    assert!(!refused.status.success());
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("rows 3 birthMonth"));
+        .unwrap()
 }
