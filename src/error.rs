@@ -44,6 +44,10 @@ pub enum AppError {
         to: String,
     },
     CampaignClosed,
+    /// The campaign does not ask this child (another school, another age band).
+    NotInAudience,
+    /// Under 14 and no guardian's consent recorded yet.
+    ConsentRequired,
     RateLimited {
         retry_after: Duration,
     },
@@ -65,6 +69,8 @@ pub enum ErrorCode {
     Validation,
     InvalidTransition,
     CampaignClosed,
+    NotInAudience,
+    ConsentRequired,
     RateLimited,
     Conflict,
     Unavailable,
@@ -78,13 +84,15 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 15] = [
         ErrorCode::NotFound,
         ErrorCode::Forbidden,
         ErrorCode::Unauthenticated,
         ErrorCode::Validation,
         ErrorCode::InvalidTransition,
         ErrorCode::CampaignClosed,
+        ErrorCode::NotInAudience,
+        ErrorCode::ConsentRequired,
         ErrorCode::RateLimited,
         ErrorCode::Conflict,
         ErrorCode::Unavailable,
@@ -102,6 +110,8 @@ impl ErrorCode {
             ErrorCode::Validation => "VALIDATION",
             ErrorCode::InvalidTransition => "INVALID_TRANSITION",
             ErrorCode::CampaignClosed => "CAMPAIGN_CLOSED",
+            ErrorCode::NotInAudience => "NOT_IN_AUDIENCE",
+            ErrorCode::ConsentRequired => "CONSENT_REQUIRED",
             ErrorCode::RateLimited => "RATE_LIMITED",
             ErrorCode::Conflict => "CONFLICT",
             ErrorCode::Unavailable => "UNAVAILABLE",
@@ -122,6 +132,8 @@ impl AppError {
             AppError::Validation(_) => ErrorCode::Validation,
             AppError::InvalidTransition { .. } => ErrorCode::InvalidTransition,
             AppError::CampaignClosed => ErrorCode::CampaignClosed,
+            AppError::NotInAudience => ErrorCode::NotInAudience,
+            AppError::ConsentRequired => ErrorCode::ConsentRequired,
             AppError::RateLimited { .. } => ErrorCode::RateLimited,
             AppError::Conflict(_) => ErrorCode::Conflict,
             AppError::Unavailable => ErrorCode::Unavailable,
@@ -141,7 +153,9 @@ impl AppError {
                 _ => "有些内容需要修改。".into(),
             },
             AppError::InvalidTransition { .. } => "现在不能做这一步。".into(),
-            AppError::CampaignClosed => "这次征集已经结束了。".into(),
+            AppError::CampaignClosed => "这次征集现在没有开放。".into(),
+            AppError::NotInAudience => "这次征集不是给你这个年级的。".into(),
+            AppError::ConsentRequired => "要先请爸爸妈妈同意，老师登记后才能提交。".into(),
             AppError::RateLimited { .. } => "操作太频繁了，请稍后再试。".into(),
             AppError::Conflict(_) => "和已有的内容冲突。".into(),
             AppError::Unavailable => "服务暂时不可用，请稍后再试。".into(),

@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261130_000001_organisation;
 mod m20261130_000002_identity;
 mod m20261130_000003_areas;
+mod m20261130_000004_proposals;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_organisation::Migration),
             Box::new(m20261130_000002_identity::Migration),
             Box::new(m20261130_000003_areas::Migration),
+            Box::new(m20261130_000004_proposals::Migration),
         ]
     }
 }

@@ -60,8 +60,8 @@ impl Backplane {
         }
     }
 
-    /// Counts one failure against the subject.
-    pub async fn record_failure(&self, limit: &Limit, subject: &str, now: DateTime<Utc>) {
+    /// Counts one event (a failure, a submission) against the subject.
+    pub async fn count(&self, limit: &Limit, subject: &str, now: DateTime<Utc>) {
         let key = format!("limit:{}:{}", limit.name, subject);
         match self {
             Backplane::Local(local) => local.record(limit, key, now),
@@ -139,7 +139,7 @@ mod tests {
         let start = Utc::now();
         for _ in 0..3 {
             assert!(backplane.blocked(&LIMIT, "who", start).await.is_none());
-            backplane.record_failure(&LIMIT, "who", start).await;
+            backplane.count(&LIMIT, "who", start).await;
         }
         assert!(backplane.blocked(&LIMIT, "who", start).await.is_some());
         assert!(

@@ -37,5 +37,6 @@ macro_rules! ids {
 }
 
 ids!(
-    DistrictId, SchoolId, ClassId, ChildId, StaffId, SessionId, BadgeId, ConsentId,
+    DistrictId, SchoolId, ClassId, ChildId, StaffId, SessionId, BadgeId, ConsentId, CampaignId,
+    ProposalId,
 );

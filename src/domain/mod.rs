@@ -2,14 +2,19 @@
 //! here; every value is obtained by parsing, so a service that holds one knows it is valid.
 
 pub mod areas;
+pub mod campaigns;
 pub mod children;
 pub mod classes;
 pub mod departments;
+pub mod forms;
 pub mod ids;
+pub mod lifecycle;
 pub mod page;
 pub mod people;
+pub mod proposals;
 pub mod roster;
 pub mod sessions;
+pub mod topics;
 
 /// Declares how an enum is written as text in the database and the API: `Variant = "text"`.
 macro_rules! text_enum {

@@ -25,6 +25,17 @@ pub enum AgeBand {
     D,
 }
 
+impl From<AgeBand> for DomainBand {
+    fn from(band: AgeBand) -> Self {
+        match band {
+            AgeBand::A => DomainBand::A,
+            AgeBand::B => DomainBand::B,
+            AgeBand::C => DomainBand::C,
+            AgeBand::D => DomainBand::D,
+        }
+    }
+}
+
 impl From<DomainBand> for AgeBand {
     fn from(band: DomainBand) -> Self {
         match band {

@@ -6,6 +6,7 @@
 mod access;
 mod areas;
 mod boundary;
+mod campaigns;
 mod children;
 mod classes;
 mod context;
@@ -15,6 +16,7 @@ mod ids;
 mod introspection;
 mod page;
 mod people;
+mod proposals;
 mod roster;
 mod sessions;
 
@@ -36,6 +38,8 @@ pub struct QueryRoot(
     children::ChildrenQuery,
     access::AccessQuery,
     areas::AreasQuery,
+    campaigns::CampaignsQuery,
+    proposals::ProposalsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -46,6 +50,8 @@ pub struct MutationRoot(
     classes::ClassesMutation,
     roster::RosterMutation,
     areas::AreasMutation,
+    campaigns::CampaignsMutation,
+    proposals::ProposalsMutation,
     children::ChildrenMutation,
 );
 

@@ -3,10 +3,12 @@
 
 pub mod access;
 pub mod areas;
+pub mod campaigns;
 pub mod cards;
 pub mod children;
 pub mod classes;
 pub mod departments;
 pub mod enrolment;
 pub mod people;
+pub mod proposals;
 pub mod sessions;

@@ -98,7 +98,7 @@ pub async fn sign_in_child(
             .await
         }
         (class, _) => {
-            record_failures(
+            counts(
                 state,
                 &[(&PER_ADDRESS, &address), (&PER_CLASS, &class_key)],
                 now,
@@ -131,7 +131,7 @@ pub async fn sign_in_with_badge(
     let Some((badge, child)) =
         store::children::find_badge(&state.db, &token_digest(token.trim())).await?
     else {
-        record_failures(state, &[(&PER_ADDRESS, &address)], now).await;
+        counts(state, &[(&PER_ADDRESS, &address)], now).await;
         return Err(wrong_credentials());
     };
     open_session(
@@ -179,7 +179,7 @@ pub async fn sign_in_staff(
             .await
         }
         _ => {
-            record_failures(
+            counts(
                 state,
                 &[(&PER_ADDRESS, &address), (&PER_ACCOUNT, &account)],
                 now,
@@ -203,9 +203,9 @@ async fn refuse_if_blocked(
     Ok(())
 }
 
-async fn record_failures(state: &AppState, limits: &[(&Limit, &str)], now: DateTime<Utc>) {
+async fn counts(state: &AppState, limits: &[(&Limit, &str)], now: DateTime<Utc>) {
     for (limit, subject) in limits {
-        state.backplane.record_failure(limit, subject, now).await;
+        state.backplane.count(limit, subject, now).await;
     }
 }
 

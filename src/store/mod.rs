@@ -6,11 +6,13 @@
 
 pub mod access_log;
 pub mod areas;
+pub mod campaigns;
 pub mod children;
 pub mod classes;
 pub mod departments;
 pub mod entities;
 pub mod people;
+pub mod proposals;
 pub mod sessions;
 
 use anyhow::Context as _;

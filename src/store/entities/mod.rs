@@ -3,12 +3,16 @@
 pub mod access_log;
 pub mod areas;
 pub mod badges;
+pub mod campaigns;
 pub mod children;
 pub mod class_teachers;
 pub mod classes;
 pub mod departments;
 pub mod districts;
 pub mod guardian_consents;
+pub mod outbox;
+pub mod proposal_events;
+pub mod proposals;
 pub mod schools;
 pub mod sessions;
 pub mod staff;

@@ -1,0 +1,169 @@
+//! Campaigns: a call for ideas, open for a time, to some schools and age bands, with a form for
+//! each band.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::children::AgeBand;
+use crate::domain::forms::{Form, band_letter, default_form};
+use crate::domain::ids::{CampaignId, SchoolId};
+use crate::domain::topics::Topic;
+use crate::error::{AppError, FieldError};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CampaignState {
+    /// Being prepared; children do not see it.
+    Draft,
+    /// Children in its audience see it between its opening and closing times.
+    Open,
+    Closed,
+}
+
+crate::domain::text_enum!(CampaignState { Draft = "draft", Open = "open", Closed = "closed" });
+
+/// Who publishes answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Publication {
+    /// A coordinator decides each.
+    ByCoordinator,
+    /// Published as soon as the department answers (with the consents it needs).
+    AfterAnswer,
+}
+
+crate::domain::text_enum!(Publication { ByCoordinator = "by_coordinator", AfterAnswer = "after_answer" });
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Campaign {
+    pub id: CampaignId,
+    pub title: String,
+    pub description: String,
+    /// Every school of the district, or only `school_ids`.
+    pub all_schools: bool,
+    pub school_ids: Vec<SchoolId>,
+    pub bands: Vec<AgeBand>,
+    pub topics: Vec<Topic>,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    /// Working days a department has to sign for a task.
+    pub sign_for_days: u32,
+    /// Working days a department has to answer.
+    pub answer_days: u32,
+    pub publication: Publication,
+    pub forms: Vec<Form>,
+    pub state: CampaignState,
+}
+
+/// What a coordinator sets on a campaign.
+#[derive(Clone, Debug)]
+pub struct CampaignSettings {
+    pub title: String,
+    pub description: String,
+    pub school_ids: Option<Vec<SchoolId>>,
+    pub bands: Vec<AgeBand>,
+    pub topics: Vec<String>,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub sign_for_days: i32,
+    pub answer_days: i32,
+    pub publication: Publication,
+}
+
+impl Campaign {
+    /// Builds a campaign (or its new settings) from what a coordinator typed; every problem is
+    /// reported on its input field. Forms are the defaults for the chosen bands.
+    pub fn from_settings(
+        id: CampaignId,
+        settings: CampaignSettings,
+        state: CampaignState,
+    ) -> Result<Campaign, AppError> {
+        let mut problems = Vec::new();
+        let field = |name: &str, code: &'static str, message: &str| {
+            FieldError::new(&["input", name], code, message)
+        };
+        let title = settings.title.trim().to_owned();
+        if !(2..=100).contains(&title.chars().count()) {
+            problems.push(field("title", "LENGTH", "标题应为 2 到 100 个字。"));
+        }
+        let description = settings.description.trim().to_owned();
+        if description.chars().count() > 2000 {
+            problems.push(field("description", "LENGTH", "说明最多 2000 个字。"));
+        }
+        let mut bands = settings.bands.clone();
+        bands.sort();
+        bands.dedup();
+        if bands.is_empty() {
+            problems.push(field("bands", "REQUIRED", "至少选一个年龄段。"));
+        }
+        let topics: Vec<Topic> = settings
+            .topics
+            .iter()
+            .filter_map(|key| Topic::parse(key))
+            .collect();
+        if topics.len() != settings.topics.len() {
+            problems.push(field("topics", "UNKNOWN_TOPIC", "有不认识的主题。"));
+        } else if topics.is_empty() {
+            problems.push(field("topics", "REQUIRED", "至少选一个主题。"));
+        }
+        if settings.closes_at <= settings.opens_at {
+            problems.push(field(
+                "closesAt",
+                "BEFORE_OPENING",
+                "结束时间要晚于开始时间。",
+            ));
+        }
+        for (name, days) in [
+            ("signForDays", settings.sign_for_days),
+            ("answerDays", settings.answer_days),
+        ] {
+            if !(1..=60).contains(&days) {
+                problems.push(field(name, "OUT_OF_RANGE", "工作日数应在 1 到 60 之间。"));
+            }
+        }
+        let school_ids = settings.school_ids.clone().unwrap_or_default();
+        if settings.school_ids.as_ref().is_some_and(Vec::is_empty) {
+            problems.push(field(
+                "schoolIds",
+                "REQUIRED",
+                "至少选一所学校，或者不填表示全部学校。",
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(AppError::Validation(problems));
+        }
+        Ok(Campaign {
+            id,
+            title,
+            description,
+            all_schools: settings.school_ids.is_none(),
+            school_ids,
+            forms: bands.iter().map(|band| default_form(*band)).collect(),
+            bands,
+            topics,
+            opens_at: settings.opens_at,
+            closes_at: settings.closes_at,
+            sign_for_days: settings.sign_for_days as u32,
+            answer_days: settings.answer_days as u32,
+            publication: settings.publication,
+            state,
+        })
+    }
+
+    /// Whether children can answer it at `now`.
+    pub fn is_open_at(&self, now: DateTime<Utc>) -> bool {
+        self.state == CampaignState::Open && self.opens_at <= now && now < self.closes_at
+    }
+
+    /// Whether a child of this school and band is asked.
+    pub fn includes(&self, school: SchoolId, band: AgeBand) -> bool {
+        (self.all_schools || self.school_ids.contains(&school)) && self.bands.contains(&band)
+    }
+
+    pub fn form_for(&self, band: AgeBand) -> Option<&Form> {
+        self.forms
+            .iter()
+            .find(|form| form.band == band_letter(band))
+    }
+
+    pub fn offers(&self, topic: &Topic) -> bool {
+        self.topics.contains(topic)
+    }
+}

@@ -1,0 +1,333 @@
+//! Campaigns and their forms.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use super::children::AgeBand;
+use super::context::{actor, state};
+use super::errors::GqlResult;
+use super::ids::parse_id;
+use crate::domain::campaigns::{
+    Campaign as DomainCampaign, CampaignSettings, CampaignState as DomainState,
+    Publication as DomainPublication,
+};
+use crate::domain::children::AgeBand as DomainBand;
+use crate::domain::forms::{
+    FieldType as DomainFieldType, Form as DomainForm, FormField as DomainField,
+};
+use crate::domain::ids::{CampaignId, SchoolId};
+use crate::services;
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum CampaignState {
+    Draft,
+    Open,
+    Closed,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum Publication {
+    /// A coordinator decides each answer's publication.
+    ByCoordinator,
+    /// Answers are published as soon as they are given (with the consents they need).
+    AfterAnswer,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    ShortText,
+    LongText,
+    SingleChoice,
+    MultipleChoice,
+    /// Answered by the `topic` input of `submitProposal`.
+    Topic,
+    Place,
+    /// A drawing or photo (accepted once the image pipeline lands).
+    Attachment,
+}
+
+#[derive(SimpleObject)]
+pub struct ChoiceOption {
+    pub key: String,
+    pub label: String,
+    pub picture: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct FormField {
+    pub key: String,
+    #[graphql(name = "type")]
+    pub field_type: FieldType,
+    pub required: bool,
+    /// In the requested locale (`zh-CN` unless `en` is asked for and present).
+    pub label: String,
+    pub max_length: Option<i32>,
+    pub max_count: Option<i32>,
+    pub options: Vec<ChoiceOption>,
+}
+
+#[derive(SimpleObject)]
+pub struct Form {
+    pub band: AgeBand,
+    pub fields: Vec<FormField>,
+}
+
+fn localised(labels: &std::collections::BTreeMap<String, String>, locale: &str) -> String {
+    labels
+        .get(locale)
+        .or_else(|| labels.get("zh-CN"))
+        .cloned()
+        .unwrap_or_default()
+}
+
+impl Form {
+    pub fn from_domain(form: &DomainForm, band: DomainBand, locale: &str) -> Self {
+        Form {
+            band: band.into(),
+            fields: form
+                .fields
+                .iter()
+                .map(|field| field_of(field, locale))
+                .collect(),
+        }
+    }
+}
+
+fn field_of(field: &DomainField, locale: &str) -> FormField {
+    FormField {
+        key: field.key.clone(),
+        field_type: match field.field_type {
+            DomainFieldType::ShortText => FieldType::ShortText,
+            DomainFieldType::LongText => FieldType::LongText,
+            DomainFieldType::SingleChoice => FieldType::SingleChoice,
+            DomainFieldType::MultipleChoice => FieldType::MultipleChoice,
+            DomainFieldType::Topic => FieldType::Topic,
+            DomainFieldType::Place => FieldType::Place,
+            DomainFieldType::Attachment => FieldType::Attachment,
+        },
+        required: field.required,
+        label: localised(&field.label, locale),
+        max_length: field.max_length.map(|n| n as i32),
+        max_count: field.max_count.map(|n| n as i32),
+        options: field
+            .options
+            .iter()
+            .map(|option| ChoiceOption {
+                key: option.key.clone(),
+                label: localised(&option.label, locale),
+                picture: option.picture.clone(),
+            })
+            .collect(),
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct Topic {
+    pub key: String,
+    /// The label children see.
+    pub label_zh: String,
+}
+
+/// A call for ideas.
+#[derive(SimpleObject)]
+pub struct Campaign {
+    pub id: ID,
+    pub title: String,
+    pub description: String,
+    pub state: CampaignState,
+    pub all_schools: bool,
+    pub school_ids: Vec<ID>,
+    pub bands: Vec<AgeBand>,
+    pub topics: Vec<Topic>,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub sign_for_days: i32,
+    pub answer_days: i32,
+    pub publication: Publication,
+    /// For coordinators: every band's form. For a child: the form for their band only.
+    pub forms: Vec<Form>,
+}
+
+impl Campaign {
+    pub fn from_domain(campaign: DomainCampaign, forms: Vec<Form>) -> Self {
+        Campaign {
+            id: ID(campaign.id.to_string()),
+            title: campaign.title,
+            description: campaign.description,
+            state: match campaign.state {
+                DomainState::Draft => CampaignState::Draft,
+                DomainState::Open => CampaignState::Open,
+                DomainState::Closed => CampaignState::Closed,
+            },
+            all_schools: campaign.all_schools,
+            school_ids: campaign
+                .school_ids
+                .iter()
+                .map(|id| ID(id.to_string()))
+                .collect(),
+            bands: campaign.bands.iter().map(|band| (*band).into()).collect(),
+            topics: campaign
+                .topics
+                .iter()
+                .map(|t| Topic {
+                    key: t.key().to_owned(),
+                    label_zh: t.label_zh().to_owned(),
+                })
+                .collect(),
+            opens_at: campaign.opens_at,
+            closes_at: campaign.closes_at,
+            sign_for_days: campaign.sign_for_days as i32,
+            answer_days: campaign.answer_days as i32,
+            publication: match campaign.publication {
+                DomainPublication::ByCoordinator => Publication::ByCoordinator,
+                DomainPublication::AfterAnswer => Publication::AfterAnswer,
+            },
+            forms,
+        }
+    }
+
+    fn with_all_forms(campaign: DomainCampaign) -> Self {
+        let forms = campaign
+            .bands
+            .iter()
+            .zip(&campaign.forms)
+            .map(|(band, form)| Form::from_domain(form, *band, "zh-CN"))
+            .collect();
+        Campaign::from_domain(campaign, forms)
+    }
+}
+
+#[derive(InputObject)]
+pub struct CampaignInput {
+    pub title: String,
+    #[graphql(default)]
+    pub description: String,
+    /// Omit for every school of the district.
+    pub school_ids: Option<Vec<ID>>,
+    pub bands: Vec<AgeBand>,
+    /// Topic keys, for example `places_to_play`.
+    pub topics: Vec<String>,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    #[graphql(default = 2)]
+    pub sign_for_days: i32,
+    #[graphql(default = 15)]
+    pub answer_days: i32,
+    #[graphql(default_with = "Publication::ByCoordinator")]
+    pub publication: Publication,
+}
+
+impl CampaignInput {
+    fn settings(self) -> Result<CampaignSettings, crate::error::AppError> {
+        let school_ids = self
+            .school_ids
+            .map(|ids| {
+                ids.iter()
+                    .map(|id| parse_id(id, SchoolId::parse, &["input", "schoolIds"]))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?;
+        Ok(CampaignSettings {
+            title: self.title,
+            description: self.description,
+            school_ids,
+            bands: self.bands.into_iter().map(Into::into).collect(),
+            topics: self.topics,
+            opens_at: self.opens_at,
+            closes_at: self.closes_at,
+            sign_for_days: self.sign_for_days,
+            answer_days: self.answer_days,
+            publication: match self.publication {
+                Publication::ByCoordinator => DomainPublication::ByCoordinator,
+                Publication::AfterAnswer => DomainPublication::AfterAnswer,
+            },
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct CampaignsQuery;
+
+#[Object]
+impl CampaignsQuery {
+    /// Coordinators: every campaign, newest first.
+    async fn campaigns(&self, ctx: &Context<'_>) -> GqlResult<Vec<Campaign>> {
+        let coordinator = services::access::coordinator(actor(ctx))?;
+        let campaigns = services::campaigns::all(state(ctx)?, &coordinator).await?;
+        Ok(campaigns
+            .into_iter()
+            .map(Campaign::with_all_forms)
+            .collect())
+    }
+
+    /// A signed-in child: the campaigns open now for them, each with the form for their band.
+    async fn open_campaigns(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = "zh-CN")] locale: String,
+    ) -> GqlResult<Vec<Campaign>> {
+        let open = services::campaigns::open_for_child(state(ctx)?, actor(ctx)).await?;
+        Ok(open
+            .into_iter()
+            .map(|(campaign, form)| {
+                let band = crate::store::campaigns::parse_band(&form.band).unwrap_or(DomainBand::A);
+                let form = Form::from_domain(&form, band, &locale);
+                Campaign::from_domain(campaign, vec![form])
+            })
+            .collect())
+    }
+}
+
+#[derive(Default)]
+pub struct CampaignsMutation;
+
+#[Object]
+impl CampaignsMutation {
+    /// Coordinators: a new campaign, in draft, with the default form for each band.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn create_campaign(
+        &self,
+        ctx: &Context<'_>,
+        input: CampaignInput,
+    ) -> GqlResult<Campaign> {
+        let coordinator = services::access::coordinator(actor(ctx))?;
+        let campaign =
+            services::campaigns::create(state(ctx)?, &coordinator, input.settings()?).await?;
+        Ok(Campaign::with_all_forms(campaign))
+    }
+
+    /// Coordinators: new settings for a campaign that is not closed.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn update_campaign(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: CampaignInput,
+    ) -> GqlResult<Campaign> {
+        let coordinator = services::access::coordinator(actor(ctx))?;
+        let id = parse_id(&id, CampaignId::parse, &[])?;
+        let campaign =
+            services::campaigns::update(state(ctx)?, &coordinator, id, input.settings()?).await?;
+        Ok(Campaign::with_all_forms(campaign))
+    }
+
+    /// Coordinators: opens a campaign; children see it between its opening and closing times.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn open_campaign(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Campaign> {
+        let coordinator = services::access::coordinator(actor(ctx))?;
+        let id = parse_id(&id, CampaignId::parse, &[])?;
+        Ok(Campaign::with_all_forms(
+            services::campaigns::open(state(ctx)?, &coordinator, id).await?,
+        ))
+    }
+
+    /// Coordinators: closes a campaign.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn close_campaign(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Campaign> {
+        let coordinator = services::access::coordinator(actor(ctx))?;
+        let id = parse_id(&id, CampaignId::parse, &[])?;
+        Ok(Campaign::with_all_forms(
+            services::campaigns::close(state(ctx)?, &coordinator, id).await?,
+        ))
+    }
+}

@@ -1,0 +1,219 @@
+//! Proposals as the child who made them sees them: submitting, withdrawing, following.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use super::children::AgeBand;
+use super::context::{actor, state};
+use super::errors::GqlResult;
+use super::ids::parse_id;
+use super::page::{KeyedConnection, connection, page_request};
+use crate::domain::forms::Answer as DomainAnswer;
+use crate::domain::ids::{CampaignId, ProposalId};
+use crate::domain::proposals::{Proposal as DomainProposal, status_key, status_label};
+use crate::domain::topics::Topic;
+use crate::error::AppError;
+use crate::services;
+use crate::services::proposals::Submission;
+use crate::store::proposals::Event;
+
+#[derive(InputObject)]
+pub struct AnswerInput {
+    /// The form field's key.
+    pub key: String,
+    /// For text fields.
+    pub text: Option<String>,
+    /// For choice fields: option keys.
+    #[graphql(default)]
+    pub choices: Vec<String>,
+}
+
+#[derive(InputObject)]
+pub struct SubmitProposalInput {
+    pub campaign_id: ID,
+    /// A UUID the app makes once per proposal and sends again on every retry.
+    pub client_submission_id: String,
+    /// A topic key the campaign offers.
+    pub topic: String,
+    pub answers: Vec<AnswerInput>,
+    /// Where, in the child's words.
+    pub place: Option<String>,
+    /// Whether the child agrees that the proposal (never their name) may be made public.
+    pub consent_to_publish: bool,
+}
+
+#[derive(SimpleObject)]
+pub struct Answer {
+    pub key: String,
+    pub text: Option<String>,
+    pub choices: Vec<String>,
+}
+
+/// One step in a proposal's history, as the child reads it.
+#[derive(SimpleObject)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    /// The state reached, as a stable key.
+    pub status: String,
+    /// The state reached, in words for the child's age.
+    pub label: String,
+}
+
+#[derive(SimpleObject)]
+pub struct Proposal {
+    pub id: ID,
+    pub campaign_id: ID,
+    pub topic: String,
+    /// The topic as children see it.
+    pub topic_label: String,
+    pub band: AgeBand,
+    pub answers: Vec<Answer>,
+    pub place: Option<String>,
+    pub consent_to_publish: bool,
+    /// A stable key: `submitted`, `awaiting_review`, `returned_for_changes`, `withdrawn`, …
+    pub status: String,
+    /// The status in simplified Chinese, written for the child's age band.
+    pub status_label: String,
+    /// Oldest first.
+    pub timeline: Vec<TimelineEntry>,
+    pub submitted_at: DateTime<Utc>,
+}
+
+impl Proposal {
+    pub fn from_domain(proposal: DomainProposal, events: &[Event]) -> Self {
+        let status = status_key(proposal.school_state, proposal.government_state);
+        let band = proposal.band;
+        let mut timeline: Vec<TimelineEntry> = Vec::new();
+        for event in events {
+            let status = child_facing(&event.to);
+            // Steps a child would not tell apart (screened, awaiting review) read as one.
+            if timeline.last().is_some_and(|last| last.status == status) {
+                continue;
+            }
+            timeline.push(TimelineEntry {
+                at: event.at,
+                status: status.to_owned(),
+                label: status_label(status, band).to_owned(),
+            });
+        }
+        Proposal {
+            id: ID(proposal.id.to_string()),
+            campaign_id: ID(proposal.campaign_id.to_string()),
+            topic_label: Topic::parse(&proposal.topic)
+                .map(|t| t.label_zh())
+                .unwrap_or_default()
+                .to_owned(),
+            topic: proposal.topic,
+            band: band.into(),
+            answers: proposal
+                .answers
+                .into_iter()
+                .map(|a| Answer {
+                    key: a.key,
+                    text: a.text,
+                    choices: a.choices,
+                })
+                .collect(),
+            place: proposal.place,
+            consent_to_publish: proposal.consent_to_publish,
+            status: status.to_owned(),
+            status_label: status_label(status, band).to_owned(),
+            timeline,
+            submitted_at: proposal.created_at,
+        }
+    }
+}
+
+/// A stored state as the child may see it (an escalation reads as the teacher looking).
+fn child_facing(state: &str) -> &'static str {
+    use crate::domain::lifecycle::{GovernmentState, SchoolState};
+    match (SchoolState::parse(state), GovernmentState::parse(state)) {
+        (Some(school), _) => status_key(school, None),
+        (None, Some(government)) => government.as_str(),
+        (None, None) => "submitted",
+    }
+}
+
+#[derive(Default)]
+pub struct ProposalsQuery;
+
+#[Object]
+impl ProposalsQuery {
+    /// A signed-in child: their proposals, newest first, with status and history.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 50) as usize * child_complexity + 1")]
+    async fn my_proposals(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<KeyedConnection<String, Proposal>> {
+        let request =
+            page_request::<String>(first, after)?.try_map_after(|id| ProposalId::parse(&id))?;
+        let (page, events) = services::proposals::mine(state(ctx)?, actor(ctx), &request).await?;
+        Ok(connection(
+            page,
+            |p| p.id.to_string(),
+            |p| {
+                let history = events.get(&p.id).map(Vec::as_slice).unwrap_or_default();
+                Proposal::from_domain(p, history)
+            },
+        ))
+    }
+}
+
+#[derive(Default)]
+pub struct ProposalsMutation;
+
+#[Object]
+impl ProposalsMutation {
+    /// A signed-in child: submits a proposal with the form for their band. Safe to retry with
+    /// the same `clientSubmissionId`.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn submit_proposal(
+        &self,
+        ctx: &Context<'_>,
+        input: SubmitProposalInput,
+    ) -> GqlResult<Proposal> {
+        let state = state(ctx)?;
+        let submission = Submission {
+            campaign_id: parse_id(
+                &input.campaign_id,
+                CampaignId::parse,
+                &["input", "campaignId"],
+            )?,
+            client_submission_id: uuid::Uuid::parse_str(input.client_submission_id.trim())
+                .map_err(|_| {
+                    AppError::validation(
+                        &["input", "clientSubmissionId"],
+                        "FORMAT",
+                        "clientSubmissionId 应是 UUID。",
+                    )
+                })?,
+            topic: input.topic,
+            answers: input
+                .answers
+                .into_iter()
+                .map(|a| DomainAnswer {
+                    key: a.key,
+                    text: a.text,
+                    choices: a.choices,
+                })
+                .collect(),
+            place: input.place,
+            consent_to_publish: input.consent_to_publish,
+        };
+        let proposal = services::proposals::submit(state, actor(ctx), submission).await?;
+        let (_, events) = services::proposals::history(state, &proposal).await?;
+        Ok(Proposal::from_domain(proposal, &events))
+    }
+
+    /// The child who made it: takes a proposal back before it is approved.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn withdraw_proposal(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Proposal> {
+        let state = state(ctx)?;
+        let id = parse_id(&id, ProposalId::parse, &[])?;
+        let proposal = services::proposals::withdraw(state, actor(ctx), id).await?;
+        let (_, events) = services::proposals::history(state, &proposal).await?;
+        Ok(Proposal::from_domain(proposal, &events))
+    }
+}

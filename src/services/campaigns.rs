@@ -1,0 +1,112 @@
+//! Campaigns: coordinators open calls for ideas; children see the ones that ask them.
+
+use crate::domain::campaigns::{Campaign, CampaignSettings, CampaignState};
+use crate::domain::forms::Form;
+use crate::domain::ids::CampaignId;
+use crate::domain::people::Actor;
+use crate::error::AppError;
+use crate::services::access::Coordinator;
+use crate::services::people::SHANGYU;
+use crate::state::AppState;
+use crate::store;
+
+/// Coordinators: a new campaign, in draft.
+pub async fn create(
+    state: &AppState,
+    coordinator: &Coordinator,
+    settings: CampaignSettings,
+) -> Result<Campaign, AppError> {
+    let campaign = Campaign::from_settings(CampaignId::new(), settings, CampaignState::Draft)?;
+    store::campaigns::insert(
+        &state.db,
+        &campaign,
+        SHANGYU,
+        coordinator.staff().member.id,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(campaign)
+}
+
+/// Coordinators: new settings for a campaign that is not closed. The forms follow the bands.
+pub async fn update(
+    state: &AppState,
+    _: &Coordinator,
+    id: CampaignId,
+    settings: CampaignSettings,
+) -> Result<Campaign, AppError> {
+    let current = store::campaigns::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if current.state == CampaignState::Closed {
+        return Err(AppError::CampaignClosed);
+    }
+    let campaign = Campaign::from_settings(id, settings, current.state)?;
+    store::campaigns::update(&state.db, &campaign, state.clock.now()).await?;
+    Ok(campaign)
+}
+
+/// Coordinators: opens (or re-opens) a campaign; children see it between its times.
+pub async fn open(state: &AppState, _: &Coordinator, id: CampaignId) -> Result<Campaign, AppError> {
+    set_state(state, id, CampaignState::Open).await
+}
+
+/// Coordinators: closes a campaign; it takes no more proposals.
+pub async fn close(
+    state: &AppState,
+    _: &Coordinator,
+    id: CampaignId,
+) -> Result<Campaign, AppError> {
+    set_state(state, id, CampaignState::Closed).await
+}
+
+async fn set_state(
+    state: &AppState,
+    id: CampaignId,
+    to: CampaignState,
+) -> Result<Campaign, AppError> {
+    let mut campaign = store::campaigns::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if campaign.state == to {
+        return Err(AppError::InvalidTransition {
+            from: campaign.state.as_str().into(),
+            to: to.as_str().into(),
+        });
+    }
+    campaign.state = to;
+    store::campaigns::update(&state.db, &campaign, state.clock.now()).await?;
+    Ok(campaign)
+}
+
+/// Coordinators: every campaign, newest first.
+pub async fn all(state: &AppState, _: &Coordinator) -> Result<Vec<Campaign>, AppError> {
+    Ok(store::campaigns::all(&state.db).await?)
+}
+
+/// A signed-in child: the campaigns open now for their school and age band, each with the form
+/// for their band. The band is the child's on the day.
+pub async fn open_for_child(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<(Campaign, Form)>, AppError> {
+    let child = actor.child()?;
+    let record = store::children::find(&state.db, child.id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let now = state.clock.now();
+    let Some(band) = record.birth.band_on(now.date_naive()) else {
+        return Ok(Vec::new());
+    };
+    let open = store::campaigns::open(&state.db).await?;
+    Ok(open
+        .into_iter()
+        .filter(|campaign| campaign.is_open_at(now) && campaign.includes(child.school_id, band))
+        .filter_map(|campaign| {
+            campaign
+                .form_for(band)
+                .cloned()
+                .map(|form| (campaign, form))
+        })
+        .collect())
+}

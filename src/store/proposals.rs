@@ -1,0 +1,236 @@
+//! Proposal rows, their event history and the outbox. A state change writes all three in the
+//! caller's transaction.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use std::collections::HashMap;
+
+use super::campaigns::parse_band;
+use super::entities::{outbox, proposal_events, proposals};
+use crate::domain::forms::{Answer, band_letter};
+use crate::domain::ids::{CampaignId, ChildId, ClassId, ProposalId, SchoolId, StaffId};
+use crate::domain::lifecycle::{GovernmentState, SchoolState};
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::proposals::Proposal;
+
+/// Who made a change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventActor {
+    Child(ChildId),
+    Staff(StaffId),
+    System,
+}
+
+/// One entry of a proposal's history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub at: DateTime<Utc>,
+    pub layer: &'static str,
+    pub from: Option<String>,
+    pub to: String,
+    pub reason: Option<String>,
+}
+
+pub async fn insert(db: &impl ConnectionTrait, proposal: &Proposal) -> Result<(), DbErr> {
+    proposals::ActiveModel {
+        id: Set(proposal.id.0),
+        campaign_id: Set(proposal.campaign_id.0),
+        child_id: Set(proposal.child_id.0),
+        class_id: Set(proposal.class_id.0),
+        school_id: Set(proposal.school_id.0),
+        band: Set(band_letter(proposal.band).to_owned()),
+        topic: Set(proposal.topic.clone()),
+        answers: Set(serde_json::to_value(&proposal.answers).unwrap_or_default()),
+        place: Set(proposal.place.clone()),
+        consent_to_publish: Set(proposal.consent_to_publish),
+        client_submission_id: Set(proposal.client_submission_id),
+        content_hash: Set(proposal.content_hash.clone()),
+        assisted_by: Set(proposal.assisted_by.map(|id| id.0)),
+        school_state: Set(proposal.school_state.as_str().to_owned()),
+        government_state: Set(proposal.government_state.map(|s| s.as_str().to_owned())),
+        reopened: Set(false),
+        created_at: Set(proposal.created_at),
+        updated_at: Set(proposal.created_at),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: ProposalId) -> Result<Option<Proposal>, DbErr> {
+    proposals::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .map(to_domain)
+        .transpose()
+}
+
+pub async fn find_by_submission(
+    db: &impl ConnectionTrait,
+    child: ChildId,
+    submission: uuid::Uuid,
+) -> Result<Option<Proposal>, DbErr> {
+    let row = proposals::Entity::find()
+        .filter(proposals::Column::ChildId.eq(child.0))
+        .filter(proposals::Column::ClientSubmissionId.eq(submission))
+        .one(db)
+        .await?;
+    row.map(to_domain).transpose()
+}
+
+/// A child's proposals, newest first.
+pub async fn of_child(
+    db: &impl ConnectionTrait,
+    child: ChildId,
+    page: &PageRequest<ProposalId>,
+) -> Result<Page<Proposal>, DbErr> {
+    let mut query = proposals::Entity::find()
+        .filter(proposals::Column::ChildId.eq(child.0))
+        .order_by_desc(proposals::Column::Id)
+        .limit(page.fetch_limit());
+    if let Some(after) = page.after {
+        query = query.filter(proposals::Column::Id.lt(after.0));
+    }
+    let rows = query.all(db).await?;
+    let proposals = rows
+        .into_iter()
+        .map(to_domain)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_overfetched(proposals, page))
+}
+
+/// Sets the school state (when it is still `from`); false when another change came first.
+pub async fn set_school_state(
+    db: &impl ConnectionTrait,
+    id: ProposalId,
+    from: SchoolState,
+    to: SchoolState,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = proposals::Entity::update_many()
+        .col_expr(proposals::Column::SchoolState, Expr::value(to.as_str()))
+        .col_expr(proposals::Column::UpdatedAt, Expr::value(now))
+        .filter(proposals::Column::Id.eq(id.0))
+        .filter(proposals::Column::SchoolState.eq(from.as_str()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Appends to the proposal's history.
+pub async fn append_event(
+    db: &impl ConnectionTrait,
+    proposal: ProposalId,
+    actor: EventActor,
+    layer: &'static str,
+    from: Option<&str>,
+    to: &str,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let (kind, id) = match actor {
+        EventActor::Child(id) => ("child", Some(id.0)),
+        EventActor::Staff(id) => ("staff", Some(id.0)),
+        EventActor::System => ("system", None),
+    };
+    proposal_events::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        proposal_id: Set(proposal.0),
+        at: Set(now),
+        actor_kind: Set(kind.to_owned()),
+        actor_id: Set(id),
+        layer: Set(layer.to_owned()),
+        from_state: Set(from.map(str::to_owned)),
+        to_state: Set(to.to_owned()),
+        reason: Set(reason.map(str::to_owned)),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The histories of several proposals in one query, oldest event first.
+pub async fn events_of(
+    db: &impl ConnectionTrait,
+    ids: &[ProposalId],
+) -> Result<HashMap<ProposalId, Vec<Event>>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = proposal_events::Entity::find()
+        .filter(proposal_events::Column::ProposalId.is_in(ids.iter().map(|id| id.0)))
+        .order_by_asc(proposal_events::Column::Id)
+        .all(db)
+        .await?;
+    let mut events: HashMap<ProposalId, Vec<Event>> = HashMap::new();
+    for row in rows {
+        let layer = if row.layer == "government" {
+            "government"
+        } else {
+            "school"
+        };
+        events
+            .entry(ProposalId(row.proposal_id))
+            .or_default()
+            .push(Event {
+                at: row.at,
+                layer,
+                from: row.from_state,
+                to: row.to_state,
+                reason: row.reason,
+            });
+    }
+    Ok(events)
+}
+
+/// Records what must happen next, for the background workers (screening, routing, streams).
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    topic: &str,
+    payload: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    outbox::ActiveModel {
+        id: sea_orm::ActiveValue::NotSet,
+        created_at: Set(now),
+        topic: Set(topic.to_owned()),
+        payload: Set(payload),
+        processed_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+fn to_domain(row: proposals::Model) -> Result<Proposal, DbErr> {
+    let invalid = |what: &str| DbErr::Type(format!("proposal {} has an invalid {what}", row.id));
+    Ok(Proposal {
+        id: ProposalId(row.id),
+        campaign_id: CampaignId(row.campaign_id),
+        child_id: ChildId(row.child_id),
+        class_id: ClassId(row.class_id),
+        school_id: SchoolId(row.school_id),
+        band: parse_band(&row.band).ok_or_else(|| invalid("band"))?,
+        answers: serde_json::from_value::<Vec<Answer>>(row.answers.clone())
+            .map_err(|_| invalid("answer list"))?,
+        school_state: SchoolState::parse(&row.school_state)
+            .ok_or_else(|| invalid("school state"))?,
+        government_state: match &row.government_state {
+            Some(state) => {
+                Some(GovernmentState::parse(state).ok_or_else(|| invalid("government state"))?)
+            }
+            None => None,
+        },
+        topic: row.topic,
+        place: row.place,
+        consent_to_publish: row.consent_to_publish,
+        client_submission_id: row.client_submission_id,
+        content_hash: row.content_hash,
+        assisted_by: row.assisted_by.map(StaffId),
+        created_at: row.created_at,
+    })
+}
