@@ -105,7 +105,7 @@ mod tests {
     fn every_state_has_a_label_for_young_and_older_children() {
         let keys = S::ALL
             .iter()
-            .map(|s| s.as_str())
+            .map(|s| status_key(*s, None))
             .chain(GovernmentState::ALL.iter().map(|s| s.as_str()));
         for key in keys {
             for band in [AgeBand::A, AgeBand::D] {

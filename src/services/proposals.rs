@@ -19,7 +19,7 @@ use crate::domain::topics::Topic;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store;
-use crate::store::proposals::{Event, EventActor};
+use crate::store::proposals::{Change, Event, EventActor};
 
 /// A child may submit this many proposals an hour.
 pub const SUBMISSIONS: Limit = Limit {
@@ -138,10 +138,12 @@ async fn record_submission(state: &AppState, proposal: &Proposal) -> Result<(), 
         &transaction,
         proposal.id,
         EventActor::Child(proposal.child_id),
-        "school",
-        None,
-        to,
-        None,
+        Change {
+            layer: "school",
+            from: None,
+            to,
+            reason: None,
+        },
         proposal.created_at,
     )
     .await?;
@@ -257,10 +259,12 @@ pub async fn withdraw(
         &transaction,
         id,
         EventActor::Child(child.id),
-        "school",
-        Some(from.as_str()),
-        to.as_str(),
-        None,
+        Change {
+            layer: "school",
+            from: Some(from.as_str()),
+            to: to.as_str(),
+            reason: None,
+        },
         now,
     )
     .await?;

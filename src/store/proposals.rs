@@ -121,15 +121,20 @@ pub async fn set_school_state(
     Ok(result.rows_affected == 1)
 }
 
+/// One change of state, as the history records it.
+pub struct Change<'a> {
+    pub layer: &'static str,
+    pub from: Option<&'a str>,
+    pub to: &'a str,
+    pub reason: Option<&'a str>,
+}
+
 /// Appends to the proposal's history.
 pub async fn append_event(
     db: &impl ConnectionTrait,
     proposal: ProposalId,
     actor: EventActor,
-    layer: &'static str,
-    from: Option<&str>,
-    to: &str,
-    reason: Option<&str>,
+    change: Change<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let (kind, id) = match actor {
@@ -143,10 +148,10 @@ pub async fn append_event(
         at: Set(now),
         actor_kind: Set(kind.to_owned()),
         actor_id: Set(id),
-        layer: Set(layer.to_owned()),
-        from_state: Set(from.map(str::to_owned)),
-        to_state: Set(to.to_owned()),
-        reason: Set(reason.map(str::to_owned)),
+        layer: Set(change.layer.to_owned()),
+        from_state: Set(change.from.map(str::to_owned)),
+        to_state: Set(change.to.to_owned()),
+        reason: Set(change.reason.map(str::to_owned)),
     }
     .insert(db)
     .await?;

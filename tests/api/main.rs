@@ -14,6 +14,7 @@ mod health;
 mod limits;
 mod migrations;
 mod permissions;
+mod proposals;
 mod roster;
 mod schema_file;
 mod shutdown;

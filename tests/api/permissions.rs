@@ -115,6 +115,34 @@ const MATRIX: &[(&str, &str, [&str; 9])] = &[
         [OK, OK, OK, OK, OK, OK, OK, OK, OK],
     ),
     (
+        "campaigns",
+        "{ campaigns { id } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+        ],
+    ),
+    (
+        "createCampaign",
+        "mutation($n: String!) { createCampaign(input: { title: $n, bands: [B], topics: [\"safety\"], opensAt: \"2026-11-01T00:00:00Z\", closesAt: \"2026-12-31T00:00:00Z\" }) { id } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+        ],
+    ),
+    (
+        "openCampaigns",
+        "{ openCampaigns { id } }",
+        [
+            UNAUTH, OK, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID,
+        ],
+    ),
+    (
+        "myProposals",
+        "{ myProposals { nodes { id } } }",
+        [
+            UNAUTH, OK, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID,
+        ],
+    ),
+    (
         "createArea",
         "mutation($n: String!) { createArea(input: { code: $n, nameZh: \"某某街道\", kind: SUBDISTRICT }) { id } }",
         [

@@ -101,6 +101,15 @@ impl Answer {
         &self.body["data"]
     }
 
+    /// A copy, for asserting on it and keeping it.
+    pub fn clone_answer(&self) -> Answer {
+        Answer {
+            status: self.status,
+            body: self.body.clone(),
+            request_id: self.request_id.clone(),
+        }
+    }
+
     /// Asserts the answer has no errors, and returns its data.
     pub fn ok(&self) -> &Value {
         assert_eq!(self.status, 200, "{}", self.body);
