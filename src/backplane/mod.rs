@@ -4,6 +4,7 @@
 //! The database stays the only record (DESIGN §9): anything kept here can be lost when Redis
 //! restarts, and every feature built on it must recover from the database.
 
+mod events;
 mod limits;
 
 pub use limits::Limit;
@@ -27,10 +28,12 @@ pub enum Backplane {
 #[derive(Default)]
 pub struct LocalBackplane {
     counters: Mutex<HashMap<String, limits::LocalCounter>>,
+    channels: Mutex<HashMap<String, tokio::sync::broadcast::Sender<String>>>,
 }
 
 #[derive(Clone)]
 pub struct RedisBackplane {
+    client: redis::Client,
     connection: ConnectionManager,
     prefix: String,
 }
@@ -48,9 +51,10 @@ impl Backplane {
             .set_response_timeout(Some(Duration::from_secs(1)))
             .set_number_of_retries(1)
             .set_max_delay(Duration::from_secs(2));
-        let connection = ConnectionManager::new_lazy_with_config(client, manager_config)
+        let connection = ConnectionManager::new_lazy_with_config(client.clone(), manager_config)
             .context("configuring the Redis connection")?;
         Ok(Backplane::Redis(RedisBackplane {
+            client,
             connection,
             prefix: config.redis_key_prefix.clone(),
         }))

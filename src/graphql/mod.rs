@@ -21,7 +21,7 @@ mod roster;
 mod sessions;
 
 use async_graphql::extensions::{Extension, ExtensionFactory};
-use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 use std::sync::Arc;
 
 pub use boundary::Boundary;
@@ -55,7 +55,11 @@ pub struct MutationRoot(
     children::ChildrenMutation,
 );
 
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+#[derive(MergedSubscription, Default)]
+#[graphql(name = "Subscription")]
+pub struct SubscriptionRoot(proposals::ProposalsSubscription);
+
+pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// What a mutation costs before its selection: more than any field, so that a document cannot
 /// pack many writes under the complexity limit.
@@ -68,11 +72,11 @@ pub const MAX_RECURSIVE_DEPTH: usize = 16;
 pub const MAX_DIRECTIVES: usize = 4;
 
 /// The schema with its limits but no data: what `export-schema` prints.
-pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        SubscriptionRoot::default(),
     )
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY)

@@ -1,7 +1,9 @@
 //! Proposals as the child who made them sees them: submitting, withdrawing, following.
 
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
+use futures_util::StreamExt as _;
+use futures_util::stream::BoxStream;
 
 use super::children::AgeBand;
 use super::context::{actor, state};
@@ -215,5 +217,37 @@ impl ProposalsMutation {
         let proposal = services::proposals::withdraw(state, actor(ctx), id).await?;
         let (_, events) = services::proposals::history(state, &proposal).await?;
         Ok(Proposal::from_domain(proposal, &events))
+    }
+}
+
+#[derive(Default)]
+pub struct ProposalsSubscription;
+
+#[Subscription]
+impl ProposalsSubscription {
+    /// A signed-in child: each of their proposals as it changes, whichever server the change
+    /// went through.
+    async fn proposal_updated(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<BoxStream<'static, Proposal>> {
+        let state = state(ctx)?.clone();
+        let actor = actor(ctx).clone();
+        let child = actor.child()?.id;
+        let channel = services::proposals::updates_channel(child);
+        let updates = state.backplane.subscribe(&channel).await.map_err(|error| {
+            tracing::warn!(error = %error, "cannot subscribe to live updates");
+            AppError::Unavailable
+        })?;
+        let proposals = updates.filter_map(move |id| {
+            let (state, actor) = (state.clone(), actor.clone());
+            async move {
+                let id = ProposalId::parse(&id)?;
+                let (proposal, events) =
+                    services::proposals::own(&state, &actor, id).await.ok()??;
+                Some(Proposal::from_domain(proposal, &events))
+            }
+        });
+        Ok(proposals.boxed())
     }
 }

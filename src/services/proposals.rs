@@ -109,6 +109,7 @@ pub async fn submit(
     match record_submission(state, &proposal).await {
         Ok(()) => {
             state.backplane.count(&SUBMISSIONS, &subject, now).await;
+            announce(state, &proposal).await;
             Ok(proposal)
         }
         // Two tries of one submission raced; the other one won.
@@ -277,6 +278,7 @@ pub async fn withdraw(
     .await?;
     transaction.commit().await?;
     proposal.school_state = to;
+    announce(state, &proposal).await;
     Ok(proposal)
 }
 
@@ -301,4 +303,38 @@ pub async fn history(
 ) -> Result<(ProposalId, Vec<Event>), AppError> {
     let mut events = store::proposals::events_of(&state.db, &[proposal.id]).await?;
     Ok((proposal.id, events.remove(&proposal.id).unwrap_or_default()))
+}
+
+/// The channel on which a child's proposals announce their changes.
+pub fn updates_channel(child: crate::domain::ids::ChildId) -> String {
+    format!("proposals:child:{child}")
+}
+
+/// Tells the child's live subscribers, on every instance, that the proposal changed.
+async fn announce(state: &AppState, proposal: &Proposal) {
+    state
+        .backplane
+        .publish(
+            &updates_channel(proposal.child_id),
+            &proposal.id.to_string(),
+        )
+        .await;
+}
+
+/// The signed-in child who made it: one of their proposals, for a live update. `None` when it is
+/// not theirs (or gone).
+pub async fn own(
+    state: &AppState,
+    actor: &Actor,
+    id: ProposalId,
+) -> Result<Option<(Proposal, Vec<Event>)>, AppError> {
+    let child = actor.child()?;
+    let Some(proposal) = store::proposals::find(&state.db, id)
+        .await?
+        .filter(|p| p.child_id == child.id)
+    else {
+        return Ok(None);
+    };
+    let (_, events) = history(state, &proposal).await?;
+    Ok(Some((proposal, events)))
 }

@@ -12,6 +12,7 @@ mod departments;
 mod errors;
 mod health;
 mod limits;
+mod live_updates;
 mod migrations;
 mod permissions;
 mod proposals;

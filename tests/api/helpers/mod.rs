@@ -2,6 +2,7 @@
 
 pub mod databases;
 mod faults;
+pub mod live;
 pub mod world;
 
 pub use databases::Backend;

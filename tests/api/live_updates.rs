@@ -1,0 +1,170 @@
+//! `proposalUpdated`: a child's proposals as they change, through whichever instance the change
+//! went, over Redis when it is configured.
+
+use serde_json::{Value, json};
+use std::time::Duration;
+
+use crate::both_databases;
+use crate::helpers::live::Live;
+use crate::helpers::world::World;
+use crate::helpers::{TestApp, test_start};
+
+both_databases!(a_child_hears_of_their_own_proposals_changing_and_of_no_one_elses);
+
+const UPDATES: &str = "subscription { proposalUpdated { id status statusLabel } }";
+
+async fn setup(app: &TestApp, world: &World) -> (String, String, String) {
+    let input = json!({ "i": {
+        "title": "征集", "bands": ["A", "B", "C", "D"], "topics": ["safety"],
+        "opensAt": (test_start() - chrono::Duration::hours(1)).to_rfc3339(),
+        "closesAt": (test_start() + chrono::Duration::days(7)).to_rfc3339(),
+    }});
+    let coordinator = Some(world.coordinator.token.as_str());
+    let created = app
+        .graphql_as(
+            coordinator,
+            "mutation($i: CampaignInput!) { createCampaign(input: $i) { id } }",
+            input,
+        )
+        .await;
+    let campaign = created.ok()["createCampaign"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.graphql_as(
+        coordinator,
+        "mutation($c: ID!) { openCampaign(id: $c) { id } }",
+        json!({ "c": campaign }),
+    )
+    .await
+    .ok();
+    let record = "mutation($k: ID!) { recordGuardianConsent(childId: $k, input: { method: IN_PERSON, givenOn: \"2026-11-02\", relation: MOTHER }) { id } }";
+    let mut tokens = Vec::new();
+    for pupil in &world.class_a.children[..2] {
+        app.graphql_as(
+            Some(&world.teacher_a.token),
+            record,
+            json!({ "k": pupil.id }),
+        )
+        .await
+        .ok();
+        let signed_in = app.sign_in_child(&world.class_a.code, &pupil.pin).await;
+        tokens.push(
+            signed_in.ok()["signInChild"]["token"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    (campaign, tokens.remove(0), tokens.remove(0))
+}
+
+fn submission(campaign: &str) -> Value {
+    json!({ "i": {
+        "campaignId": campaign, "clientSubmissionId": uuid::Uuid::new_v4().to_string(), "topic": "safety",
+        "consentToPublish": false, "answers": [{ "key": "noticed", "text": "路口车多" }, { "key": "idea", "text": "装红绿灯" }],
+    }})
+}
+
+const SUBMIT: &str = "mutation($i: SubmitProposalInput!) { submitProposal(input: $i) { id } }";
+
+/// Submits through `via` until `live` hears of one (the subscription starts asynchronously),
+/// and returns the id it heard of.
+async fn first_heard(live: &mut Live, via: &TestApp, token: &str, campaign: &str) -> String {
+    let mut submitted = Vec::new();
+    for _ in 0..20 {
+        let answer = via
+            .graphql_as(Some(token), SUBMIT, submission(campaign))
+            .await;
+        submitted.push(answer.ok()["submitProposal"]["id"].clone());
+        if let Some(message) = live.next(Duration::from_millis(300)).await {
+            let update = &message["payload"]["data"]["proposalUpdated"];
+            assert_eq!(update["status"], "submitted", "{message}");
+            assert!(
+                submitted.contains(&update["id"]),
+                "one of the child's own: {message}"
+            );
+            return update["id"].as_str().unwrap().to_owned();
+        }
+    }
+    panic!("no live update arrived");
+}
+
+async fn a_child_hears_of_their_own_proposals_changing_and_of_no_one_elses(app: TestApp) {
+    let world = World::build(&app).await;
+    let (campaign, mine, classmate) = setup(&app, &world).await;
+    let mut live = Live::start(&app, Some(&mine), UPDATES).await;
+    let heard = first_heard(&mut live, &app, &mine, &campaign).await;
+
+    app.graphql_as(Some(&classmate), SUBMIT, submission(&campaign))
+        .await
+        .ok();
+    let withdraw = "mutation($p: ID!) { withdrawProposal(id: $p) { id } }";
+    app.graphql_as(Some(&mine), withdraw, json!({ "p": heard }))
+        .await
+        .ok();
+    let message = live
+        .next(Duration::from_secs(5))
+        .await
+        .expect("the withdrawal is heard");
+    assert_eq!(
+        message["payload"]["data"]["proposalUpdated"]["id"],
+        heard.as_str(),
+        "not the classmate's proposal"
+    );
+    assert_eq!(
+        message["payload"]["data"]["proposalUpdated"]["status"],
+        "withdrawn"
+    );
+    assert_eq!(
+        message["payload"]["data"]["proposalUpdated"]["statusLabel"],
+        "你已经把这个想法收回了"
+    );
+}
+
+#[tokio::test]
+async fn a_change_made_through_one_instance_reaches_a_subscriber_on_another() {
+    let Some(first) = TestApp::on_postgres().await else {
+        return;
+    };
+    if std::env::var("TEST_REDIS_URL").is_err() {
+        crate::helpers::databases::skip_or_fail("TEST_REDIS_URL");
+        return;
+    }
+    let second = first.another_instance().spawn().await;
+    let world = World::build(&first).await;
+    let (campaign, mine, _) = setup(&first, &world).await;
+    let mut live = Live::start(&first, Some(&mine), UPDATES).await;
+    let heard = first_heard(&mut live, &second, &mine, &campaign).await;
+    second
+        .graphql_as(
+            Some(&mine),
+            "mutation($p: ID!) { withdrawProposal(id: $p) { id } }",
+            json!({ "p": heard }),
+        )
+        .await
+        .ok();
+    let message = live
+        .next(Duration::from_secs(5))
+        .await
+        .expect("the other instance's change arrives");
+    assert_eq!(
+        message["payload"]["data"]["proposalUpdated"]["status"],
+        "withdrawn"
+    );
+}
+
+#[tokio::test]
+async fn only_a_signed_in_child_may_subscribe() {
+    let app = TestApp::builder(crate::helpers::Backend::Sqlite)
+        .spawn()
+        .await;
+    let mut anonymous = Live::start(&app, None, UPDATES).await;
+    let refused = anonymous
+        .next(Duration::from_secs(5))
+        .await
+        .expect("an answer");
+    let code = &refused["payload"]["errors"][0]["extensions"]["code"];
+    assert_eq!(code, "UNAUTHENTICATED", "{refused}");
+    assert!(refused["payload"]["data"].is_null());
+}
