@@ -24,6 +24,11 @@ struct CodeLabel {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutcomeLabel {
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct StateLabel {
     state: &'static str,
 }
@@ -40,6 +45,7 @@ pub struct Metrics {
     latency: LatencyFamily,
     errors: Family<CodeLabel, Counter>,
     pool: Family<StateLabel, Gauge>,
+    statements: Family<OutcomeLabel, Counter>,
     seen_operations: Mutex<HashSet<String>>,
 }
 
@@ -57,6 +63,7 @@ impl Metrics {
             Family::new_with_constructor(|| Histogram::new(exponential_buckets(0.002, 2.0, 14)));
         let errors = Family::<CodeLabel, Counter>::default();
         let pool = Family::<StateLabel, Gauge>::default();
+        let statements = Family::<OutcomeLabel, Counter>::default();
         registry.register(
             "graphql_requests",
             "GraphQL requests by operation name",
@@ -73,8 +80,14 @@ impl Metrics {
             "Database pool connections by state",
             pool.clone(),
         );
+        registry.register(
+            "db_statements",
+            "SQL statements run, by outcome",
+            statements.clone(),
+        );
         Metrics {
             registry,
+            statements,
             requests,
             latency,
             errors,
@@ -91,6 +104,14 @@ impl Metrics {
         self.latency
             .get_or_create(&label)
             .observe(elapsed.as_secs_f64());
+    }
+
+    /// Counts one SQL statement (installed as the database connection's metric callback).
+    pub fn record_statement(&self, failed: bool) {
+        let outcome = if failed { "failed" } else { "ok" };
+        self.statements
+            .get_or_create(&OutcomeLabel { outcome })
+            .inc();
     }
 
     pub fn record_error(&self, code: &str) {

@@ -41,7 +41,10 @@ impl Application {
     /// As [`Application::build`], with parts replaced: tests use it to move the clock and to
     /// inject faults into the real router.
     pub async fn build_with(config: Config, overrides: Overrides) -> anyhow::Result<Self> {
-        let db = store::connect(&config).await?;
+        let metrics = Arc::new(Metrics::new());
+        let mut db = store::connect(&config).await?;
+        let counter = metrics.clone();
+        db.set_metric_callback(move |info| counter.record_statement(info.failed));
         if config.migrate_on_start {
             store::migrate(&db).await?;
         } else {
@@ -69,7 +72,7 @@ impl Application {
             config: Arc::new(config),
             db,
             backplane,
-            metrics: Arc::new(Metrics::new()),
+            metrics,
             shutdown: CancellationToken::new(),
             clock: overrides.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             secrets,

@@ -11,7 +11,7 @@ use super::errors::GqlResult;
 use super::ids::parse_id;
 use super::page::{KeyedConnection, connection, page_request};
 use crate::domain::forms::Answer as DomainAnswer;
-use crate::domain::ids::{CampaignId, ProposalId};
+use crate::domain::ids::{CampaignId, ChildId, ClassId, ProposalId};
 use crate::domain::proposals::{Proposal as DomainProposal, status_key, status_label};
 use crate::domain::topics::Topic;
 use crate::error::AppError;
@@ -42,6 +42,69 @@ pub struct SubmitProposalInput {
     pub place: Option<String>,
     /// Whether the child agrees that the proposal (never their name) may be made public.
     pub consent_to_publish: bool,
+}
+
+impl SubmitProposalInput {
+    fn into_submission(self) -> Result<Submission, AppError> {
+        Ok(Submission {
+            campaign_id: parse_id(
+                &self.campaign_id,
+                CampaignId::parse,
+                &["input", "campaignId"],
+            )?,
+            client_submission_id: uuid::Uuid::parse_str(self.client_submission_id.trim()).map_err(
+                |_| {
+                    AppError::validation(
+                        &["input", "clientSubmissionId"],
+                        "FORMAT",
+                        "clientSubmissionId 应是 UUID。",
+                    )
+                },
+            )?,
+            topic: self.topic,
+            answers: self
+                .answers
+                .into_iter()
+                .map(|a| DomainAnswer {
+                    key: a.key,
+                    text: a.text,
+                    choices: a.choices,
+                })
+                .collect(),
+            place: self.place,
+            consent_to_publish: self.consent_to_publish,
+        })
+    }
+}
+
+/// One paper proposal, credited to a child of the class.
+#[derive(InputObject)]
+pub struct PaperProposalInput {
+    pub child_id: ID,
+    pub proposal: SubmitProposalInput,
+}
+
+/// A proposal as the teacher who entered it sees it.
+#[derive(SimpleObject)]
+pub struct StaffProposal {
+    pub id: ID,
+    pub child_id: ID,
+    pub status: String,
+    /// Typed by a teacher for the child.
+    pub assisted: bool,
+    pub topic: String,
+}
+
+impl From<DomainProposal> for StaffProposal {
+    fn from(proposal: DomainProposal) -> Self {
+        StaffProposal {
+            id: ID(proposal.id.to_string()),
+            child_id: ID(proposal.child_id.to_string()),
+            status: proposal.school_state.as_str().to_owned(),
+            assisted: proposal.assisted_by.is_some(),
+            topic: proposal.topic,
+        }
+    }
 }
 
 #[derive(SimpleObject)]
@@ -177,36 +240,52 @@ impl ProposalsMutation {
         input: SubmitProposalInput,
     ) -> GqlResult<Proposal> {
         let state = state(ctx)?;
-        let submission = Submission {
-            campaign_id: parse_id(
-                &input.campaign_id,
-                CampaignId::parse,
-                &["input", "campaignId"],
-            )?,
-            client_submission_id: uuid::Uuid::parse_str(input.client_submission_id.trim())
-                .map_err(|_| {
-                    AppError::validation(
-                        &["input", "clientSubmissionId"],
-                        "FORMAT",
-                        "clientSubmissionId 应是 UUID。",
-                    )
-                })?,
-            topic: input.topic,
-            answers: input
-                .answers
-                .into_iter()
-                .map(|a| DomainAnswer {
-                    key: a.key,
-                    text: a.text,
-                    choices: a.choices,
-                })
-                .collect(),
-            place: input.place,
-            consent_to_publish: input.consent_to_publish,
-        };
-        let proposal = services::proposals::submit(state, actor(ctx), submission).await?;
+        let proposal =
+            services::proposals::submit(state, actor(ctx), input.into_submission()?).await?;
         let (_, events) = services::proposals::history(state, &proposal).await?;
         Ok(Proposal::from_domain(proposal, &events))
+    }
+
+    /// The child's teacher: submits for a child of the class who dictates; marked as assisted.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn submit_proposal_for_child(
+        &self,
+        ctx: &Context<'_>,
+        child_id: ID,
+        input: SubmitProposalInput,
+    ) -> GqlResult<StaffProposal> {
+        let state = state(ctx)?;
+        let child = parse_id(&child_id, ChildId::parse, &[])?;
+        let teacher = services::children::teacher_of_child(state, actor(ctx), child).await?;
+        let proposal =
+            services::assisted::submit_for_child(state, &teacher, child, input.into_submission()?)
+                .await?;
+        Ok(StaffProposal::from(proposal))
+    }
+
+    /// The class's teacher: enters paper proposals, each credited to a child of the class, all or
+    /// none. Problems are reported per entry: `["proposals", "2", "answers", "idea"]`.
+    #[graphql(complexity = "super::MUTATION_COST * 4 + child_complexity")]
+    async fn submit_paper_proposals(
+        &self,
+        ctx: &Context<'_>,
+        class_id: ID,
+        proposals: Vec<PaperProposalInput>,
+    ) -> GqlResult<Vec<StaffProposal>> {
+        let state = state(ctx)?;
+        let class = parse_id(&class_id, ClassId::parse, &[])?;
+        let teacher = services::access::class_teacher(&state.db, actor(ctx), class).await?;
+        let mut entries = Vec::with_capacity(proposals.len());
+        for (index, entry) in proposals.into_iter().enumerate() {
+            let child = parse_id(
+                &entry.child_id,
+                ChildId::parse,
+                &["proposals", &index.to_string(), "childId"],
+            )?;
+            entries.push((child, entry.proposal.into_submission()?));
+        }
+        let recorded = services::assisted::submit_paper(state, &teacher, entries).await?;
+        Ok(recorded.into_iter().map(StaffProposal::from).collect())
     }
 
     /// The child who made it: takes a proposal back before it is approved.

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod areas;
+pub mod assisted;
 pub mod campaigns;
 pub mod cards;
 pub mod children;
@@ -12,3 +13,4 @@ pub mod enrolment;
 pub mod people;
 pub mod proposals;
 pub mod sessions;
+pub mod submission;

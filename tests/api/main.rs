@@ -6,6 +6,7 @@
 mod helpers;
 
 mod areas;
+mod assisted;
 mod binary;
 mod cards;
 mod departments;

@@ -465,3 +465,53 @@ async fn coordinators_create_update_open_and_close_campaigns_with_field_errors(a
         .await;
     assert_eq!(listed.ok()["campaigns"][0]["state"], "OPEN");
 }
+
+/// The `tongsheng_db_statements_total` counts on the app's `/metrics`, summed.
+async fn statements_so_far(app: &TestApp) -> u64 {
+    let (_, metrics) = app.get("/metrics").await;
+    metrics
+        .lines()
+        .filter(|line| line.starts_with("tongsheng_db_statements_total"))
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum()
+}
+
+#[tokio::test]
+async fn a_page_of_fifty_proposals_costs_as_many_statements_as_a_page_of_five() {
+    let app = TestApp::builder(crate::helpers::Backend::Sqlite)
+        .without_redis()
+        .spawn()
+        .await;
+    let (world, campaign, _) = ready(&app).await;
+    let pupil = &world.class_a.children[0];
+    for batch in 0..6 {
+        app.clock.advance(chrono::Duration::minutes(61));
+        let token = child_token(&app, &world.class_a.code, &pupil.pin).await;
+        for n in 0..10 {
+            let variables = band_b_proposal(
+                &campaign,
+                &uuid::Uuid::new_v4().to_string(),
+                &format!("想法{batch}-{n}"),
+            );
+            app.graphql_as(Some(&token), SUBMIT, variables).await.ok();
+        }
+    }
+    let token = child_token(&app, &world.class_a.code, &pupil.pin).await;
+    let mut costs = Vec::new();
+    for first in [5, 50] {
+        let before = statements_so_far(&app).await;
+        let page = app
+            .graphql_as(Some(&token), "query($n: Int) { myProposals(first: $n) { nodes { id statusLabel timeline { label } } } }", json!({ "n": first }))
+            .await;
+        assert_eq!(
+            page.ok()["myProposals"]["nodes"].as_array().unwrap().len(),
+            first as usize
+        );
+        costs.push(statements_so_far(&app).await - before);
+    }
+    assert!(costs[0] > 0, "statements are counted");
+    assert_eq!(
+        costs[0], costs[1],
+        "the cost of a page does not grow with its size: {costs:?}"
+    );
+}

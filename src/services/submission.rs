@@ -1,0 +1,226 @@
+//! The checks every new proposal passes, whoever types it (the child, or a teacher for a child
+//! who dictates or wrote on paper), and recording it with its event and outbox row.
+
+use crate::domain::campaigns::Campaign;
+use crate::domain::children::CONSENT_AGE;
+use crate::domain::forms::{Answer, Form};
+use crate::domain::ids::{CampaignId, ChildId, ClassId, ProposalId, SchoolId, StaffId};
+use crate::domain::lifecycle::SchoolState;
+use crate::domain::proposals::{Proposal, content_hash};
+use crate::domain::topics::Topic;
+use crate::error::{AppError, FieldError};
+use crate::state::AppState;
+use crate::store;
+use crate::store::proposals::{Change, EventActor};
+
+pub struct Submission {
+    pub campaign_id: CampaignId,
+    /// Made by the app before the first try; the same id on a retry returns the same proposal.
+    pub client_submission_id: uuid::Uuid,
+    pub topic: String,
+    pub answers: Vec<Answer>,
+    pub place: Option<String>,
+    pub consent_to_publish: bool,
+}
+
+/// Whose proposal it is.
+pub struct Author {
+    pub child: ChildId,
+    pub class: ClassId,
+    pub school: SchoolId,
+}
+
+pub enum Prepared {
+    /// A retry of a submission already recorded, with the same content.
+    Existing(Proposal),
+    /// A new proposal, checked, not yet recorded.
+    New(Proposal),
+}
+
+/// Checks a submission for its author: a retry returns the proposal already recorded (or
+/// CONFLICT for other content); otherwise the campaign must be open and ask the child, an
+/// under-14 needs a guardian's consent, and the answers must fit the child's band form.
+pub async fn prepare(
+    state: &AppState,
+    author: &Author,
+    submission: &Submission,
+    assisted_by: Option<StaffId>,
+) -> Result<Prepared, AppError> {
+    if let Some(existing) = store::proposals::find_by_submission(
+        &state.db,
+        author.child,
+        submission.client_submission_id,
+    )
+    .await?
+    {
+        return same_or_conflict(state, existing, submission)
+            .await
+            .map(Prepared::Existing);
+    }
+    let record = store::children::find(&state.db, author.child)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let campaign = store::campaigns::find(&state.db, submission.campaign_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = state.clock.now();
+    if !campaign.is_open_at(now) {
+        return Err(AppError::CampaignClosed);
+    }
+    let today = now.date_naive();
+    let band = record.birth.band_on(today).ok_or(AppError::NotInAudience)?;
+    if !campaign.includes(author.school, band) {
+        return Err(AppError::NotInAudience);
+    }
+    if record.consent.is_none()
+        && record
+            .birth
+            .age_on(today)
+            .is_some_and(|age| age < CONSENT_AGE)
+    {
+        return Err(AppError::ConsentRequired);
+    }
+    let form = campaign.form_for(band).ok_or(AppError::NotInAudience)?;
+    let (topic, answers, place) = validated(&campaign, form, submission)?;
+    Ok(Prepared::New(Proposal {
+        id: ProposalId::new(),
+        campaign_id: campaign.id,
+        child_id: author.child,
+        class_id: author.class,
+        school_id: author.school,
+        band,
+        content_hash: content_hash(
+            campaign.id,
+            topic.key(),
+            &answers,
+            place.as_deref(),
+            submission.consent_to_publish,
+        ),
+        topic: topic.key().to_owned(),
+        answers,
+        place,
+        consent_to_publish: submission.consent_to_publish,
+        client_submission_id: submission.client_submission_id,
+        assisted_by,
+        school_state: SchoolState::Submitted,
+        government_state: None,
+        created_at: now,
+    }))
+}
+
+/// Records new proposals, all or none, each with its first event and an outbox row asking for
+/// screening.
+pub async fn record(
+    state: &AppState,
+    proposals: &[Proposal],
+    actor: EventActor,
+) -> Result<(), sea_orm::DbErr> {
+    let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
+    for proposal in proposals {
+        store::proposals::insert(&transaction, proposal).await?;
+        let change = Change {
+            layer: "school",
+            from: None,
+            to: SchoolState::Submitted.as_str(),
+            reason: None,
+        };
+        store::proposals::append_event(
+            &transaction,
+            proposal.id,
+            actor,
+            change,
+            proposal.created_at,
+        )
+        .await?;
+        let payload = serde_json::json!({ "proposalId": proposal.id.to_string() });
+        store::proposals::enqueue(
+            &transaction,
+            "proposal.submitted",
+            payload,
+            proposal.created_at,
+        )
+        .await?;
+    }
+    transaction.commit().await
+}
+
+/// Whether a write failed because the same submission was recorded meanwhile.
+pub fn is_duplicate(error: &sea_orm::DbErr) -> bool {
+    error
+        .sql_err()
+        .is_some_and(|e| matches!(e, sea_orm::SqlErr::UniqueConstraintViolation(_)))
+}
+
+/// The retry of a submission already recorded: the same proposal for the same content.
+async fn same_or_conflict(
+    state: &AppState,
+    existing: Proposal,
+    submission: &Submission,
+) -> Result<Proposal, AppError> {
+    let campaign = store::campaigns::find(&state.db, existing.campaign_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let same = campaign.id == submission.campaign_id
+        && campaign.form_for(existing.band).is_some_and(|form| {
+            validated(&campaign, form, submission).is_ok_and(|(topic, answers, place)| {
+                existing.content_hash
+                    == content_hash(
+                        campaign.id,
+                        topic.key(),
+                        &answers,
+                        place.as_deref(),
+                        submission.consent_to_publish,
+                    )
+            })
+        });
+    if same {
+        Ok(existing)
+    } else {
+        Err(AppError::Conflict("clientSubmissionId".into()))
+    }
+}
+
+fn validated(
+    campaign: &Campaign,
+    form: &Form,
+    submission: &Submission,
+) -> Result<(Topic, Vec<Answer>, Option<String>), AppError> {
+    let topic = Topic::parse(&submission.topic)
+        .filter(|topic| campaign.offers(topic))
+        .ok_or_else(|| {
+            AppError::validation(
+                &["input", "topic"],
+                "UNKNOWN_TOPIC",
+                "请从列出的主题里选一个。",
+            )
+        });
+    let answers = form.validate(&submission.answers);
+    let place = submission
+        .place
+        .as_deref()
+        .map(str::trim)
+        .filter(|place| !place.is_empty())
+        .map(str::to_owned);
+    let place_ok = place
+        .as_ref()
+        .is_none_or(|place| place.chars().count() <= 200);
+    match (topic, answers) {
+        (Ok(topic), Ok(answers)) if place_ok => Ok((topic, answers, place)),
+        (topic, answers) => {
+            let mut fields = Vec::new();
+            for error in [topic.err(), answers.err()].into_iter().flatten() {
+                if let AppError::Validation(more) = error {
+                    fields.extend(more);
+                }
+            }
+            if !place_ok {
+                fields.push(FieldError::new(
+                    &["input", "place"],
+                    "TOO_LONG",
+                    "地点最多 200 个字。",
+                ));
+            }
+            Err(AppError::Validation(fields))
+        }
+    }
+}
