@@ -43,6 +43,9 @@ pub struct Config {
     pub trusted_proxies: Vec<IpAddr>,
     /// A CJK font (TTF/OTF/TTC) for printable cards; Debian's usual paths are tried after it.
     pub card_font: Option<PathBuf>,
+    /// How often background jobs (screening) look for work; `None` (JOBS_INTERVAL_MS=0) runs none,
+    /// as in tests, which drain the queue themselves.
+    pub jobs_interval: Option<Duration>,
     /// Load the demo district into a new embedded database (never into PostgreSQL or production).
     pub demo: bool,
 }
@@ -100,6 +103,10 @@ impl Config {
             trusted_proxies: parse_list(&lookup, "TRUSTED_PROXIES")?,
             demo: parse(&lookup, "DEMO", "true")?,
             card_font: lookup("CARD_FONT").map(PathBuf::from),
+            jobs_interval: match parse::<u64>(&lookup, "JOBS_INTERVAL_MS", "2000")? {
+                0 => None,
+                ms => Some(Duration::from_millis(ms)),
+            },
         })
     }
 

@@ -19,6 +19,8 @@ pub mod error;
 pub mod graphql;
 /// HTTP transport: routes, limits, health and metrics endpoints.
 pub mod http;
+/// Background work fed by the outbox (screening).
+pub mod jobs;
 /// Prometheus metrics.
 pub mod metrics;
 /// Reading roster files (CSV, XLSX) into rows of cells.

@@ -108,6 +108,10 @@ impl Application {
             state,
         } = self;
         let shutdown = state.shutdown.clone();
+        let jobs = state
+            .config
+            .jobs_interval
+            .map(|interval| crate::jobs::spawn(state.clone(), interval));
         let server = axum::serve(
             listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
@@ -121,6 +125,12 @@ impl Application {
         tokio::select! {
             result = server => result.context("serving HTTP")?,
             () = expired => tracing::warn!(grace_secs = grace.as_secs(), "in-flight requests outlived the grace period"),
+        }
+        if let Some(jobs) = jobs {
+            // The jobs saw the same cancellation; they finish the row in hand and stop.
+            if let Err(error) = jobs.await {
+                tracing::warn!(error = %error, "background jobs ended abnormally");
+            }
         }
         tracing::info!("stopped accepting; closing the database pool");
         if let Err(error) = state.db.close_by_ref().await {

@@ -16,7 +16,7 @@ use crate::domain::proposals::{Proposal as DomainProposal, status_key, status_la
 use crate::domain::topics::Topic;
 use crate::error::AppError;
 use crate::services;
-use crate::services::proposals::Submission;
+use crate::services::proposals::{Revision, Submission};
 use crate::store::proposals::Event;
 
 #[derive(InputObject)]
@@ -77,6 +77,15 @@ impl SubmitProposalInput {
     }
 }
 
+/// New content for a proposal that was returned for changes.
+#[derive(InputObject)]
+pub struct ReviseProposalInput {
+    pub topic: String,
+    pub answers: Vec<AnswerInput>,
+    pub place: Option<String>,
+    pub consent_to_publish: bool,
+}
+
 /// One paper proposal, credited to a child of the class.
 #[derive(InputObject)]
 pub struct PaperProposalInput {
@@ -122,6 +131,8 @@ pub struct TimelineEntry {
     pub status: String,
     /// The state reached, in words for the child's age.
     pub label: String,
+    /// What the teacher asked to change, when the proposal was returned.
+    pub note: Option<String>,
 }
 
 #[derive(SimpleObject)]
@@ -155,10 +166,14 @@ impl Proposal {
             if timeline.last().is_some_and(|last| last.status == status) {
                 continue;
             }
+            let note = (status == "returned_for_changes")
+                .then(|| event.reason.clone())
+                .flatten();
             timeline.push(TimelineEntry {
                 at: event.at,
                 status: status.to_owned(),
                 label: status_label(status, band).to_owned(),
+                note,
             });
         }
         Proposal {
@@ -286,6 +301,51 @@ impl ProposalsMutation {
         }
         let recorded = services::assisted::submit_paper(state, &teacher, entries).await?;
         Ok(recorded.into_iter().map(StaffProposal::from).collect())
+    }
+
+    /// The proposal's class teacher: returns it to the child with a note on what to change.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn return_proposal_for_changes(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        note: String,
+    ) -> GqlResult<StaffProposal> {
+        let id = parse_id(&id, ProposalId::parse, &[])?;
+        Ok(
+            services::review::return_for_changes(state(ctx)?, actor(ctx), id, &note)
+                .await?
+                .into(),
+        )
+    }
+
+    /// The child who made it: sends a proposal returned for changes again, changed.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn revise_proposal(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: ReviseProposalInput,
+    ) -> GqlResult<Proposal> {
+        let state = state(ctx)?;
+        let id = parse_id(&id, ProposalId::parse, &[])?;
+        let revision = Revision {
+            topic: input.topic,
+            answers: input
+                .answers
+                .into_iter()
+                .map(|a| DomainAnswer {
+                    key: a.key,
+                    text: a.text,
+                    choices: a.choices,
+                })
+                .collect(),
+            place: input.place,
+            consent_to_publish: input.consent_to_publish,
+        };
+        let proposal = services::proposals::revise(state, actor(ctx), id, revision).await?;
+        let (_, events) = services::proposals::history(state, &proposal).await?;
+        Ok(Proposal::from_domain(proposal, &events))
     }
 
     /// The child who made it: takes a proposal back before it is approved.

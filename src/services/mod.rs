@@ -12,5 +12,7 @@ pub mod departments;
 pub mod enrolment;
 pub mod people;
 pub mod proposals;
+pub mod review;
 pub mod sessions;
 pub mod submission;
+pub mod transitions;

@@ -16,10 +16,11 @@ use crate::domain::proposals::Proposal;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store;
-use crate::store::proposals::{Change, Event, EventActor};
+use crate::store::proposals::{Event, EventActor};
 
 pub use super::submission::Submission;
-use super::submission::{Author, Prepared, is_duplicate, prepare, record};
+use super::submission::{Author, Prepared, is_duplicate, prepare, record, validated};
+use super::transitions::school_step;
 
 /// A child may submit this many proposals an hour.
 pub const SUBMISSIONS: Limit = Limit {
@@ -81,46 +82,88 @@ pub async fn withdraw(
     id: ProposalId,
 ) -> Result<Proposal, AppError> {
     let child = actor.child()?;
-    let mut proposal = store::proposals::find(&state.db, id)
-        .await?
-        .filter(|p| p.child_id == child.id)
-        .ok_or(AppError::NotFound)?;
-    let from = proposal.school_state;
-    let to = from
-        .next(SchoolEvent::Withdraw)
-        .ok_or_else(|| AppError::InvalidTransition {
-            from: from.as_str().into(),
-            to: SchoolState::Withdrawn.as_str().into(),
-        })?;
+    let mut proposal = own_proposal(state, child.id, id).await?;
     let now = state.clock.now();
     let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
-    if !store::proposals::set_school_state(&transaction, id, from, to, now).await? {
-        return Err(AppError::Conflict("state".into()));
-    }
-    store::proposals::append_event(
+    proposal.school_state = school_step(
         &transaction,
-        id,
+        &proposal,
+        SchoolEvent::Withdraw,
         EventActor::Child(child.id),
-        Change {
-            layer: "school",
-            from: Some(from.as_str()),
-            to: to.as_str(),
-            reason: None,
-        },
-        now,
-    )
-    .await?;
-    store::proposals::enqueue(
-        &transaction,
-        "proposal.withdrawn",
-        serde_json::json!({ "proposalId": id.to_string() }),
+        None,
         now,
     )
     .await?;
     transaction.commit().await?;
-    proposal.school_state = to;
     announce(state, &proposal).await;
     Ok(proposal)
+}
+
+/// The child who submitted it: sends a proposal that was returned for changes again, with new
+/// content checked against the form of the band it was first written in.
+pub async fn revise(
+    state: &AppState,
+    actor: &Actor,
+    id: ProposalId,
+    revision: Revision,
+) -> Result<Proposal, AppError> {
+    let child = actor.child()?;
+    let mut proposal = own_proposal(state, child.id, id).await?;
+    if proposal.school_state != SchoolState::ReturnedForChanges {
+        return Err(AppError::InvalidTransition {
+            from: proposal.school_state.as_str().into(),
+            to: "submitted".into(),
+        });
+    }
+    let campaign = store::campaigns::find(&state.db, proposal.campaign_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let form = campaign.form_for(proposal.band).ok_or(AppError::NotFound)?;
+    let (topic, answers, place) = validated(
+        &campaign,
+        form,
+        &revision.topic,
+        &revision.answers,
+        revision.place.as_deref(),
+    )?;
+    proposal.topic = topic.key().to_owned();
+    proposal.answers = answers;
+    proposal.place = place;
+    proposal.consent_to_publish = revision.consent_to_publish;
+    let now = state.clock.now();
+    let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
+    store::proposals::set_content(&transaction, &proposal, now).await?;
+    proposal.school_state = school_step(
+        &transaction,
+        &proposal,
+        SchoolEvent::Resubmit,
+        EventActor::Child(child.id),
+        None,
+        now,
+    )
+    .await?;
+    transaction.commit().await?;
+    announce(state, &proposal).await;
+    Ok(proposal)
+}
+
+/// New content for a proposal returned for changes.
+pub struct Revision {
+    pub topic: String,
+    pub answers: Vec<crate::domain::forms::Answer>,
+    pub place: Option<String>,
+    pub consent_to_publish: bool,
+}
+
+async fn own_proposal(
+    state: &AppState,
+    child: crate::domain::ids::ChildId,
+    id: ProposalId,
+) -> Result<Proposal, AppError> {
+    store::proposals::find(&state.db, id)
+        .await?
+        .filter(|p| p.child_id == child)
+        .ok_or(AppError::NotFound)
 }
 
 /// A signed-in child: their proposals, newest first, each with its history. Two queries a page,

@@ -81,7 +81,13 @@ pub async fn prepare(
         return Err(AppError::ConsentRequired);
     }
     let form = campaign.form_for(band).ok_or(AppError::NotInAudience)?;
-    let (topic, answers, place) = validated(&campaign, form, submission)?;
+    let (topic, answers, place) = validated(
+        &campaign,
+        form,
+        &submission.topic,
+        &submission.answers,
+        submission.place.as_deref(),
+    )?;
     Ok(Prepared::New(Proposal {
         id: ProposalId::new(),
         campaign_id: campaign.id,
@@ -162,7 +168,14 @@ async fn same_or_conflict(
         .ok_or(AppError::NotFound)?;
     let same = campaign.id == submission.campaign_id
         && campaign.form_for(existing.band).is_some_and(|form| {
-            validated(&campaign, form, submission).is_ok_and(|(topic, answers, place)| {
+            validated(
+                &campaign,
+                form,
+                &submission.topic,
+                &submission.answers,
+                submission.place.as_deref(),
+            )
+            .is_ok_and(|(topic, answers, place)| {
                 existing.content_hash
                     == content_hash(
                         campaign.id,
@@ -180,12 +193,16 @@ async fn same_or_conflict(
     }
 }
 
-fn validated(
+/// Checks a proposal's content against the campaign and the band's form: the topic must be one
+/// the campaign offers, the answers must fit, the place at most 200 characters.
+pub(crate) fn validated(
     campaign: &Campaign,
     form: &Form,
-    submission: &Submission,
+    topic: &str,
+    answers: &[Answer],
+    place: Option<&str>,
 ) -> Result<(Topic, Vec<Answer>, Option<String>), AppError> {
-    let topic = Topic::parse(&submission.topic)
+    let topic = Topic::parse(topic)
         .filter(|topic| campaign.offers(topic))
         .ok_or_else(|| {
             AppError::validation(
@@ -194,10 +211,8 @@ fn validated(
                 "请从列出的主题里选一个。",
             )
         });
-    let answers = form.validate(&submission.answers);
-    let place = submission
-        .place
-        .as_deref()
+    let answers = form.validate(answers);
+    let place = place
         .map(str::trim)
         .filter(|place| !place.is_empty())
         .map(str::to_owned);

@@ -239,3 +239,75 @@ fn to_domain(row: proposals::Model) -> Result<Proposal, DbErr> {
         created_at: row.created_at,
     })
 }
+
+/// An outbox row waiting to be handled.
+pub struct Pending {
+    pub id: i64,
+    pub topic: String,
+    pub payload: serde_json::Value,
+}
+
+/// The oldest unhandled outbox rows of these topics.
+pub async fn pending(
+    db: &impl ConnectionTrait,
+    topics: &[&str],
+    limit: u64,
+) -> Result<Vec<Pending>, DbErr> {
+    let rows = outbox::Entity::find()
+        .filter(outbox::Column::ProcessedAt.is_null())
+        .filter(outbox::Column::Topic.is_in(topics.iter().copied()))
+        .order_by_asc(outbox::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Pending {
+            id: row.id,
+            topic: row.topic,
+            payload: row.payload,
+        })
+        .collect())
+}
+
+/// Claims an outbox row for handling in the caller's transaction: false when another worker
+/// (another instance) has it already.
+pub async fn claim(db: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    let result = outbox::Entity::update_many()
+        .col_expr(outbox::Column::ProcessedAt, Expr::value(now))
+        .filter(outbox::Column::Id.eq(id))
+        .filter(outbox::Column::ProcessedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Replaces a proposal's content (a revision), keeping its identity.
+pub async fn set_content(
+    db: &impl ConnectionTrait,
+    proposal: &Proposal,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    proposals::Entity::update_many()
+        .col_expr(
+            proposals::Column::Topic,
+            Expr::value(proposal.topic.clone()),
+        )
+        .col_expr(
+            proposals::Column::Answers,
+            Expr::value(serde_json::to_value(&proposal.answers).unwrap_or_default()),
+        )
+        .col_expr(
+            proposals::Column::Place,
+            Expr::value(proposal.place.clone()),
+        )
+        .col_expr(
+            proposals::Column::ConsentToPublish,
+            Expr::value(proposal.consent_to_publish),
+        )
+        .col_expr(proposals::Column::UpdatedAt, Expr::value(now))
+        .filter(proposals::Column::Id.eq(proposal.id.0))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -17,6 +17,7 @@ mod live_updates;
 mod migrations;
 mod permissions;
 mod proposals;
+mod review;
 mod roster;
 mod schema_file;
 mod shutdown;

@@ -74,6 +74,7 @@ pub struct TestAppBuilder {
     request_timeout: Duration,
     fault: Option<Fault>,
     shared_with: Option<Shared>,
+    jobs_interval: Option<Duration>,
 }
 
 /// What instances of one deployment share.
@@ -137,6 +138,7 @@ impl TestApp {
             request_timeout: Duration::from_secs(10),
             fault: None,
             shared_with: None,
+            jobs_interval: None,
         }
     }
 
@@ -156,6 +158,14 @@ impl TestApp {
         let mut builder = TestApp::builder(self.backend);
         builder.shared_with = Some(self.shared.clone());
         builder
+    }
+
+    /// Runs the background jobs until nothing is left for them (the server runs none by itself
+    /// in tests); returns how many outbox rows were handled.
+    pub async fn run_pending(&self) -> usize {
+        tongsheng::jobs::run_pending(&self.state)
+            .await
+            .unwrap_or_else(|e| panic!("jobs failed: {:?}", e.code()))
     }
 
     /// The data directory (the SQLite file lives here).
@@ -278,6 +288,13 @@ impl TestAppBuilder {
         self
     }
 
+    /// Runs the background jobs by themselves, as a server does (tests otherwise drain them with
+    /// `run_pending`).
+    pub fn jobs_every(mut self, interval: Duration) -> Self {
+        self.jobs_interval = Some(interval);
+        self
+    }
+
     /// Without Redis: the in-process stand-ins, whose windows follow the test's clock.
     pub fn without_redis(mut self) -> Self {
         self.redis_url = None;
@@ -304,6 +321,7 @@ impl TestAppBuilder {
         config.redis_key_prefix = shared.redis_prefix.clone();
         config.secret_key = Some(shared.secret.clone());
         config.demo = false;
+        config.jobs_interval = self.jobs_interval;
         config.bind = "127.0.0.1:0".parse().unwrap();
         config.data_dir = shared.data_dir.clone();
         config.request_timeout = self.request_timeout;

@@ -1,0 +1,43 @@
+//! Background work, fed by the outbox: each job claims its rows in the same transaction as the
+//! change it makes, so a row is handled once even with many instances, and a crash leaves it for
+//! the next run. Tests drain the queue with [`run_pending`] instead of waiting.
+
+mod screening;
+
+use std::time::Duration;
+use tokio::task::JoinHandle;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Handles every pending outbox row the jobs know; returns how many were handled.
+pub async fn run_pending(state: &AppState) -> Result<usize, AppError> {
+    let mut handled = 0;
+    loop {
+        let done = screening::run(state).await?;
+        handled += done;
+        if done == 0 {
+            return Ok(handled);
+        }
+    }
+}
+
+/// Runs the jobs every `interval` until shutdown; the task ends with the work in hand finished.
+pub fn spawn(state: AppState, interval: Duration) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let shutdown = state.shutdown.clone();
+        loop {
+            if let Err(error) = run_pending(&state).await {
+                tracing::warn!(
+                    code = error.code().as_str(),
+                    "background jobs failed; will retry"
+                );
+            }
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                () = tokio::time::sleep(interval) => {}
+            }
+        }
+        tracing::info!("background jobs stopped");
+    })
+}

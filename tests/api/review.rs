@@ -1,0 +1,231 @@
+//! After submission: screening puts a proposal before its teacher, who may return it with a note;
+//! the child revises it and it goes round again.
+
+use serde_json::{Value, json};
+use std::time::Duration;
+
+use crate::both_databases;
+use crate::helpers::world::World;
+use crate::helpers::{Backend, TestApp, test_start};
+
+both_databases!(
+    screening_puts_a_proposal_before_its_teacher,
+    a_returned_proposal_is_revised_by_its_child_and_screened_again,
+    a_proposal_withdrawn_before_screening_stays_withdrawn,
+);
+
+const MINE: &str = "{ myProposals { nodes { id status statusLabel answers { key text } timeline { status label note } } } }";
+const SUBMIT: &str =
+    "mutation($i: SubmitProposalInput!) { submitProposal(input: $i) { id status } }";
+const RETURN: &str =
+    "mutation($p: ID!, $n: String!) { returnProposalForChanges(id: $p, note: $n) { status } }";
+const REVISE: &str = "mutation($p: ID!, $i: ReviseProposalInput!) { reviseProposal(id: $p, input: $i) { status answers { key text } } }";
+
+/// A class-A child with consent, signed in, with one submitted proposal: (world, child token, proposal id).
+async fn submitted(app: &TestApp) -> (World, String, String) {
+    let world = World::build(app).await;
+    let coordinator = Some(world.coordinator.token.as_str());
+    let input = json!({ "i": {
+        "title": "校园生活", "bands": ["B"], "topics": ["school_life"],
+        "opensAt": (test_start() - chrono::Duration::hours(1)).to_rfc3339(),
+        "closesAt": (test_start() + chrono::Duration::days(7)).to_rfc3339(),
+    }});
+    let created = app
+        .graphql_as(
+            coordinator,
+            "mutation($i: CampaignInput!) { createCampaign(input: $i) { id } }",
+            input,
+        )
+        .await;
+    let campaign = created.ok()["createCampaign"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.graphql_as(
+        coordinator,
+        "mutation($c: ID!) { openCampaign(id: $c) { id } }",
+        json!({ "c": campaign }),
+    )
+    .await
+    .ok();
+    let pupil = &world.class_a.children[0];
+    let record = "mutation($k: ID!) { recordGuardianConsent(childId: $k, input: { method: WRITTEN, givenOn: \"2026-11-01\", relation: MOTHER }) { id } }";
+    app.graphql_as(
+        Some(&world.teacher_a.token),
+        record,
+        json!({ "k": pupil.id }),
+    )
+    .await
+    .ok();
+    let token = app
+        .sign_in_child(&world.class_a.code, &pupil.pin)
+        .await
+        .ok()["signInChild"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let proposal = json!({ "i": {
+        "campaignId": campaign, "clientSubmissionId": uuid::Uuid::new_v4().to_string(), "topic": "school_life",
+        "consentToPublish": true, "answers": [{ "key": "noticed", "text": "课间太短" }, { "key": "idea", "text": "多玩一会" }],
+    }});
+    let answer = app.graphql_as(Some(&token), SUBMIT, proposal).await;
+    let id = answer.ok()["submitProposal"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (world, token, id)
+}
+
+async fn first_of_mine(app: &TestApp, token: &str) -> Value {
+    app.graphql_as(Some(token), MINE, json!({})).await.ok()["myProposals"]["nodes"][0].clone()
+}
+
+async fn screening_puts_a_proposal_before_its_teacher(app: TestApp) {
+    let (_world, token, _) = submitted(&app).await;
+    assert_eq!(first_of_mine(&app, &token).await["status"], "submitted");
+    assert_eq!(app.run_pending().await, 1);
+    let proposal = first_of_mine(&app, &token).await;
+    assert_eq!(proposal["status"], "awaiting_review");
+    assert_eq!(proposal["statusLabel"], "老师正在看你的想法");
+    let steps: Vec<&str> = proposal["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        ["submitted", "awaiting_review"],
+        "screening is not a step a child sees"
+    );
+    assert_eq!(app.run_pending().await, 0, "each row is handled once");
+}
+
+async fn a_returned_proposal_is_revised_by_its_child_and_screened_again(app: TestApp) {
+    let (world, token, id) = submitted(&app).await;
+    let early = app
+        .graphql_as(
+            Some(&world.teacher_a.token),
+            RETURN,
+            json!({ "p": id, "n": "写清楚一点" }),
+        )
+        .await;
+    assert_eq!(
+        early.error_code(),
+        Some("INVALID_TRANSITION"),
+        "not before screening"
+    );
+    app.run_pending().await;
+    let other = app
+        .graphql_as(
+            Some(&world.teacher_b.token),
+            RETURN,
+            json!({ "p": id, "n": "x" }),
+        )
+        .await;
+    assert_eq!(other.error_code(), Some("NOT_FOUND"));
+    let empty = app
+        .graphql_as(
+            Some(&world.teacher_a.token),
+            RETURN,
+            json!({ "p": id, "n": "  " }),
+        )
+        .await;
+    assert_eq!(empty.error_code(), Some("VALIDATION"));
+    let returned = app
+        .graphql_as(
+            Some(&world.teacher_a.token),
+            RETURN,
+            json!({ "p": id, "n": "说说课间想玩什么" }),
+        )
+        .await;
+    assert_eq!(
+        returned.ok()["returnProposalForChanges"]["status"],
+        "returned_for_changes"
+    );
+
+    let proposal = first_of_mine(&app, &token).await;
+    assert_eq!(proposal["statusLabel"], "老师请你再改一改");
+    let last = proposal["timeline"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        last["note"], "说说课间想玩什么",
+        "the child reads what to change"
+    );
+
+    let revision = json!({ "topic": "school_life", "consentToPublish": true,
+        "answers": [{ "key": "noticed", "text": "课间太短" }, { "key": "idea", "text": "课间跳绳十五分钟" }] });
+    let revised = app
+        .graphql_as(Some(&token), REVISE, json!({ "p": id, "i": revision }))
+        .await;
+    assert_eq!(revised.ok()["reviseProposal"]["status"], "submitted");
+    assert_eq!(
+        revised.data()["reviseProposal"]["answers"][1]["text"],
+        "课间跳绳十五分钟"
+    );
+    let again = app
+        .graphql_as(Some(&token), REVISE, json!({ "p": id, "i": revision }))
+        .await;
+    assert_eq!(
+        again.error_code(),
+        Some("INVALID_TRANSITION"),
+        "only a returned proposal is revised"
+    );
+    app.run_pending().await;
+    let steps: Vec<String> = first_of_mine(&app, &token).await["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["status"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "submitted",
+            "awaiting_review",
+            "returned_for_changes",
+            "submitted",
+            "awaiting_review"
+        ]
+    );
+}
+
+async fn a_proposal_withdrawn_before_screening_stays_withdrawn(app: TestApp) {
+    let (_world, token, id) = submitted(&app).await;
+    app.graphql_as(
+        Some(&token),
+        "mutation($p: ID!) { withdrawProposal(id: $p) { id } }",
+        json!({ "p": id }),
+    )
+    .await
+    .ok();
+    let handled = app.run_pending().await;
+    assert_eq!(handled, 1, "the submission's row, handled with no step");
+    assert_eq!(first_of_mine(&app, &token).await["status"], "withdrawn");
+}
+
+#[tokio::test]
+async fn the_server_screens_by_itself_and_stops_its_jobs_on_shutdown() {
+    let mut app = TestApp::builder(Backend::Sqlite)
+        .jobs_every(Duration::from_millis(20))
+        .spawn()
+        .await;
+    let (_world, token, _) = submitted(&app).await;
+    let mut status = Value::Null;
+    for _ in 0..250 {
+        status = first_of_mine(&app, &token).await["status"].clone();
+        if status == "awaiting_review" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(status, "awaiting_review", "the background job screened it");
+    tokio::time::timeout(Duration::from_secs(10), app.shut_down())
+        .await
+        .expect("jobs stop with the server")
+        .unwrap();
+}
