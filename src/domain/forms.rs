@@ -99,6 +99,17 @@ pub fn band_letter(band: AgeBand) -> &'static str {
     }
 }
 
+/// The band a letter names: `A` to `D`.
+pub fn band_from_letter(letter: &str) -> Option<AgeBand> {
+    match letter {
+        "A" => Some(AgeBand::A),
+        "B" => Some(AgeBand::B),
+        "C" => Some(AgeBand::C),
+        "D" => Some(AgeBand::D),
+        _ => None,
+    }
+}
+
 impl Form {
     /// Checks answers against the form and returns them trimmed, in the form's order. Every
     /// problem is reported, each on `["input", "answers", <key>]`.

@@ -270,7 +270,8 @@ impl CampaignsQuery {
         Ok(open
             .into_iter()
             .map(|(campaign, form)| {
-                let band = crate::store::campaigns::parse_band(&form.band).unwrap_or(DomainBand::A);
+                let band =
+                    crate::domain::forms::band_from_letter(&form.band).unwrap_or(DomainBand::A);
                 let form = Form::from_domain(&form, band, &locale);
                 Campaign::from_domain(campaign, vec![form])
             })

@@ -62,15 +62,7 @@ impl SubmitProposalInput {
                 },
             )?,
             topic: self.topic,
-            answers: self
-                .answers
-                .into_iter()
-                .map(|a| DomainAnswer {
-                    key: a.key,
-                    text: a.text,
-                    choices: a.choices,
-                })
-                .collect(),
+            answers: domain_answers(self.answers),
             place: self.place,
             consent_to_publish: self.consent_to_publish,
         })
@@ -84,6 +76,17 @@ pub struct ReviseProposalInput {
     pub answers: Vec<AnswerInput>,
     pub place: Option<String>,
     pub consent_to_publish: bool,
+}
+
+fn domain_answers(answers: Vec<AnswerInput>) -> Vec<DomainAnswer> {
+    answers
+        .into_iter()
+        .map(|a| DomainAnswer {
+            key: a.key,
+            text: a.text,
+            choices: a.choices,
+        })
+        .collect()
 }
 
 /// One paper proposal, credited to a child of the class.
@@ -331,15 +334,7 @@ impl ProposalsMutation {
         let id = parse_id(&id, ProposalId::parse, &[])?;
         let revision = Revision {
             topic: input.topic,
-            answers: input
-                .answers
-                .into_iter()
-                .map(|a| DomainAnswer {
-                    key: a.key,
-                    text: a.text,
-                    choices: a.choices,
-                })
-                .collect(),
+            answers: domain_answers(input.answers),
             place: input.place,
             consent_to_publish: input.consent_to_publish,
         };

@@ -8,8 +8,7 @@ use sea_orm::{
 
 use super::entities::campaigns;
 use crate::domain::campaigns::{Campaign, CampaignState, Publication};
-use crate::domain::children::AgeBand;
-use crate::domain::forms::{Form, band_letter};
+use crate::domain::forms::{Form, band_from_letter, band_letter};
 use crate::domain::ids::{CampaignId, DistrictId, SchoolId, StaffId};
 use crate::domain::topics::Topic;
 
@@ -106,16 +105,6 @@ fn to_row(campaign: &Campaign, now: DateTime<Utc>) -> campaigns::ActiveModel {
     }
 }
 
-pub fn parse_band(letter: &str) -> Option<AgeBand> {
-    match letter {
-        "A" => Some(AgeBand::A),
-        "B" => Some(AgeBand::B),
-        "C" => Some(AgeBand::C),
-        "D" => Some(AgeBand::D),
-        _ => None,
-    }
-}
-
 fn to_domain(row: campaigns::Model) -> Result<Campaign, DbErr> {
     let invalid = |what: &str| DbErr::Type(format!("campaign {} has an invalid {what}", row.id));
     let strings = |value: &serde_json::Value| -> Vec<String> {
@@ -128,7 +117,7 @@ fn to_domain(row: campaigns::Model) -> Result<Campaign, DbErr> {
         .ok_or_else(|| invalid("school list"))?;
     let bands = strings(&row.bands)
         .iter()
-        .map(|band| parse_band(band))
+        .map(|band| band_from_letter(band))
         .collect::<Option<Vec<_>>>()
         .ok_or_else(|| invalid("band list"))?;
     let topics = strings(&row.topics)

@@ -9,9 +9,8 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
-use super::campaigns::parse_band;
 use super::entities::{outbox, proposal_events, proposals};
-use crate::domain::forms::{Answer, band_letter};
+use crate::domain::forms::{Answer, band_from_letter, band_letter};
 use crate::domain::ids::{CampaignId, ChildId, ClassId, ProposalId, SchoolId, StaffId};
 use crate::domain::lifecycle::{GovernmentState, SchoolState};
 use crate::domain::page::{Page, PageRequest};
@@ -219,7 +218,7 @@ fn to_domain(row: proposals::Model) -> Result<Proposal, DbErr> {
         child_id: ChildId(row.child_id),
         class_id: ClassId(row.class_id),
         school_id: SchoolId(row.school_id),
-        band: parse_band(&row.band).ok_or_else(|| invalid("band"))?,
+        band: band_from_letter(&row.band).ok_or_else(|| invalid("band"))?,
         answers: serde_json::from_value::<Vec<Answer>>(row.answers.clone())
             .map_err(|_| invalid("answer list"))?,
         school_state: SchoolState::parse(&row.school_state)

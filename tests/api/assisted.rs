@@ -4,48 +4,13 @@
 use serde_json::{Value, json};
 
 use crate::both_databases;
-use crate::helpers::world::{Person, World};
-use crate::helpers::{TestApp, test_start};
+use crate::helpers::TestApp;
+use crate::helpers::world::{World, open_campaign, record_consent};
 
 both_databases!(
     a_teacher_types_a_dictated_proposal_that_the_child_then_follows,
     paper_proposals_go_in_all_or_none_each_problem_named
 );
-
-async fn open_campaign(app: &TestApp, coordinator: &Person) -> String {
-    let input = json!({ "i": {
-        "title": "我的想法", "bands": ["A", "B", "C", "D"], "topics": ["school_life", "safety"],
-        "opensAt": (test_start() - chrono::Duration::hours(1)).to_rfc3339(),
-        "closesAt": (test_start() + chrono::Duration::days(7)).to_rfc3339(),
-    }});
-    let token = Some(coordinator.token.as_str());
-    let created = app
-        .graphql_as(
-            token,
-            "mutation($i: CampaignInput!) { createCampaign(input: $i) { id } }",
-            input,
-        )
-        .await;
-    let id = created.ok()["createCampaign"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    app.graphql_as(
-        token,
-        "mutation($c: ID!) { openCampaign(id: $c) { id } }",
-        json!({ "c": id }),
-    )
-    .await
-    .ok();
-    id
-}
-
-async fn consent(app: &TestApp, teacher: &Person, child: &str) {
-    let record = "mutation($k: ID!) { recordGuardianConsent(childId: $k, input: { method: WRITTEN, givenOn: \"2026-11-01\", relation: MOTHER }) { id } }";
-    app.graphql_as(Some(&teacher.token), record, json!({ "k": child }))
-        .await
-        .ok();
-}
 
 fn proposal(campaign: &str, idea: &str) -> Value {
     json!({
@@ -56,9 +21,9 @@ fn proposal(campaign: &str, idea: &str) -> Value {
 
 async fn a_teacher_types_a_dictated_proposal_that_the_child_then_follows(app: TestApp) {
     let world = World::build(&app).await;
-    let campaign = open_campaign(&app, &world.coordinator).await;
+    let campaign = open_campaign(&app, &world.coordinator, &["A", "B", "C", "D"], None).await;
     let pupil = &world.class_a.children[0];
-    consent(&app, &world.teacher_a, &pupil.id).await;
+    record_consent(&app, &world.teacher_a, &pupil.id).await;
     let dictate = "mutation($k: ID!, $i: SubmitProposalInput!) { submitProposalForChild(childId: $k, input: $i) { id childId assisted status } }";
     let input = proposal(&campaign, "午饭时间长一点");
     let answer = app
@@ -119,10 +84,10 @@ async fn a_teacher_types_a_dictated_proposal_that_the_child_then_follows(app: Te
 
 async fn paper_proposals_go_in_all_or_none_each_problem_named(app: TestApp) {
     let world = World::build(&app).await;
-    let campaign = open_campaign(&app, &world.coordinator).await;
+    let campaign = open_campaign(&app, &world.coordinator, &["A", "B", "C", "D"], None).await;
     let children = &world.class_a.children;
-    consent(&app, &world.teacher_a, &children[0].id).await;
-    consent(&app, &world.teacher_a, &children[1].id).await;
+    record_consent(&app, &world.teacher_a, &children[0].id).await;
+    record_consent(&app, &world.teacher_a, &children[1].id).await;
     let batch = "mutation($c: ID!, $p: [PaperProposalInput!]!) { submitPaperProposals(classId: $c, proposals: $p) { id childId assisted } }";
     let entries = json!([
         { "childId": children[0].id, "proposal": proposal(&campaign, "操场大一点") },
@@ -156,7 +121,7 @@ async fn paper_proposals_go_in_all_or_none_each_problem_named(app: TestApp) {
         ]
     );
 
-    consent(&app, &world.teacher_a, &children[2].id).await;
+    record_consent(&app, &world.teacher_a, &children[2].id).await;
     let good = json!([
         { "childId": children[0].id, "proposal": proposal(&campaign, "操场大一点") },
         { "childId": children[1].id, "proposal": proposal(&campaign, "午休长一点") },

@@ -5,56 +5,20 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 use crate::both_databases;
+use crate::helpers::TestApp;
 use crate::helpers::live::Live;
-use crate::helpers::world::World;
-use crate::helpers::{TestApp, test_start};
+use crate::helpers::world::{World, child_token, open_campaign, record_consent};
 
 both_databases!(a_child_hears_of_their_own_proposals_changing_and_of_no_one_elses);
 
 const UPDATES: &str = "subscription { proposalUpdated { id status statusLabel } }";
 
 async fn setup(app: &TestApp, world: &World) -> (String, String, String) {
-    let input = json!({ "i": {
-        "title": "征集", "bands": ["A", "B", "C", "D"], "topics": ["safety"],
-        "opensAt": (test_start() - chrono::Duration::hours(1)).to_rfc3339(),
-        "closesAt": (test_start() + chrono::Duration::days(7)).to_rfc3339(),
-    }});
-    let coordinator = Some(world.coordinator.token.as_str());
-    let created = app
-        .graphql_as(
-            coordinator,
-            "mutation($i: CampaignInput!) { createCampaign(input: $i) { id } }",
-            input,
-        )
-        .await;
-    let campaign = created.ok()["createCampaign"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    app.graphql_as(
-        coordinator,
-        "mutation($c: ID!) { openCampaign(id: $c) { id } }",
-        json!({ "c": campaign }),
-    )
-    .await
-    .ok();
-    let record = "mutation($k: ID!) { recordGuardianConsent(childId: $k, input: { method: IN_PERSON, givenOn: \"2026-11-02\", relation: MOTHER }) { id } }";
+    let campaign = open_campaign(app, &world.coordinator, &["A", "B", "C", "D"], None).await;
     let mut tokens = Vec::new();
     for pupil in &world.class_a.children[..2] {
-        app.graphql_as(
-            Some(&world.teacher_a.token),
-            record,
-            json!({ "k": pupil.id }),
-        )
-        .await
-        .ok();
-        let signed_in = app.sign_in_child(&world.class_a.code, &pupil.pin).await;
-        tokens.push(
-            signed_in.ok()["signInChild"]["token"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        );
+        record_consent(app, &world.teacher_a, &pupil.id).await;
+        tokens.push(child_token(app, &world.class_a.code, &pupil.pin).await);
     }
     (campaign, tokens.remove(0), tokens.remove(0))
 }

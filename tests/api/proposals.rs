@@ -5,8 +5,8 @@
 use serde_json::{Value, json};
 
 use crate::both_databases;
-use crate::helpers::world::{Person, World};
-use crate::helpers::{Answer, TestApp, test_start};
+use crate::helpers::world::{World, child_token, open_campaign, record_consent};
+use crate::helpers::{Answer, TestApp};
 
 both_databases!(
     a_child_sees_only_campaigns_that_ask_them_with_the_form_for_their_band,
@@ -20,56 +20,6 @@ both_databases!(
 
 const SUBMIT: &str = "mutation($i: SubmitProposalInput!) { submitProposal(input: $i) { id status statusLabel band topicLabel answers { key text } timeline { status label } } }";
 
-/// A campaign for every school and band, open from an hour ago for a week.
-async fn open_campaign(
-    app: &TestApp,
-    coordinator: &Person,
-    bands: &[&str],
-    schools: Option<Vec<&str>>,
-) -> String {
-    let input = json!({
-        "title": "我心中的儿童友好城市", "description": "说说你的想法", "bands": bands, "schoolIds": schools,
-        "topics": ["places_to_play", "way_to_school", "safety"],
-        "opensAt": (test_start() - chrono::Duration::hours(1)).to_rfc3339(),
-        "closesAt": (test_start() + chrono::Duration::days(7)).to_rfc3339(),
-    });
-    let created = app
-        .graphql_as(
-            Some(&coordinator.token),
-            "mutation($i: CampaignInput!) { createCampaign(input: $i) { id state } }",
-            json!({ "i": input }),
-        )
-        .await;
-    let id = created.ok()["createCampaign"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    assert_eq!(created.data()["createCampaign"]["state"], "DRAFT");
-    let opened = app
-        .graphql_as(
-            Some(&coordinator.token),
-            "mutation($c: ID!) { openCampaign(id: $c) { state } }",
-            json!({ "c": id }),
-        )
-        .await;
-    assert_eq!(opened.ok()["openCampaign"]["state"], "OPEN");
-    id
-}
-
-async fn child_token(app: &TestApp, code: &str, pin: &str) -> String {
-    app.sign_in_child(code, pin).await.ok()["signInChild"]["token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-async fn consent(app: &TestApp, teacher: &Person, child: &str) {
-    let record = "mutation($k: ID!) { recordGuardianConsent(childId: $k, input: { method: WRITTEN, givenOn: \"2026-11-01\", relation: FATHER }) { id } }";
-    app.graphql_as(Some(&teacher.token), record, json!({ "k": child }))
-        .await
-        .ok();
-}
-
 fn band_b_proposal(campaign: &str, submission: &str, idea: &str) -> Value {
     json!({ "i": {
         "campaignId": campaign, "clientSubmissionId": submission, "topic": "places_to_play", "consentToPublish": true,
@@ -82,7 +32,7 @@ async fn ready(app: &TestApp) -> (World, String, String) {
     let world = World::build(app).await;
     let campaign = open_campaign(app, &world.coordinator, &["A", "B", "C", "D"], None).await;
     let pupil = &world.class_a.children[0];
-    consent(app, &world.teacher_a, &pupil.id).await;
+    record_consent(app, &world.teacher_a, &pupil.id).await;
     let token = child_token(app, &world.class_a.code, &pupil.pin).await;
     (world, campaign, token)
 }

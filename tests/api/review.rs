@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 use crate::both_databases;
-use crate::helpers::world::World;
-use crate::helpers::{Backend, TestApp, test_start};
+use crate::helpers::world::{World, child_token, open_campaign, record_consent};
+use crate::helpers::{Backend, TestApp};
 
 both_databases!(
     screening_puts_a_proposal_before_its_teacher,
@@ -24,46 +24,10 @@ const REVISE: &str = "mutation($p: ID!, $i: ReviseProposalInput!) { revisePropos
 /// A class-A child with consent, signed in, with one submitted proposal: (world, child token, proposal id).
 async fn submitted(app: &TestApp) -> (World, String, String) {
     let world = World::build(app).await;
-    let coordinator = Some(world.coordinator.token.as_str());
-    let input = json!({ "i": {
-        "title": "校园生活", "bands": ["B"], "topics": ["school_life"],
-        "opensAt": (test_start() - chrono::Duration::hours(1)).to_rfc3339(),
-        "closesAt": (test_start() + chrono::Duration::days(7)).to_rfc3339(),
-    }});
-    let created = app
-        .graphql_as(
-            coordinator,
-            "mutation($i: CampaignInput!) { createCampaign(input: $i) { id } }",
-            input,
-        )
-        .await;
-    let campaign = created.ok()["createCampaign"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    app.graphql_as(
-        coordinator,
-        "mutation($c: ID!) { openCampaign(id: $c) { id } }",
-        json!({ "c": campaign }),
-    )
-    .await
-    .ok();
+    let campaign = open_campaign(app, &world.coordinator, &["B"], None).await;
     let pupil = &world.class_a.children[0];
-    let record = "mutation($k: ID!) { recordGuardianConsent(childId: $k, input: { method: WRITTEN, givenOn: \"2026-11-01\", relation: MOTHER }) { id } }";
-    app.graphql_as(
-        Some(&world.teacher_a.token),
-        record,
-        json!({ "k": pupil.id }),
-    )
-    .await
-    .ok();
-    let token = app
-        .sign_in_child(&world.class_a.code, &pupil.pin)
-        .await
-        .ok()["signInChild"]["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    record_consent(app, &world.teacher_a, &pupil.id).await;
+    let token = child_token(app, &world.class_a.code, &pupil.pin).await;
     let proposal = json!({ "i": {
         "campaignId": campaign, "clientSubmissionId": uuid::Uuid::new_v4().to_string(), "topic": "school_life",
         "consentToPublish": true, "answers": [{ "key": "noticed", "text": "课间太短" }, { "key": "idea", "text": "多玩一会" }],

@@ -274,3 +274,57 @@ async fn class_with_children(
         .collect();
     Class { id, code, children }
 }
+
+/// A campaign for the given bands (and schools; `None` for all), open from an hour before the
+/// test clock's start for a week, with the topics children pick from in these tests.
+pub async fn open_campaign(
+    app: &TestApp,
+    coordinator: &Person,
+    bands: &[&str],
+    schools: Option<Vec<&str>>,
+) -> String {
+    let input = json!({
+        "title": "我心中的儿童友好城市", "description": "说说你的想法", "bands": bands, "schoolIds": schools,
+        "topics": ["places_to_play", "way_to_school", "school_life", "safety"],
+        "opensAt": (super::test_start() - chrono::Duration::hours(1)).to_rfc3339(),
+        "closesAt": (super::test_start() + chrono::Duration::days(7)).to_rfc3339(),
+    });
+    let token = Some(coordinator.token.as_str());
+    let created = app
+        .graphql_as(
+            token,
+            "mutation($i: CampaignInput!) { createCampaign(input: $i) { id state } }",
+            json!({ "i": input }),
+        )
+        .await;
+    let id = created.ok()["createCampaign"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(created.data()["createCampaign"]["state"], "DRAFT");
+    let opened = app
+        .graphql_as(
+            token,
+            "mutation($c: ID!) { openCampaign(id: $c) { state } }",
+            json!({ "c": id }),
+        )
+        .await;
+    assert_eq!(opened.ok()["openCampaign"]["state"], "OPEN");
+    id
+}
+
+/// The child's teacher records a guardian's written consent.
+pub async fn record_consent(app: &TestApp, teacher: &Person, child: &str) {
+    let record = "mutation($k: ID!) { recordGuardianConsent(childId: $k, input: { method: WRITTEN, givenOn: \"2026-11-01\", relation: MOTHER }) { id } }";
+    app.graphql_as(Some(&teacher.token), record, json!({ "k": child }))
+        .await
+        .ok();
+}
+
+/// Signs a child in; their session token.
+pub async fn child_token(app: &TestApp, code: &str, pin: &str) -> String {
+    app.sign_in_child(code, pin).await.ok()["signInChild"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
