@@ -3,10 +3,12 @@
 
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextRequest,
-    NextValidation,
+    NextSubscribe, NextValidation,
 };
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Value, Variables};
+use futures_util::StreamExt as _;
+use futures_util::stream::BoxStream;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -81,6 +83,24 @@ impl Extension for BoundaryExtension {
                 .map(|error| with_code(error, ErrorCode::InvalidQuery))
                 .collect()
         })
+    }
+
+    /// Each result of a subscription is sealed like a response.
+    fn subscribe<'s>(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        stream: BoxStream<'s, Response>,
+        next: NextSubscribe<'_>,
+    ) -> BoxStream<'s, Response> {
+        let request_id = ctx.data_opt::<RequestId>().cloned();
+        next.run(ctx, stream)
+            .map(move |mut response| {
+                for error in &mut response.errors {
+                    seal(error, request_id.as_ref());
+                }
+                response
+            })
+            .boxed()
     }
 
     async fn execute(

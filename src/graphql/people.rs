@@ -1,6 +1,6 @@
 //! Staff accounts and schools, and the viewer (who am I).
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject};
 
 use super::context::{actor, state};
 use super::errors::GqlResult;
@@ -165,12 +165,47 @@ pub enum ViewerKind {
 }
 
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct Viewer {
     pub kind: ViewerKind,
     /// The signed-in member of staff.
     pub staff: Option<Staff>,
-    /// The signed-in child's id; their profile comes with the proposals issue.
+    /// The signed-in child's id.
     pub child_id: Option<ID>,
+}
+
+/// What a signed-in child sees of themselves.
+#[derive(SimpleObject)]
+pub struct ChildProfile {
+    pub pseudonym: String,
+    /// Today's band: the forms the child gets.
+    pub age_band: Option<super::children::AgeBand>,
+    /// For example 四年级1班.
+    pub class_label: String,
+    pub school_name: String,
+    /// Under 14 with no guardian's consent recorded: the child cannot submit yet.
+    pub needs_guardian_consent: bool,
+}
+
+#[ComplexObject]
+impl Viewer {
+    /// The signed-in child's own profile.
+    async fn child(&self, ctx: &Context<'_>) -> GqlResult<Option<ChildProfile>> {
+        if self.child_id.is_none() {
+            return Ok(None);
+        }
+        let state = state(ctx)?;
+        let (child, class, school) = services::children::own_profile(state, actor(ctx)).await?;
+        let today = state.clock.now().date_naive();
+        let view = super::children::Child::from_domain(child, today);
+        Ok(Some(ChildProfile {
+            pseudonym: view.pseudonym,
+            age_band: view.age_band,
+            class_label: format!("{}{}", class.grade.label_zh(), class.name),
+            school_name: school.name_zh,
+            needs_guardian_consent: view.needs_guardian_consent,
+        }))
+    }
 }
 
 impl From<&Actor> for Viewer {

@@ -100,3 +100,28 @@ pub async fn teacher_of_child(
         .ok_or(AppError::NotFound)?;
     class_teacher(&state.db, actor, record.class_id).await
 }
+
+/// A signed-in child: their own record, class and school.
+pub async fn own_profile(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<
+    (
+        crate::domain::children::Child,
+        crate::domain::classes::Class,
+        crate::store::people::School,
+    ),
+    AppError,
+> {
+    let me = actor.child()?;
+    let child = store::children::find(&state.db, me.id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let class = store::classes::find(&state.db, child.class_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let school = store::people::find_school(&state.db, class.school_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    Ok((child, class, school))
+}

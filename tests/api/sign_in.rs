@@ -31,6 +31,25 @@ async fn a_child_signs_in_with_class_code_and_pin_and_is_seen_as_a_child(app: Te
     );
     let token = payload["token"].as_str().unwrap();
     assert_eq!(app.viewer_kind(token).await, "CHILD");
+    let me = app
+        .graphql_as(
+            Some(token),
+            "{ viewer { child { pseudonym ageBand classLabel schoolName needsGuardianConsent } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        me.ok()["viewer"]["child"],
+        json!({ "pseudonym": "小星星", "ageBand": "B", "classLabel": "四年级1班", "schoolName": "百官小学", "needsGuardianConsent": true })
+    );
+    let staff = app
+        .graphql_as(
+            Some(&world.teacher_a.token),
+            "{ viewer { child { pseudonym } } }",
+            json!({}),
+        )
+        .await;
+    assert!(staff.ok()["viewer"]["child"].is_null());
 }
 
 async fn an_unknown_class_and_a_wrong_pin_get_the_same_answer(app: TestApp) {
