@@ -465,3 +465,29 @@ async fn a_page_of_fifty_proposals_costs_as_many_statements_as_a_page_of_five() 
         "the cost of a page does not grow with its size: {costs:?}"
     );
 }
+
+#[tokio::test]
+async fn a_child_submits_and_is_answered_while_redis_is_down() {
+    // Nothing listens on port 1: every Redis call fails at once, as when Redis has died.
+    let app = TestApp::builder(crate::helpers::Backend::Sqlite)
+        .redis_url("redis://127.0.0.1:1")
+        .spawn()
+        .await;
+    let (_world, campaign, token) = ready(&app).await;
+    let answer = app
+        .graphql_as(
+            Some(&token),
+            SUBMIT,
+            band_b_proposal(&campaign, &uuid::Uuid::new_v4().to_string(), "秋千"),
+        )
+        .await;
+    let id = answer.ok()["submitProposal"]["id"].clone();
+    let mine = app
+        .graphql_as(Some(&token), "{ myProposals { nodes { id } } }", json!({}))
+        .await;
+    assert_eq!(
+        mine.ok()["myProposals"]["nodes"][0]["id"],
+        id,
+        "the proposal is in the database, the record"
+    );
+}
