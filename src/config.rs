@@ -46,6 +46,8 @@ pub struct Config {
     /// How often background jobs (screening) look for work; `None` (JOBS_INTERVAL_MS=0) runs none,
     /// as in tests, which drain the queue themselves.
     pub jobs_interval: Option<Duration>,
+    /// How many images may be processed at once.
+    pub media_workers: usize,
     /// Load the demo district into a new embedded database (never into PostgreSQL or production).
     pub demo: bool,
 }
@@ -103,6 +105,7 @@ impl Config {
             trusted_proxies: parse_list(&lookup, "TRUSTED_PROXIES")?,
             demo: parse(&lookup, "DEMO", "true")?,
             card_font: lookup("CARD_FONT").map(PathBuf::from),
+            media_workers: parse(&lookup, "MEDIA_WORKERS", "2")?,
             jobs_interval: match parse::<u64>(&lookup, "JOBS_INTERVAL_MS", "2000")? {
                 0 => None,
                 ms => Some(Duration::from_millis(ms)),

@@ -21,6 +21,8 @@ pub mod graphql;
 pub mod http;
 /// Background work fed by the outbox (screening).
 pub mod jobs;
+/// The image pipeline: checks, renditions, storage.
+pub mod media;
 /// Prometheus metrics.
 pub mod metrics;
 /// Reading roster files (CSV, XLSX) into rows of cells.

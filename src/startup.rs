@@ -59,6 +59,8 @@ impl Application {
         }
         let backplane = Backplane::connect(&config)?;
         let secrets = Secrets::load(&config)?;
+        let storage = crate::media::Storage::new(config.data_dir.join("media"));
+        let media = crate::services::media::Pipeline::new(storage, config.media_workers);
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("binding {}", config.bind))?;
@@ -76,6 +78,7 @@ impl Application {
             shutdown: CancellationToken::new(),
             clock: overrides.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             secrets,
+            media,
         };
         let schema = graphql::build_schema(state.clone(), overrides.extension);
         let router = http::router(state.clone(), schema);

@@ -19,6 +19,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub clock: SharedClock,
     pub secrets: Secrets,
+    /// The image pipeline: storage and the permits that bound concurrent processing.
+    pub media: crate::services::media::Pipeline,
     /// Cancelled on SIGTERM or SIGINT: the server stops accepting, `/readyz` answers 503, and
     /// background work winds down after in-flight requests.
     pub shutdown: CancellationToken,

@@ -10,6 +10,7 @@ mod m20261130_000001_organisation;
 mod m20261130_000002_identity;
 mod m20261130_000003_areas;
 mod m20261130_000004_proposals;
+mod m20261130_000005_media;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000002_identity::Migration),
             Box::new(m20261130_000003_areas::Migration),
             Box::new(m20261130_000004_proposals::Migration),
+            Box::new(m20261130_000005_media::Migration),
         ]
     }
 }

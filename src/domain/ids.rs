@@ -38,5 +38,5 @@ macro_rules! ids {
 
 ids!(
     DistrictId, SchoolId, ClassId, ChildId, StaffId, SessionId, BadgeId, ConsentId, CampaignId,
-    ProposalId,
+    ProposalId, MediaId,
 );

@@ -9,6 +9,7 @@ pub mod departments;
 pub mod forms;
 pub mod ids;
 pub mod lifecycle;
+pub mod media;
 pub mod page;
 pub mod people;
 pub mod proposals;

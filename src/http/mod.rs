@@ -5,6 +5,7 @@ mod cards;
 mod client;
 mod graphql;
 mod health;
+mod media;
 mod request_context;
 mod websocket;
 
@@ -39,6 +40,11 @@ pub fn router(app: AppState, schema: AppSchema) -> Router {
         )
         .route("/graphql/ws", get(websocket::websocket))
         .route("/classes/{class}/cards.pdf", post(cards::print))
+        .route(
+            "/media",
+            post(media::upload).layer(DefaultBodyLimit::max(media::MAX_UPLOAD_BODY)),
+        )
+        .route("/media/{id}/{rendition}", get(media::rendition))
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))
         .route("/metrics", get(health::metrics))

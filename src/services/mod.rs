@@ -10,6 +10,7 @@ pub mod children;
 pub mod classes;
 pub mod departments;
 pub mod enrolment;
+pub mod media;
 pub mod people;
 pub mod proposals;
 pub mod review;

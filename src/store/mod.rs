@@ -11,6 +11,7 @@ pub mod children;
 pub mod classes;
 pub mod departments;
 pub mod entities;
+pub mod media;
 pub mod people;
 pub mod proposals;
 pub mod sessions;

@@ -14,6 +14,7 @@ mod errors;
 mod health;
 mod limits;
 mod live_updates;
+mod media;
 mod migrations;
 mod permissions;
 mod proposals;

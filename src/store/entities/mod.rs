@@ -10,6 +10,7 @@ pub mod classes;
 pub mod departments;
 pub mod districts;
 pub mod guardian_consents;
+pub mod media;
 pub mod outbox;
 pub mod proposal_events;
 pub mod proposals;

@@ -1,0 +1,8 @@
+//! The image pipeline: checks, decoding with limits, orientation, re-encoding without metadata,
+//! renditions, and content-addressed storage under `DATA_DIR/media`.
+
+mod process;
+mod storage;
+
+pub use process::{Processed, process};
+pub use storage::Storage;

@@ -1,0 +1,143 @@
+//! Uploading and reading children's drawings and photos.
+//!
+//! Processing runs on blocking threads, at most `MEDIA_WORKERS` at a time, so a burst of uploads
+//! cannot starve text submissions; a decoder that panics is caught there and the upload is
+//! refused as CORRUPT, the server serving on. Memory is bounded by the size checks made before
+//! decoding and the decoder's allocation limit. (A separate worker process with its own memory
+//! limit would be stronger still; see the note in the README.)
+
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+use crate::domain::ids::MediaId;
+use crate::domain::media::{MediaState, RejectCode, Rendition};
+use crate::domain::people::{Actor, Role};
+use crate::error::AppError;
+use crate::media::{Processed, Storage, process};
+use crate::state::AppState;
+use crate::store;
+use crate::store::media::{Media, Uploader};
+
+/// The pipeline's shared parts: storage and the permits that bound concurrent processing.
+#[derive(Clone)]
+pub struct Pipeline {
+    pub storage: Storage,
+    permits: Arc<Semaphore>,
+}
+
+impl Pipeline {
+    pub fn new(storage: Storage, workers: usize) -> Self {
+        Pipeline {
+            storage,
+            permits: Arc::new(Semaphore::new(workers.max(1))),
+        }
+    }
+}
+
+/// A signed-in child or teacher: uploads one image. Refusals are recorded too, with their code,
+/// and returned as the media's state.
+pub async fn upload(state: &AppState, actor: &Actor, bytes: Vec<u8>) -> Result<Media, AppError> {
+    let (uploader, child_id, class_id) = match actor {
+        Actor::Child(child) => (
+            Uploader::Child(child.id.0),
+            Some(child.id),
+            Some(child.class_id),
+        ),
+        Actor::Staff(staff) if staff.member.role == Role::Teacher => {
+            (Uploader::Staff(staff.member.id.0), None, None)
+        }
+        Actor::Staff(_) => return Err(AppError::Forbidden),
+        Actor::Anonymous => return Err(AppError::Unauthenticated),
+    };
+    let mut media = Media {
+        id: MediaId::new(),
+        uploader,
+        child_id,
+        class_id,
+        state: MediaState::Processing,
+        reject_code: None,
+        display_key: None,
+        thumbnail_key: None,
+        width: None,
+        height: None,
+    };
+    store::media::insert(&state.db, &media, state.clock.now()).await?;
+    match run_pipeline(&state.media, bytes).await {
+        Ok(processed) => {
+            media.display_key = Some(
+                state
+                    .media
+                    .storage
+                    .put(&processed.display)
+                    .await
+                    .map_err(AppError::internal)?,
+            );
+            media.thumbnail_key = Some(
+                state
+                    .media
+                    .storage
+                    .put(&processed.thumbnail)
+                    .await
+                    .map_err(AppError::internal)?,
+            );
+            media.width = Some(processed.width);
+            media.height = Some(processed.height);
+            media.state = MediaState::Ready;
+        }
+        Err(code) => {
+            media.state = MediaState::Rejected;
+            media.reject_code = Some(code);
+        }
+    }
+    store::media::finish(&state.db, &media).await?;
+    Ok(media)
+}
+
+async fn run_pipeline(pipeline: &Pipeline, bytes: Vec<u8>) -> Result<Processed, RejectCode> {
+    let Ok(_permit) = pipeline.permits.clone().acquire_owned().await else {
+        return Err(RejectCode::Corrupt);
+    };
+    match tokio::task::spawn_blocking(move || process(&bytes)).await {
+        Ok(result) => result,
+        Err(_panicked) => {
+            tracing::warn!("an image decoder panicked; the upload is refused as CORRUPT");
+            Err(RejectCode::Corrupt)
+        }
+    }
+}
+
+/// The uploader, and the teachers of the child it is of: one rendition's bytes. Anyone else,
+/// and a rejected upload, is NOT_FOUND. (Department staff and the public come with routing and
+/// publication.)
+pub async fn read(
+    state: &AppState,
+    actor: &Actor,
+    id: MediaId,
+    rendition: Rendition,
+) -> Result<Vec<u8>, AppError> {
+    let media = store::media::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let allowed = match (actor, media.uploader) {
+        (Actor::Child(child), Uploader::Child(uploader)) => child.id.0 == uploader,
+        (Actor::Staff(staff), Uploader::Staff(uploader)) if staff.member.id.0 == uploader => true,
+        (Actor::Staff(_), _) => match media.class_id {
+            Some(class) => crate::services::access::class_teacher(&state.db, actor, class)
+                .await
+                .is_ok(),
+            None => false,
+        },
+        (Actor::Anonymous, _) => return Err(AppError::Unauthenticated),
+        _ => false,
+    };
+    let key = media
+        .key(rendition)
+        .filter(|_| allowed)
+        .ok_or(AppError::NotFound)?;
+    state
+        .media
+        .storage
+        .get(key)
+        .await
+        .map_err(AppError::internal)
+}

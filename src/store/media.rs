@@ -1,0 +1,125 @@
+//! Media rows.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+};
+
+use super::entities::media;
+use crate::domain::ids::{ChildId, ClassId, MediaId};
+use crate::domain::media::{MediaState, RejectCode, Rendition};
+
+/// Who uploaded a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Uploader {
+    Child(uuid::Uuid),
+    Staff(uuid::Uuid),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Media {
+    pub id: MediaId,
+    pub uploader: Uploader,
+    /// The child it is of or for, whose teachers may see it.
+    pub child_id: Option<ChildId>,
+    pub class_id: Option<ClassId>,
+    pub state: MediaState,
+    pub reject_code: Option<RejectCode>,
+    pub display_key: Option<String>,
+    pub thumbnail_key: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+impl Media {
+    pub fn key(&self, rendition: Rendition) -> Option<&str> {
+        match rendition {
+            Rendition::Display => self.display_key.as_deref(),
+            Rendition::Thumbnail => self.thumbnail_key.as_deref(),
+        }
+    }
+}
+
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    media: &Media,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let (kind, id) = match media.uploader {
+        Uploader::Child(id) => ("child", id),
+        Uploader::Staff(id) => ("staff", id),
+    };
+    media::ActiveModel {
+        id: Set(media.id.0),
+        uploader_kind: Set(kind.to_owned()),
+        uploader_id: Set(id),
+        child_id: Set(media.child_id.map(|c| c.0)),
+        class_id: Set(media.class_id.map(|c| c.0)),
+        state: Set(media.state.as_str().to_owned()),
+        reject_code: Set(media.reject_code.map(|c| c.as_str().to_owned())),
+        display_key: Set(media.display_key.clone()),
+        thumbnail_key: Set(media.thumbnail_key.clone()),
+        width: Set(media.width.map(|w| w as i32)),
+        height: Set(media.height.map(|h| h as i32)),
+        publishable: Set(false),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Records how processing ended.
+pub async fn finish(db: &impl ConnectionTrait, media: &Media) -> Result<(), DbErr> {
+    media::Entity::update_many()
+        .col_expr(media::Column::State, Expr::value(media.state.as_str()))
+        .col_expr(
+            media::Column::RejectCode,
+            Expr::value(media.reject_code.map(|c| c.as_str().to_owned())),
+        )
+        .col_expr(
+            media::Column::DisplayKey,
+            Expr::value(media.display_key.clone()),
+        )
+        .col_expr(
+            media::Column::ThumbnailKey,
+            Expr::value(media.thumbnail_key.clone()),
+        )
+        .col_expr(
+            media::Column::Width,
+            Expr::value(media.width.map(|w| w as i32)),
+        )
+        .col_expr(
+            media::Column::Height,
+            Expr::value(media.height.map(|h| h as i32)),
+        )
+        .filter(media::Column::Id.eq(media.id.0))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: MediaId) -> Result<Option<Media>, DbErr> {
+    let Some(row) = media::Entity::find_by_id(id.0).one(db).await? else {
+        return Ok(None);
+    };
+    let invalid = |what: &str| DbErr::Type(format!("media {} has an invalid {what}", row.id));
+    let uploader = match row.uploader_kind.as_str() {
+        "child" => Uploader::Child(row.uploader_id),
+        "staff" => Uploader::Staff(row.uploader_id),
+        _ => return Err(invalid("uploader")),
+    };
+    Ok(Some(Media {
+        id: MediaId(row.id),
+        uploader,
+        child_id: row.child_id.map(ChildId),
+        class_id: row.class_id.map(ClassId),
+        state: MediaState::parse(&row.state).ok_or_else(|| invalid("state"))?,
+        reject_code: row.reject_code.as_deref().and_then(RejectCode::parse),
+        display_key: row.display_key,
+        thumbnail_key: row.thumbnail_key,
+        width: row.width.map(|w| w as u32),
+        height: row.height.map(|h| h as u32),
+    }))
+}

@@ -1,0 +1,249 @@
+//! Children's drawings and photos: hostile files refused with their codes while the server
+//! serves on, a phone photo turned upright with its metadata gone, and who may see an image.
+
+use image::{ImageEncoder, RgbImage};
+use serde_json::{Value, json};
+
+use crate::both_databases;
+use crate::helpers::TestApp;
+use crate::helpers::world::{World, child_token};
+
+both_databases!(
+    hostile_files_are_refused_with_their_codes_and_the_server_serves_on,
+    a_phone_photo_comes_out_upright_without_metadata,
+    only_the_uploader_and_the_childs_teachers_see_an_image
+);
+
+async fn upload(app: &TestApp, token: Option<&str>, name: &str, bytes: Vec<u8>) -> (u16, Value) {
+    let part = reqwest::multipart::Part::bytes(bytes)
+        .file_name(name.to_owned())
+        .mime_str("image/jpeg")
+        .unwrap();
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let mut request = app.client.post(app.url("/media")).multipart(form);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn fetch(app: &TestApp, token: Option<&str>, id: &str, rendition: &str) -> (u16, Vec<u8>) {
+    let mut request = app.client.get(app.url(&format!("/media/{id}/{rendition}")));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    (
+        response.status().as_u16(),
+        response.bytes().await.unwrap().to_vec(),
+    )
+}
+
+fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    let image = RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+        .encode_image(&image)
+        .unwrap();
+    out
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = RgbImage::from_pixel(width, height, image::Rgb([200, 100, 50]));
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut out)
+        .write_image(&image, width, height, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    out
+}
+
+/// A small PNG whose header claims another size (the CRC made to match).
+fn png_claiming(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = png(1, 1);
+    bytes[16..20].copy_from_slice(&width.to_be_bytes());
+    bytes[20..24].copy_from_slice(&height.to_be_bytes());
+    let crc = crc32(&bytes[12..29]);
+    bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+    bytes
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for byte in data {
+        crc ^= u32::from(*byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A JPEG as a phone writes it: EXIF with orientation 6 (turn right) and a GPS position.
+fn phone_photo(width: u32, height: u32) -> Vec<u8> {
+    let mut tiff = b"II\x2a\x00\x08\x00\x00\x00".to_vec();
+    tiff.extend_from_slice(&2u16.to_le_bytes());
+    tiff.extend_from_slice(&[0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0]);
+    tiff.extend_from_slice(&[0x25, 0x88, 4, 0, 1, 0, 0, 0, 38, 0, 0, 0]);
+    tiff.extend_from_slice(&0u32.to_le_bytes());
+    tiff.extend_from_slice(&1u16.to_le_bytes());
+    tiff.extend_from_slice(&[1, 0, 2, 0, 2, 0, 0, 0, b'N', 0, 0, 0]);
+    tiff.extend_from_slice(&0u32.to_le_bytes());
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let plain = jpeg(width, height);
+    let mut photo = plain[..2].to_vec();
+    photo.extend_from_slice(&[0xFF, 0xE1]);
+    photo.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+    photo.extend_from_slice(&app1);
+    photo.extend_from_slice(&plain[2..]);
+    photo
+}
+
+fn resident_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0)
+}
+
+async fn hostile_files_are_refused_with_their_codes_and_the_server_serves_on(app: TestApp) {
+    let world = World::build(&app).await;
+    let child = child_token(&app, &world.class_a.code, &world.class_a.children[0].pin).await;
+    let mut truncated = jpeg(800, 600);
+    truncated.truncate(truncated.len() * 6 / 10);
+    let mut polyglot = jpeg(64, 64);
+    polyglot.extend_from_slice(b"PK\x03\x04\x14\x00\x00\x00\x08\x00secret.txt");
+    let random: Vec<u8> = (0..4096u32)
+        .map(|n| (n.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "huge.png",
+            png_claiming(100_000, 100_000),
+            "TOO_MANY_PIXELS",
+        ),
+        ("big.png", png_claiming(19_000, 19_000), "TOO_MANY_PIXELS"),
+        ("cut.jpg", truncated, "CORRUPT"),
+        ("noise.jpg", random, "UNSUPPORTED_FORMAT"),
+        (
+            "drawing.jpg",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>x</script></svg>".to_vec(),
+            "UNSUPPORTED_FORMAT",
+        ),
+        (
+            "page.jpg",
+            b"<!doctype html><html><body>hi</body></html>".to_vec(),
+            "UNSUPPORTED_FORMAT",
+        ),
+        ("both.jpg", polyglot, "UNSUPPORTED_FORMAT"),
+    ];
+    let before = resident_kib();
+    for (name, bytes, code) in cases {
+        let (status, body) = upload(&app, Some(&child), name, bytes).await;
+        assert_eq!(status, 422, "{name}: {body}");
+        assert_eq!(body["state"], "rejected", "{name}");
+        assert_eq!(body["code"], code, "{name}: {body}");
+    }
+    let (status, body) = upload(
+        &app,
+        Some(&child),
+        "too-big.jpg",
+        vec![0xFF; 9 * 1024 * 1024],
+    )
+    .await;
+    assert_eq!(status, 413, "{body}");
+    let grown = resident_kib().saturating_sub(before);
+    assert!(
+        grown < 300 * 1024,
+        "memory stayed bounded: grew {grown} KiB"
+    );
+    let (status, body) = upload(&app, Some(&child), "fine.png", png(300, 200)).await;
+    assert_eq!(
+        (status, body["state"].as_str()),
+        (201, Some("ready")),
+        "{body}"
+    );
+    app.assert_still_serving().await;
+}
+
+async fn a_phone_photo_comes_out_upright_without_metadata(app: TestApp) {
+    let world = World::build(&app).await;
+    let child = child_token(&app, &world.class_b.code, &world.class_b.children[0].pin).await;
+    let (status, body) = upload(&app, Some(&child), "IMG_0001.JPG", phone_photo(400, 200)).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(
+        (body["width"].as_u64(), body["height"].as_u64()),
+        (Some(200), Some(400)),
+        "turned upright"
+    );
+    let (status, display) =
+        fetch(&app, Some(&child), body["id"].as_str().unwrap(), "display").await;
+    assert_eq!(status, 200);
+    let decoded = image::load_from_memory(&display).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (200, 400));
+    assert!(!display.windows(4).any(|w| w == b"Exif"), "no EXIF left");
+    assert!(
+        !display.windows(2).any(|w| w == [0xFF, 0xE1]),
+        "no APP1 segment (EXIF, XMP) left"
+    );
+    let (_, thumbnail) = fetch(
+        &app,
+        Some(&child),
+        body["id"].as_str().unwrap(),
+        "thumbnail",
+    )
+    .await;
+    let small = image::load_from_memory(&thumbnail).unwrap();
+    assert_eq!(
+        (small.width(), small.height()),
+        (160, 320),
+        "at most 320 px"
+    );
+}
+
+async fn only_the_uploader_and_the_childs_teachers_see_an_image(app: TestApp) {
+    let world = World::build(&app).await;
+    let child = child_token(&app, &world.class_a.code, &world.class_a.children[0].pin).await;
+    let (_, body) = upload(&app, Some(&child), "swing.png", png(2000, 1000)).await;
+    let id = body["id"].as_str().unwrap().to_owned();
+    let classmate = child_token(&app, &world.class_a.code, &world.class_a.children[1].pin).await;
+    let expected: [(Option<&str>, u16); 7] = [
+        (Some(&child), 200),
+        (Some(&world.teacher_a.token), 200),
+        (Some(&classmate), 404),
+        (Some(&world.teacher_b.token), 404),
+        (Some(&world.lead_b.token), 404),
+        (Some(&world.clerk.token), 404),
+        (None, 401),
+    ];
+    for (token, status) in expected {
+        assert_eq!(fetch(&app, token, &id, "display").await.0, status);
+    }
+    let (_, display) = fetch(&app, Some(&child), &id, "display").await;
+    let decoded = image::load_from_memory(&display).unwrap();
+    assert_eq!(
+        (decoded.width(), decoded.height()),
+        (1600, 800),
+        "long edge at most 1,600 px"
+    );
+    assert_eq!(
+        fetch(&app, Some(&child), &id, "original").await.0,
+        404,
+        "no other rendition"
+    );
+    let (status, _) = upload(&app, None, "x.png", png(10, 10)).await;
+    assert_eq!(status, 401);
+    let (status, _) = upload(&app, Some(&world.clerk.token), "x.png", png(10, 10)).await;
+    assert_eq!(status, 403, "only children and teachers upload");
+    let _ = json!({});
+}
