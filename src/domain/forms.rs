@@ -54,16 +54,22 @@ pub struct FormField {
 pub struct Form {
     pub band: String,
     pub fields: Vec<FormField>,
+    /// Groups of fields of which at least one must be answered (a sentence or a drawing).
+    #[serde(default, rename = "oneOf", skip_serializing_if = "Vec::is_empty")]
+    pub one_of: Vec<Vec<String>>,
 }
 
 /// A child's answer to one field.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answer {
     pub key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<String>,
+    /// For attachment fields: the ids of uploaded images.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub media: Vec<String>,
 }
 
 const DEFAULTS: [(AgeBand, &str); 4] = [
@@ -84,6 +90,7 @@ pub fn default_form(band: AgeBand) -> Form {
         Ok(form) => form,
         // The files are checked by a unit test; an empty form would refuse every answer.
         Err(_) => Form {
+            one_of: Vec::new(),
             band: band_letter(band).to_owned(),
             fields: Vec::new(),
         },
@@ -138,7 +145,33 @@ impl Form {
         for field in &self.fields {
             let given = answers.iter().find(|a| a.key == field.key);
             match field.field_type {
-                FieldType::Topic | FieldType::Attachment => {}
+                FieldType::Topic => {}
+                FieldType::Attachment => {
+                    let media = given.map(|a| a.media.clone()).unwrap_or_default();
+                    let max = field.max_count.unwrap_or(1);
+                    if media.is_empty() {
+                        if field.required {
+                            problems.push(problem(
+                                &field.key,
+                                "REQUIRED",
+                                "请上传一张图片。".into(),
+                            ));
+                        }
+                    } else if media.len() as u32 > max {
+                        problems.push(problem(
+                            &field.key,
+                            "TOO_MANY",
+                            format!("最多 {max} 张图片。"),
+                        ));
+                    } else {
+                        accepted.push(Answer {
+                            key: field.key.clone(),
+                            text: None,
+                            choices: Vec::new(),
+                            media,
+                        });
+                    }
+                }
                 FieldType::ShortText | FieldType::LongText | FieldType::Place => {
                     let text = given
                         .and_then(|a| a.text.as_deref())
@@ -164,6 +197,7 @@ impl Form {
                             key: field.key.clone(),
                             text: Some(text.to_owned()),
                             choices: Vec::new(),
+                            media: Vec::new(),
                         });
                     }
                 }
@@ -199,9 +233,28 @@ impl Form {
                             key: field.key.clone(),
                             text: None,
                             choices,
+                            media: Vec::new(),
                         });
                     }
                 }
+            }
+        }
+        for group in &self.one_of {
+            let answered = group
+                .iter()
+                .any(|key| accepted.iter().any(|a| &a.key == key));
+            let already = problems
+                .iter()
+                .any(|p| group.iter().any(|key| p.path.last() == Some(key)));
+            if !answered
+                && !already
+                && let Some(first) = group.first()
+            {
+                problems.push(problem(
+                    first,
+                    "ONE_REQUIRED",
+                    "写一句话，或者画一幅画。".into(),
+                ));
             }
         }
         if problems.is_empty() {
@@ -221,6 +274,7 @@ mod tests {
             key: key.into(),
             text: Some(text.into()),
             choices: Vec::new(),
+            ..Default::default()
         }
     }
 
@@ -275,7 +329,35 @@ mod tests {
         );
         assert_eq!(
             codes(form.validate(&[]).unwrap_err()),
-            vec![("idea".into(), "REQUIRED")]
+            vec![("idea".into(), "ONE_REQUIRED")]
+        );
+    }
+
+    #[test]
+    fn a_six_year_old_may_answer_with_a_drawing_instead_of_a_sentence() {
+        let form = default_form(AgeBand::A);
+        let drawing = Answer {
+            key: "drawing".into(),
+            media: vec!["m1".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            form.validate(std::slice::from_ref(&drawing)).unwrap()[0].media,
+            vec!["m1".to_owned()]
+        );
+        assert!(form.validate(&[text("idea", "秋千")]).is_ok());
+        assert_eq!(
+            codes(form.validate(&[]).unwrap_err()),
+            vec![("idea".into(), "ONE_REQUIRED")]
+        );
+        let two = Answer {
+            key: "drawing".into(),
+            media: vec!["m1".into(), "m2".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            codes(form.validate(&[two]).unwrap_err()),
+            vec![("drawing".into(), "TOO_MANY")]
         );
     }
 
@@ -300,6 +382,7 @@ mod tests {
     #[test]
     fn choices_must_be_options_of_the_field() {
         let form = Form {
+            one_of: Vec::new(),
             band: "A".into(),
             fields: vec![FormField {
                 key: "where".into(),
@@ -319,6 +402,7 @@ mod tests {
             key: "where".into(),
             text: None,
             choices: choices.iter().map(|c| (*c).into()).collect(),
+            ..Default::default()
         };
         assert!(form.validate(&[choose(&["park"])]).is_ok());
         assert_eq!(

@@ -125,6 +125,7 @@ mod tests {
             key: "idea".into(),
             text: Some("秋千".into()),
             choices: vec![],
+            ..Default::default()
         }];
         let hash = content_hash(campaign, "places_to_play", &answers, None, true);
         assert_eq!(

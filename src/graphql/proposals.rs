@@ -28,6 +28,9 @@ pub struct AnswerInput {
     /// For choice fields: option keys.
     #[graphql(default)]
     pub choices: Vec<String>,
+    /// For attachment fields: ids of images uploaded to `POST /media`.
+    #[graphql(default)]
+    pub media: Vec<ID>,
 }
 
 #[derive(InputObject)]
@@ -85,6 +88,7 @@ fn domain_answers(answers: Vec<AnswerInput>) -> Vec<DomainAnswer> {
             key: a.key,
             text: a.text,
             choices: a.choices,
+            media: a.media.iter().map(|id| id.to_string()).collect(),
         })
         .collect()
 }
@@ -124,6 +128,8 @@ pub struct Answer {
     pub key: String,
     pub text: Option<String>,
     pub choices: Vec<String>,
+    /// Ids of attached images (`GET /media/{id}/display`).
+    pub media: Vec<ID>,
 }
 
 /// One step in a proposal's history, as the child reads it.
@@ -195,6 +201,7 @@ impl Proposal {
                     key: a.key,
                     text: a.text,
                     choices: a.choices,
+                    media: a.media.into_iter().map(ID).collect(),
                 })
                 .collect(),
             place: proposal.place,

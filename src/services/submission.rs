@@ -4,13 +4,15 @@
 use crate::domain::campaigns::Campaign;
 use crate::domain::children::CONSENT_AGE;
 use crate::domain::forms::{Answer, Form};
-use crate::domain::ids::{CampaignId, ChildId, ClassId, ProposalId, SchoolId, StaffId};
+use crate::domain::ids::{CampaignId, ChildId, ClassId, MediaId, ProposalId, SchoolId, StaffId};
 use crate::domain::lifecycle::SchoolState;
+use crate::domain::media::MediaState;
 use crate::domain::proposals::{Proposal, content_hash};
 use crate::domain::topics::Topic;
 use crate::error::{AppError, FieldError};
 use crate::state::AppState;
 use crate::store;
+use crate::store::media::Uploader;
 use crate::store::proposals::{Change, EventActor};
 
 pub struct Submission {
@@ -88,6 +90,7 @@ pub async fn prepare(
         &submission.answers,
         submission.place.as_deref(),
     )?;
+    usable_media(state, author, assisted_by, &answers).await?;
     Ok(Prepared::New(Proposal {
         id: ProposalId::new(),
         campaign_id: campaign.id,
@@ -114,6 +117,43 @@ pub async fn prepare(
     }))
 }
 
+/// Every attached image must be ready and be the child's own upload, or their teacher's.
+async fn usable_media(
+    state: &AppState,
+    author: &Author,
+    assisted_by: Option<StaffId>,
+    answers: &[Answer],
+) -> Result<(), AppError> {
+    let mut problems = Vec::new();
+    for answer in answers {
+        for id in &answer.media {
+            let media = match MediaId::parse(id) {
+                Some(id) => store::media::find(&state.db, id).await?,
+                None => None,
+            };
+            let usable = media.is_some_and(|media| {
+                let mine = match media.uploader {
+                    Uploader::Child(child) => child == author.child.0,
+                    Uploader::Staff(staff) => assisted_by.is_some_and(|teacher| teacher.0 == staff),
+                };
+                mine && media.state == MediaState::Ready
+            });
+            if !usable {
+                problems.push(FieldError::new(
+                    &["input", "answers", &answer.key],
+                    "MEDIA_NOT_USABLE",
+                    "这张图片不能用，请重新上传。",
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(problems))
+    }
+}
+
 /// Records new proposals, all or none, each with its first event and an outbox row asking for
 /// screening.
 pub async fn record(
@@ -124,6 +164,14 @@ pub async fn record(
     let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
     for proposal in proposals {
         store::proposals::insert(&transaction, proposal).await?;
+        for id in proposal
+            .answers
+            .iter()
+            .flat_map(|answer| &answer.media)
+            .filter_map(|id| MediaId::parse(id))
+        {
+            store::media::attach(&transaction, id, proposal.child_id, proposal.class_id).await?;
+        }
         let change = Change {
             layer: "school",
             from: None,

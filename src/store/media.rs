@@ -123,3 +123,19 @@ pub async fn find(db: &impl ConnectionTrait, id: MediaId) -> Result<Option<Media
         height: row.height.map(|h| h as u32),
     }))
 }
+
+/// Records which child an image is of, once it is attached to their proposal.
+pub async fn attach(
+    db: &impl ConnectionTrait,
+    id: MediaId,
+    child: ChildId,
+    class: ClassId,
+) -> Result<(), DbErr> {
+    media::Entity::update_many()
+        .col_expr(media::Column::ChildId, Expr::value(child.0))
+        .col_expr(media::Column::ClassId, Expr::value(class.0))
+        .filter(media::Column::Id.eq(id.0))
+        .exec(db)
+        .await?;
+    Ok(())
+}

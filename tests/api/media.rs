@@ -11,7 +11,8 @@ use crate::helpers::world::{World, child_token};
 both_databases!(
     hostile_files_are_refused_with_their_codes_and_the_server_serves_on,
     a_phone_photo_comes_out_upright_without_metadata,
-    only_the_uploader_and_the_childs_teachers_see_an_image
+    only_the_uploader_and_the_childs_teachers_see_an_image,
+    drawings_attach_to_proposals_only_when_they_are_the_childs_own,
 );
 
 async fn upload(app: &TestApp, token: Option<&str>, name: &str, bytes: Vec<u8>) -> (u16, Value) {
@@ -246,4 +247,47 @@ async fn only_the_uploader_and_the_childs_teachers_see_an_image(app: TestApp) {
     let (status, _) = upload(&app, Some(&world.clerk.token), "x.png", png(10, 10)).await;
     assert_eq!(status, 403, "only children and teachers upload");
     let _ = json!({});
+}
+
+async fn drawings_attach_to_proposals_only_when_they_are_the_childs_own(app: TestApp) {
+    let world = World::build(&app).await;
+    let campaign =
+        crate::helpers::world::open_campaign(&app, &world.coordinator, &["B"], None).await;
+    let pupil = &world.class_a.children[0];
+    crate::helpers::world::record_consent(&app, &world.teacher_a, &pupil.id).await;
+    let child = child_token(&app, &world.class_a.code, &pupil.pin).await;
+    let classmate = child_token(&app, &world.class_a.code, &world.class_a.children[1].pin).await;
+    let (_, mine) = upload(&app, Some(&child), "drawing.png", png(640, 480)).await;
+    let (_, theirs) = upload(&app, Some(&classmate), "theirs.png", png(640, 480)).await;
+    let (_, broken) = upload(
+        &app,
+        Some(&child),
+        "broken.png",
+        png_claiming(50_000, 50_000),
+    )
+    .await;
+    let submit = "mutation($i: SubmitProposalInput!) { submitProposal(input: $i) { answers { key media } } }";
+    let with = |media: &Value| {
+        json!({ "i": { "campaignId": campaign, "clientSubmissionId": uuid::Uuid::new_v4().to_string(), "topic": "safety",
+            "consentToPublish": false, "answers": [{ "key": "noticed", "text": "路口没有斑马线" }, { "key": "idea", "text": "画斑马线" },
+            { "key": "drawing", "media": [media] }] } })
+    };
+    for unusable in [
+        &theirs["id"],
+        &broken["id"],
+        &json!("01a2aaaa-0000-7000-8000-000000000000"),
+    ] {
+        let refused = app.graphql_as(Some(&child), submit, with(unusable)).await;
+        assert_eq!(refused.error_code(), Some("VALIDATION"), "{}", refused.body);
+        assert_eq!(
+            refused.body["errors"][0]["extensions"]["fields"][0]["code"],
+            "MEDIA_NOT_USABLE"
+        );
+    }
+    let accepted = app
+        .graphql_as(Some(&child), submit, with(&mine["id"]))
+        .await;
+    let drawing = &accepted.ok()["submitProposal"]["answers"][2];
+    assert_eq!(drawing["key"], "drawing");
+    assert_eq!(drawing["media"], json!([mine["id"]]));
 }
