@@ -23,6 +23,7 @@ enum Media {
     RejectCode,
     DisplayKey,
     ThumbnailKey,
+    CoveredKey,
     Width,
     Height,
     Publishable,
@@ -49,6 +50,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Media::RejectCode).string_len(32).null())
                     .col(ColumnDef::new(Media::DisplayKey).string_len(64).null())
                     .col(ColumnDef::new(Media::ThumbnailKey).string_len(64).null())
+                    .col(ColumnDef::new(Media::CoveredKey).string_len(64).null())
                     .col(ColumnDef::new(Media::Width).integer().null())
                     .col(ColumnDef::new(Media::Height).integer().null())
                     .col(

@@ -39,16 +39,57 @@ pub enum Rendition {
     Display,
     /// At most 320 px.
     Thumbnail,
+    /// The display rendition with the regions a teacher covered (faces, house numbers).
+    Covered,
 }
 
-crate::domain::text_enum!(Rendition { Display = "display", Thumbnail = "thumbnail" });
+crate::domain::text_enum!(Rendition { Display = "display", Thumbnail = "thumbnail", Covered = "covered" });
 
 impl Rendition {
     pub fn long_edge(self) -> u32 {
         match self {
-            Rendition::Display => 1600,
+            Rendition::Display | Rendition::Covered => 1600,
             Rendition::Thumbnail => 320,
         }
+    }
+}
+
+/// A region of an image to cover, in fractions of its width and height (0 to 1), so that it
+/// means the same on every rendition.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Region {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl Region {
+    /// A region inside the image, or `None`.
+    pub fn parse(x: f64, y: f64, width: f64, height: f64) -> Option<Region> {
+        let inside = |v: f64| (0.0..=1.0).contains(&v);
+        (inside(x)
+            && inside(y)
+            && width > 0.0
+            && height > 0.0
+            && inside(x + width)
+            && inside(y + height))
+        .then_some(Region {
+            x,
+            y,
+            width,
+            height,
+        })
+    }
+
+    /// The pixel rectangle on an image of this size: (left, top, width, height), at least 1 px.
+    pub fn pixels(self, image_width: u32, image_height: u32) -> (u32, u32, u32, u32) {
+        let scale = |v: f64, size: u32| (v * f64::from(size)).round() as u32;
+        let left = scale(self.x, image_width).min(image_width.saturating_sub(1));
+        let top = scale(self.y, image_height).min(image_height.saturating_sub(1));
+        let width = scale(self.width, image_width).clamp(1, image_width - left);
+        let height = scale(self.height, image_height).clamp(1, image_height - top);
+        (left, top, width, height)
     }
 }
 

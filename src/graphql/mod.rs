@@ -14,6 +14,7 @@ mod departments;
 pub mod errors;
 mod ids;
 mod introspection;
+mod media;
 mod page;
 mod people;
 mod proposals;
@@ -50,6 +51,7 @@ pub struct MutationRoot(
     classes::ClassesMutation,
     roster::RosterMutation,
     areas::AreasMutation,
+    media::MediaMutation,
     campaigns::CampaignsMutation,
     proposals::ProposalsMutation,
     children::ChildrenMutation,

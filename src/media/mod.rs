@@ -4,5 +4,5 @@
 mod process;
 mod storage;
 
-pub use process::{Processed, process};
+pub use process::{Processed, cover, process};
 pub use storage::Storage;

@@ -8,8 +8,8 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use std::io::Cursor;
 
 use crate::domain::media::{
-    ImageKind, MAX_BYTES, MAX_PIXELS, MAX_SIDE, RejectCode, Rendition, check_complete, check_size,
-    sniff,
+    ImageKind, MAX_BYTES, MAX_PIXELS, MAX_SIDE, Region, RejectCode, Rendition, check_complete,
+    check_size, sniff,
 };
 
 /// The renditions of an accepted image, as JPEG bytes, and its upright size.
@@ -90,4 +90,21 @@ fn encode(image: &DynamicImage, rendition: Rendition) -> Result<Vec<u8>, RejectC
         .encode_image(&sized)
         .map_err(|_| RejectCode::Corrupt)?;
     Ok(out)
+}
+
+/// The display rendition with each region painted over in solid grey, re-encoded.
+pub fn cover(display: &[u8], regions: &[Region]) -> Result<Vec<u8>, RejectCode> {
+    let mut reader = ImageReader::new(Cursor::new(display));
+    reader.set_format(ImageFormat::Jpeg);
+    let mut image = reader.decode().map_err(|_| RejectCode::Corrupt)?.to_rgb8();
+    let (width, height) = image.dimensions();
+    for region in regions {
+        let (left, top, w, h) = region.pixels(width, height);
+        for y in top..top + h {
+            for x in left..left + w {
+                image.put_pixel(x, y, image::Rgb([128, 128, 128]));
+            }
+        }
+    }
+    encode(&DynamicImage::ImageRgb8(image), Rendition::Covered)
 }

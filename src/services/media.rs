@@ -10,10 +10,10 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 
 use crate::domain::ids::MediaId;
-use crate::domain::media::{MediaState, RejectCode, Rendition};
+use crate::domain::media::{MediaState, Region, RejectCode, Rendition};
 use crate::domain::people::{Actor, Role};
 use crate::error::AppError;
-use crate::media::{Processed, Storage, process};
+use crate::media::{Processed, Storage, cover, process};
 use crate::state::AppState;
 use crate::store;
 use crate::store::media::{Media, Uploader};
@@ -58,6 +58,8 @@ pub async fn upload(state: &AppState, actor: &Actor, bytes: Vec<u8>) -> Result<M
         reject_code: None,
         display_key: None,
         thumbnail_key: None,
+        covered_key: None,
+        publishable: false,
         width: None,
         height: None,
     };
@@ -140,4 +142,72 @@ pub async fn read(
         .get(key)
         .await
         .map_err(AppError::internal)
+}
+
+/// The teacher of the child an image is of.
+async fn teacher_of_image(state: &AppState, actor: &Actor, id: MediaId) -> Result<Media, AppError> {
+    let media = store::media::find(&state.db, id)
+        .await?
+        .filter(|m| m.state == MediaState::Ready)
+        .ok_or(AppError::NotFound)?;
+    let class = media.class_id.ok_or(AppError::NotFound)?;
+    crate::services::access::class_teacher(&state.db, actor, class).await?;
+    Ok(media)
+}
+
+/// The teacher of the child an image is of: marks it fit (or not) to be shown to the public
+/// with the proposal, once that is published.
+pub async fn set_publishable(
+    state: &AppState,
+    actor: &Actor,
+    id: MediaId,
+    publishable: bool,
+) -> Result<Media, AppError> {
+    let mut media = teacher_of_image(state, actor, id).await?;
+    store::media::set_publishable(&state.db, id, publishable).await?;
+    media.publishable = publishable;
+    Ok(media)
+}
+
+/// The teacher of the child an image is of: covers regions (a face, a house number) in a new
+/// `covered` rendition, which is what the public will see. No regions removes the cover.
+pub async fn cover_regions(
+    state: &AppState,
+    actor: &Actor,
+    id: MediaId,
+    regions: Vec<Region>,
+) -> Result<Media, AppError> {
+    let mut media = teacher_of_image(state, actor, id).await?;
+    if regions.is_empty() {
+        store::media::set_covered(&state.db, id, None).await?;
+        media.covered_key = None;
+        return Ok(media);
+    }
+    let display_key = media.display_key.clone().ok_or(AppError::NotFound)?;
+    let display = state
+        .media
+        .storage
+        .get(&display_key)
+        .await
+        .map_err(AppError::internal)?;
+    let Ok(_permit) = state.media.permits.clone().acquire_owned().await else {
+        return Err(AppError::Unavailable);
+    };
+    let covered = tokio::task::spawn_blocking(move || cover(&display, &regions))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(|code| {
+            AppError::internal(anyhow::anyhow!(
+                "covering a stored rendition failed: {code:?}"
+            ))
+        })?;
+    let key = state
+        .media
+        .storage
+        .put(&covered)
+        .await
+        .map_err(AppError::internal)?;
+    store::media::set_covered(&state.db, id, Some(key.clone())).await?;
+    media.covered_key = Some(key);
+    Ok(media)
 }

@@ -28,6 +28,9 @@ pub struct Media {
     pub reject_code: Option<RejectCode>,
     pub display_key: Option<String>,
     pub thumbnail_key: Option<String>,
+    pub covered_key: Option<String>,
+    /// A teacher marked it fit for the public (a drawing, say, not a photo of faces).
+    pub publishable: bool,
     pub width: Option<u32>,
     pub height: Option<u32>,
 }
@@ -37,6 +40,7 @@ impl Media {
         match rendition {
             Rendition::Display => self.display_key.as_deref(),
             Rendition::Thumbnail => self.thumbnail_key.as_deref(),
+            Rendition::Covered => self.covered_key.as_deref(),
         }
     }
 }
@@ -60,6 +64,7 @@ pub async fn insert(
         reject_code: Set(media.reject_code.map(|c| c.as_str().to_owned())),
         display_key: Set(media.display_key.clone()),
         thumbnail_key: Set(media.thumbnail_key.clone()),
+        covered_key: Set(None),
         width: Set(media.width.map(|w| w as i32)),
         height: Set(media.height.map(|h| h as i32)),
         publishable: Set(false),
@@ -119,6 +124,8 @@ pub async fn find(db: &impl ConnectionTrait, id: MediaId) -> Result<Option<Media
         reject_code: row.reject_code.as_deref().and_then(RejectCode::parse),
         display_key: row.display_key,
         thumbnail_key: row.thumbnail_key,
+        covered_key: row.covered_key,
+        publishable: row.publishable,
         width: row.width.map(|w| w as u32),
         height: row.height.map(|h| h as u32),
     }))
@@ -134,6 +141,32 @@ pub async fn attach(
     media::Entity::update_many()
         .col_expr(media::Column::ChildId, Expr::value(child.0))
         .col_expr(media::Column::ClassId, Expr::value(class.0))
+        .filter(media::Column::Id.eq(id.0))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_publishable(
+    db: &impl ConnectionTrait,
+    id: MediaId,
+    publishable: bool,
+) -> Result<(), DbErr> {
+    media::Entity::update_many()
+        .col_expr(media::Column::Publishable, Expr::value(publishable))
+        .filter(media::Column::Id.eq(id.0))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_covered(
+    db: &impl ConnectionTrait,
+    id: MediaId,
+    key: Option<String>,
+) -> Result<(), DbErr> {
+    media::Entity::update_many()
+        .col_expr(media::Column::CoveredKey, Expr::value(key))
         .filter(media::Column::Id.eq(id.0))
         .exec(db)
         .await?;

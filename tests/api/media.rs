@@ -13,6 +13,7 @@ both_databases!(
     a_phone_photo_comes_out_upright_without_metadata,
     only_the_uploader_and_the_childs_teachers_see_an_image,
     drawings_attach_to_proposals_only_when_they_are_the_childs_own,
+    a_teacher_covers_a_face_and_marks_a_drawing_fit_for_the_public,
 );
 
 async fn upload(app: &TestApp, token: Option<&str>, name: &str, bytes: Vec<u8>) -> (u16, Value) {
@@ -290,4 +291,83 @@ async fn drawings_attach_to_proposals_only_when_they_are_the_childs_own(app: Tes
     let drawing = &accepted.ok()["submitProposal"]["answers"][2];
     assert_eq!(drawing["key"], "drawing");
     assert_eq!(drawing["media"], json!([mine["id"]]));
+}
+
+async fn a_teacher_covers_a_face_and_marks_a_drawing_fit_for_the_public(app: TestApp) {
+    let world = World::build(&app).await;
+    let child = child_token(&app, &world.class_a.code, &world.class_a.children[0].pin).await;
+    let photo = {
+        let image = RgbImage::from_pixel(400, 300, image::Rgb([20, 200, 20]));
+        let mut out = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+            .encode_image(&image)
+            .unwrap();
+        out
+    };
+    let (_, uploaded) = upload(&app, Some(&child), "class.jpg", photo).await;
+    let id = uploaded["id"].as_str().unwrap().to_owned();
+    let cover =
+        "mutation($m: ID!, $r: [RegionInput!]!) { coverMedia(id: $m, regions: $r) { covered } }";
+    let face = json!([{ "x": 0.0, "y": 0.0, "width": 0.5, "height": 0.5 }]);
+    for (token, code) in [
+        (&world.teacher_b.token, "NOT_FOUND"),
+        (&child, "NOT_FOUND"),
+        (&world.lead_a.token, "NOT_FOUND"),
+    ] {
+        assert_eq!(
+            app.graphql_as(Some(token), cover, json!({ "m": id, "r": face }))
+                .await
+                .error_code(),
+            Some(code)
+        );
+    }
+    let outside = app
+        .graphql_as(
+            Some(&world.teacher_a.token),
+            cover,
+            json!({ "m": id, "r": [{ "x": 0.8, "y": 0.0, "width": 0.5, "height": 0.1 }] }),
+        )
+        .await;
+    assert_eq!(
+        outside.body["errors"][0]["extensions"]["fields"][0]["path"],
+        json!(["regions", "0"])
+    );
+    let covered = app
+        .graphql_as(
+            Some(&world.teacher_a.token),
+            cover,
+            json!({ "m": id, "r": face }),
+        )
+        .await;
+    assert_eq!(covered.ok()["coverMedia"]["covered"], true);
+
+    let (status, bytes) = fetch(&app, Some(&world.teacher_a.token), &id, "covered").await;
+    assert_eq!(status, 200);
+    let image = image::load_from_memory(&bytes).unwrap().to_rgb8();
+    let grey = |p: &image::Rgb<u8>| p.0.iter().all(|c| (110..=146).contains(c));
+    assert!(
+        grey(image.get_pixel(50, 50)),
+        "the covered corner is grey: {:?}",
+        image.get_pixel(50, 50)
+    );
+    assert!(!grey(image.get_pixel(350, 250)), "the rest is as it was");
+    let (_, display) = fetch(&app, Some(&world.teacher_a.token), &id, "display").await;
+    let original = image::load_from_memory(&display).unwrap().to_rgb8();
+    assert!(
+        !grey(original.get_pixel(50, 50)),
+        "the display rendition is untouched"
+    );
+
+    let publish =
+        "mutation($m: ID!) { setMediaPublishable(id: $m, publishable: true) { publishable } }";
+    assert_eq!(
+        app.graphql_as(Some(&child), publish, json!({ "m": id }))
+            .await
+            .error_code(),
+        Some("NOT_FOUND")
+    );
+    let marked = app
+        .graphql_as(Some(&world.teacher_a.token), publish, json!({ "m": id }))
+        .await;
+    assert_eq!(marked.ok()["setMediaPublishable"]["publishable"], true);
 }

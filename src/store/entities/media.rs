@@ -13,6 +13,7 @@ pub struct Model {
     pub reject_code: Option<String>,
     pub display_key: Option<String>,
     pub thumbnail_key: Option<String>,
+    pub covered_key: Option<String>,
     pub width: Option<i32>,
     pub height: Option<i32>,
     pub publishable: bool,

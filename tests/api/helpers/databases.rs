@@ -82,17 +82,14 @@ pub async fn empty_postgres_database() -> String {
 }
 
 async fn migrated_template(admin_url: String) -> String {
-    let mut hasher = DefaultHasher::new();
-    for migration in Migrator::migrations() {
-        migration.name().hash(&mut hasher);
-    }
-    let template = format!("ts_template_{:016x}", hasher.finish());
+    let template = format!("ts_template_{:016x}", migrations_fingerprint());
     let mut admin = PgConnection::connect(&admin_url)
         .await
         .expect("connect to TEST_DATABASE_URL");
     // Runs of the suite (a developer's and CI's) may start together: take turns.
     execute(&mut admin, "SELECT pg_advisory_lock(7411)").await;
     drop_stale_test_databases(&mut admin).await;
+    drop_other_templates(&mut admin, &template).await;
     let exists: Option<(i32,)> =
         sea_orm::sqlx::query_as("SELECT 1 FROM pg_database WHERE datname = $1")
             .bind(&template)
@@ -123,6 +120,44 @@ async fn migrated_template(admin_url: String) -> String {
     execute(&mut admin, "SELECT pg_advisory_unlock(7411)").await;
     admin.close().await.ok();
     template
+}
+
+/// What the migrations are: their names and their source, so that a template is rebuilt whenever
+/// a migration changes (as one may before it lands).
+fn migrations_fingerprint() -> u64 {
+    let mut hasher = DefaultHasher::new();
+    for migration in Migrator::migrations() {
+        migration.name().hash(&mut hasher);
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/src");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|entries| entries.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    for file in files {
+        std::fs::read(&file).unwrap_or_default().hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// Templates made from other versions of the migrations.
+async fn drop_other_templates(admin: &mut PgConnection, current: &str) {
+    let names: Vec<(String,)> = sea_orm::sqlx::query_as(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'ts\\_template\\_%'",
+    )
+    .fetch_all(&mut *admin)
+    .await
+    .unwrap();
+    for (name,) in names
+        .into_iter()
+        .filter(|(name,)| name != current && !name.ends_with("_building"))
+    {
+        execute(
+            admin,
+            &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+        )
+        .await;
+    }
 }
 
 /// Test databases of runs that have ended (their process is gone).
