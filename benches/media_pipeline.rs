@@ -7,6 +7,8 @@
 //! rendition), so its figure includes starting the process twice; that cost is measured and
 //! shown alone too.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 
