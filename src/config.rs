@@ -12,6 +12,15 @@ pub enum Environment {
     Production,
 }
 
+/// Where images are decoded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MediaIsolation {
+    /// On a blocking thread of the server.
+    Thread,
+    /// In `PROGRAM media-worker`, one process an image, under an address-space limit.
+    Process(PathBuf),
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
     Pretty,
@@ -48,6 +57,11 @@ pub struct Config {
     pub jobs_interval: Option<Duration>,
     /// How many images may be processed at once.
     pub media_workers: usize,
+    /// Where images are decoded: in a separate, memory-limited process (the default), or on a
+    /// thread of the server (`MEDIA_ISOLATION=thread`).
+    pub media_isolation: MediaIsolation,
+    /// The worker process's address-space limit.
+    pub media_worker_memory_mb: u64,
     /// Load the demo district into a new embedded database (never into PostgreSQL or production).
     pub demo: bool,
 }
@@ -106,6 +120,21 @@ impl Config {
             demo: parse(&lookup, "DEMO", "true")?,
             card_font: lookup("CARD_FONT").map(PathBuf::from),
             media_workers: parse(&lookup, "MEDIA_WORKERS", "2")?,
+            media_isolation: match lookup("MEDIA_ISOLATION").as_deref() {
+                None | Some("process") => {
+                    MediaIsolation::Process(std::env::current_exe().map_err(|e| {
+                        problem("MEDIA_ISOLATION", format!("cannot find this program: {e}"))
+                    })?)
+                }
+                Some("thread") => MediaIsolation::Thread,
+                Some(other) => {
+                    return Err(problem(
+                        "MEDIA_ISOLATION",
+                        format!("expected process or thread, got {other:?}"),
+                    ));
+                }
+            },
+            media_worker_memory_mb: parse(&lookup, "MEDIA_WORKER_MEMORY_MB", "1024")?,
             jobs_interval: match parse::<u64>(&lookup, "JOBS_INTERVAL_MS", "2000")? {
                 0 => None,
                 ms => Some(Duration::from_millis(ms)),

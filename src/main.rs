@@ -40,6 +40,9 @@ enum Command {
         #[command(subcommand)]
         action: RosterCommand,
     },
+    /// Process one image from standard input (the server runs this, isolated).
+    #[command(hide = true)]
+    MediaWorker,
     /// Write the GraphQL schema, sorted, to a file (default `schema/schema.graphql`), or `-` for stdout.
     ExportSchema {
         #[arg(long, default_value = "schema/schema.graphql")]
@@ -84,6 +87,10 @@ enum MigrateCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(cli.command, Some(Command::MediaWorker)) {
+        // No runtime, no logging, no configuration: one image in, one answer out.
+        return ExitCode::from(tongsheng::media::worker::serve_stdio() as u8);
+    }
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {
@@ -156,6 +163,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Roster {
             action: RosterCommand::Import { file, class },
         } => import_roster(config, &file, &class).await,
+        Command::MediaWorker => Ok(()),
         Command::ExportSchema { out } => {
             let sdl = graphql::sdl();
             if out.as_os_str() == "-" {

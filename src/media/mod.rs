@@ -3,6 +3,7 @@
 
 mod process;
 mod storage;
+pub mod worker;
 
 pub use process::{Processed, cover, process};
 pub use storage::Storage;

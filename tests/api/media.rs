@@ -371,3 +371,38 @@ async fn a_teacher_covers_a_face_and_marks_a_drawing_fit_for_the_public(app: Tes
         .await;
     assert_eq!(marked.ok()["setMediaPublishable"]["publishable"], true);
 }
+
+#[tokio::test]
+async fn hostile_files_are_refused_also_when_images_are_decoded_on_threads() {
+    let app = TestApp::builder(crate::helpers::Backend::Sqlite)
+        .media_on_threads()
+        .spawn()
+        .await;
+    hostile_files_are_refused_with_their_codes_and_the_server_serves_on(app).await;
+}
+
+#[tokio::test]
+async fn a_worker_that_runs_out_of_memory_costs_one_upload_not_the_server() {
+    // Room for the worker and a small image, not for decoding a 12-megapixel one.
+    let app = TestApp::builder(crate::helpers::Backend::Sqlite)
+        .media_memory_mb(80)
+        .spawn()
+        .await;
+    let world = World::build(&app).await;
+    let child = child_token(&app, &world.class_a.code, &world.class_a.children[0].pin).await;
+    let (status, body) = upload(&app, Some(&child), "small.png", png(300, 200)).await;
+    assert_eq!(
+        (status, body["state"].as_str()),
+        (201, Some("ready")),
+        "the worker runs within the limit: {body}"
+    );
+    let (status, body) = upload(&app, Some(&child), "large.png", png(4000, 3000)).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        body["code"], "CORRUPT",
+        "the worker ran out of memory and died"
+    );
+    app.assert_still_serving().await;
+    let (status, _) = upload(&app, Some(&child), "again.png", png(300, 200)).await;
+    assert_eq!(status, 201, "and the next upload is processed as usual");
+}

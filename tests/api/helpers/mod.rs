@@ -75,6 +75,8 @@ pub struct TestAppBuilder {
     fault: Option<Fault>,
     shared_with: Option<Shared>,
     jobs_interval: Option<Duration>,
+    thread_media: bool,
+    media_memory_mb: Option<u64>,
 }
 
 /// What instances of one deployment share.
@@ -139,6 +141,8 @@ impl TestApp {
             fault: None,
             shared_with: None,
             jobs_interval: None,
+            thread_media: false,
+            media_memory_mb: None,
         }
     }
 
@@ -295,6 +299,18 @@ impl TestAppBuilder {
         self
     }
 
+    /// The image worker's address-space limit.
+    pub fn media_memory_mb(mut self, megabytes: u64) -> Self {
+        self.media_memory_mb = Some(megabytes);
+        self
+    }
+
+    /// Images decoded on a thread of the server rather than in a worker process.
+    pub fn media_on_threads(mut self) -> Self {
+        self.thread_media = true;
+        self
+    }
+
     /// Without Redis: the in-process stand-ins, whose windows follow the test's clock.
     pub fn without_redis(mut self) -> Self {
         self.redis_url = None;
@@ -322,6 +338,15 @@ impl TestAppBuilder {
         config.secret_key = Some(shared.secret.clone());
         config.demo = false;
         config.jobs_interval = self.jobs_interval;
+        if let Some(megabytes) = self.media_memory_mb {
+            config.media_worker_memory_mb = megabytes;
+        }
+        config.media_isolation = match self.thread_media {
+            true => tongsheng::config::MediaIsolation::Thread,
+            false => {
+                tongsheng::config::MediaIsolation::Process(env!("CARGO_BIN_EXE_tongsheng").into())
+            }
+        };
         config.bind = "127.0.0.1:0".parse().unwrap();
         config.data_dir = shared.data_dir.clone();
         config.request_timeout = self.request_timeout;
