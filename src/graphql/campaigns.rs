@@ -269,9 +269,7 @@ impl CampaignsQuery {
         let open = services::campaigns::open_for_child(state(ctx)?, actor(ctx)).await?;
         Ok(open
             .into_iter()
-            .map(|(campaign, form)| {
-                let band =
-                    crate::domain::forms::band_from_letter(&form.band).unwrap_or(DomainBand::A);
+            .map(|(campaign, form, band)| {
                 let form = Form::from_domain(&form, band, &locale);
                 Campaign::from_domain(campaign, vec![form])
             })

@@ -24,68 +24,83 @@ pub async fn run(state: &AppState) -> Result<usize, AppError> {
     let pending = store::proposals::pending(&state.db, &TOPICS, 50).await?;
     let mut handled = 0;
     for row in pending {
-        let id = row
-            .payload
-            .get("proposalId")
-            .and_then(|id| id.as_str())
-            .and_then(ProposalId::parse);
-        let now = state.clock.now();
-        let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
-        if !store::proposals::claim(&transaction, row.id, now).await? {
-            continue;
+        match screen_row(state, &row).await {
+            Ok(true) => handled += 1,
+            Ok(false) => {}
+            // The database is down: stop, the rows wait for the next run.
+            Err(AppError::Unavailable) => return Err(AppError::Unavailable),
+            // One row that fails must not hold up the rows behind it; it is retried next run.
+            Err(error) => tracing::warn!(
+                row = row.id,
+                code = error.code().as_str(),
+                "screening a proposal failed"
+            ),
         }
-        let proposal = match id {
-            Some(id) => store::proposals::find(&transaction, id).await?,
-            None => None,
-        };
-        // Withdrawn (or gone) before screening: nothing to do but mark the row handled.
-        let Some(mut proposal) = proposal.filter(|p| p.school_state == SchoolState::Submitted)
-        else {
-            transaction.commit().await?;
-            handled += 1;
-            continue;
-        };
-        let text: Vec<&str> = proposal
-            .answers
-            .iter()
-            .filter_map(|a| a.text.as_deref())
-            .chain(proposal.place.as_deref())
-            .collect();
-        let screening = SCREENER.screen(&text.join("\n"), &Options { age: 0 });
-        let system = EventActor::System;
-        proposal.school_state = if screening.action == Action::Escalate {
-            school_step(
-                &transaction,
-                &proposal,
-                SchoolEvent::Escalate,
-                system,
-                None,
-                now,
-            )
-            .await?
-        } else {
-            proposal.school_state = school_step(
-                &transaction,
-                &proposal,
-                SchoolEvent::Screen,
-                system,
-                None,
-                now,
-            )
-            .await?;
-            school_step(
-                &transaction,
-                &proposal,
-                SchoolEvent::QueueForReview,
-                system,
-                None,
-                now,
-            )
-            .await?
-        };
-        transaction.commit().await?;
-        announce(state, &proposal).await;
-        handled += 1;
     }
     Ok(handled)
+}
+
+/// Screens the proposal of one outbox row, in the transaction that claims the row. False when
+/// another worker had claimed it.
+async fn screen_row(state: &AppState, row: &store::proposals::Pending) -> Result<bool, AppError> {
+    let id = row
+        .payload
+        .get("proposalId")
+        .and_then(|id| id.as_str())
+        .and_then(ProposalId::parse);
+    let now = state.clock.now();
+    let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
+    if !store::proposals::claim(&transaction, row.id, now).await? {
+        return Ok(false);
+    }
+    let proposal = match id {
+        Some(id) => store::proposals::find(&transaction, id).await?,
+        None => None,
+    };
+    // Withdrawn (or gone) before screening: nothing to do but mark the row handled.
+    let Some(mut proposal) = proposal.filter(|p| p.school_state == SchoolState::Submitted) else {
+        transaction.commit().await?;
+        return Ok(true);
+    };
+    let text: Vec<&str> = proposal
+        .answers
+        .iter()
+        .filter_map(|a| a.text.as_deref())
+        .chain(proposal.place.as_deref())
+        .collect();
+    let screening = SCREENER.screen(&text.join("\n"), &Options { age: 0 });
+    let system = EventActor::System;
+    proposal.school_state = if screening.action == Action::Escalate {
+        school_step(
+            &transaction,
+            &proposal,
+            SchoolEvent::Escalate,
+            system,
+            None,
+            now,
+        )
+        .await?
+    } else {
+        proposal.school_state = school_step(
+            &transaction,
+            &proposal,
+            SchoolEvent::Screen,
+            system,
+            None,
+            now,
+        )
+        .await?;
+        school_step(
+            &transaction,
+            &proposal,
+            SchoolEvent::QueueForReview,
+            system,
+            None,
+            now,
+        )
+        .await?
+    };
+    transaction.commit().await?;
+    announce(state, &proposal).await;
+    Ok(true)
 }

@@ -1,6 +1,7 @@
 //! Campaigns: coordinators open calls for ideas; children see the ones that ask them.
 
 use crate::domain::campaigns::{Campaign, CampaignSettings, CampaignState};
+use crate::domain::children::AgeBand;
 use crate::domain::forms::Form;
 use crate::domain::ids::CampaignId;
 use crate::domain::people::Actor;
@@ -89,7 +90,7 @@ pub async fn all(state: &AppState, _: &Coordinator) -> Result<Vec<Campaign>, App
 pub async fn open_for_child(
     state: &AppState,
     actor: &Actor,
-) -> Result<Vec<(Campaign, Form)>, AppError> {
+) -> Result<Vec<(Campaign, Form, AgeBand)>, AppError> {
     let child = actor.child()?;
     let record = store::children::find(&state.db, child.id)
         .await?
@@ -106,7 +107,7 @@ pub async fn open_for_child(
             campaign
                 .form_for(band)
                 .cloned()
-                .map(|form| (campaign, form))
+                .map(|form| (campaign, form, band))
         })
         .collect())
 }

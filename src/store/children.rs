@@ -92,7 +92,7 @@ pub async fn set_pin_digest(
     Ok(())
 }
 
-/// A class's children by pseudonym, a page at a time (the cursor is the child id, which orders
+/// A class's children in enrolment order, a page at a time (the cursor is the child id, which orders
 /// by enrolment time).
 pub async fn in_class(
     db: &impl ConnectionTrait,

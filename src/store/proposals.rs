@@ -242,7 +242,6 @@ fn to_domain(row: proposals::Model) -> Result<Proposal, DbErr> {
 /// An outbox row waiting to be handled.
 pub struct Pending {
     pub id: i64,
-    pub topic: String,
     pub payload: serde_json::Value,
 }
 
@@ -263,7 +262,6 @@ pub async fn pending(
         .into_iter()
         .map(|row| Pending {
             id: row.id,
-            topic: row.topic,
             payload: row.payload,
         })
         .collect())

@@ -12,6 +12,7 @@ both_databases!(
     screening_puts_a_proposal_before_its_teacher,
     a_returned_proposal_is_revised_by_its_child_and_screened_again,
     a_proposal_withdrawn_before_screening_stays_withdrawn,
+    a_proposal_that_fails_to_screen_does_not_hold_up_the_others,
 );
 
 const MINE: &str = "{ myProposals { nodes { id status statusLabel answers { key text } timeline { status label note } } } }";
@@ -192,4 +193,51 @@ async fn the_server_screens_by_itself_and_stops_its_jobs_on_shutdown() {
         .await
         .expect("jobs stop with the server")
         .unwrap();
+}
+
+async fn a_proposal_that_fails_to_screen_does_not_hold_up_the_others(app: TestApp) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    use tongsheng::store::entities::proposals;
+    let (world, token, broken) = submitted(&app).await;
+    let mine = app
+        .graphql_as(
+            Some(&token),
+            "{ myProposals { nodes { campaignId } } }",
+            json!({}),
+        )
+        .await;
+    let campaign = mine.ok()["myProposals"]["nodes"][0]["campaignId"].clone();
+    let second = json!({ "i": {
+        "campaignId": campaign, "clientSubmissionId": uuid::Uuid::new_v4().to_string(), "topic": "school_life",
+        "consentToPublish": false, "answers": [{ "key": "noticed", "text": "操场小" }, { "key": "idea", "text": "扩大操场" }],
+    }});
+    let fine = app.graphql_as(Some(&token), SUBMIT, second).await.ok()["submitProposal"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The first proposal's row is older, and its proposal can no longer be read: screening it
+    // fails every time.
+    proposals::Entity::update_many()
+        .col_expr(proposals::Column::SchoolState, Expr::value("bogus"))
+        .filter(proposals::Column::Id.eq(uuid::Uuid::parse_str(&broken).unwrap()))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.run_pending().await,
+        1,
+        "the readable proposal is screened; the broken one waits"
+    );
+    let returned = app
+        .graphql_as(
+            Some(&world.teacher_a.token),
+            RETURN,
+            json!({ "p": fine, "n": "再想想" }),
+        )
+        .await;
+    assert_eq!(
+        returned.ok()["returnProposalForChanges"]["status"],
+        "returned_for_changes",
+        "it reached its teacher"
+    );
 }
