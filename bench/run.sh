@@ -7,3 +7,4 @@ if ! command -v vipsthumbnail >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq libvips-tools >/dev/null; fi
 fi
 cargo bench --bench media_pipeline
+cargo bench -p moderation --bench screen

@@ -43,3 +43,11 @@ impl Clock for ManualClock {
 }
 
 pub type SharedClock = Arc<dyn Clock>;
+
+/// The date in Shangyu (UTC+8) at `now`: what "today" means to the people using the system.
+pub fn local_date(now: DateTime<Utc>) -> chrono::NaiveDate {
+    match chrono::FixedOffset::east_opt(8 * 3600) {
+        Some(china) => now.with_timezone(&china).date_naive(),
+        None => now.date_naive(),
+    }
+}

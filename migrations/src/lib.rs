@@ -11,6 +11,7 @@ mod m20261130_000002_identity;
 mod m20261130_000003_areas;
 mod m20261130_000004_proposals;
 mod m20261130_000005_media;
+mod m20261130_000006_moderation;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000003_areas::Migration),
             Box::new(m20261130_000004_proposals::Migration),
             Box::new(m20261130_000005_media::Migration),
+            Box::new(m20261130_000006_moderation::Migration),
         ]
     }
 }

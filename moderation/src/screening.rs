@@ -2,6 +2,12 @@
 
 use serde::Serialize;
 use std::ops::Range;
+use std::sync::OnceLock;
+
+use crate::feedback::Band;
+use crate::lexicon::Lexicon;
+use crate::pii::Pii;
+use crate::rules::{RuleError, Rules};
 
 /// What must happen to a text, from least to most severe. Declaration order is severity order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -17,23 +23,46 @@ pub enum Action {
     Escalate,
 }
 
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Publish => "publish",
+            Action::Redact => "redact",
+            Action::Review => "review",
+            Action::Escalate => "escalate",
+        }
+    }
+}
+
 /// The kind of a finding, which fixes the action it calls for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "lowercase")]
 pub enum FindingKind {
-    Insult,
+    /// Insults, slurs and profanity.
+    Abuse,
     Sexual,
-    Violent,
-    PersonalInformation,
+    Violence,
+    /// Personal information: a proposed redaction.
+    Pii,
     Safeguarding,
 }
 
 impl FindingKind {
     pub fn action(self) -> Action {
         match self {
-            FindingKind::Insult | FindingKind::Sexual | FindingKind::Violent => Action::Review,
-            FindingKind::PersonalInformation => Action::Redact,
+            FindingKind::Abuse | FindingKind::Sexual | FindingKind::Violence => Action::Review,
+            FindingKind::Pii => Action::Redact,
             FindingKind::Safeguarding => Action::Escalate,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::Abuse => "abuse",
+            FindingKind::Sexual => "sexual",
+            FindingKind::Violence => "violence",
+            FindingKind::Pii => "pii",
+            FindingKind::Safeguarding => "safeguarding",
         }
     }
 }
@@ -42,15 +71,30 @@ impl FindingKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub kind: FindingKind,
-    /// The rule's category within its kind, for example `mobile_number` or `self_harm`.
-    pub category: String,
+    /// The rule's category within its kind, for example `mobile` or `self_harm`.
+    pub subkind: &'static str,
     pub span: Range<usize>,
 }
 
-/// Who wrote the text: the rules and the feedback depend on the writer's age.
+impl Finding {
+    /// The span in characters of `text` (the text that was screened).
+    pub fn char_span(&self, text: &str) -> Range<usize> {
+        let start = text.get(..self.span.start).map_or(0, |s| s.chars().count());
+        let length = text.get(self.span.clone()).map_or(0, |s| s.chars().count());
+        start..start + length
+    }
+}
+
+/// Who wrote the text: the writer's age, which decides the band of the feedback they read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Options {
     pub age: u8,
+}
+
+impl Options {
+    pub fn band(&self) -> Band {
+        Band::for_age(self.age)
+    }
 }
 
 /// The result of screening one text.
@@ -61,48 +105,83 @@ pub struct Screening {
 }
 
 impl Screening {
-    /// Builds a screening from its findings: the most severe finding decides the action.
+    /// Builds a screening from its findings: the most severe finding decides the action. A
+    /// finding inside another of the same kind ("想死" in "我想死") adds nothing and is dropped.
     pub fn from_findings(mut findings: Vec<Finding>) -> Self {
-        findings.sort_by_key(|finding| (finding.span.start, finding.span.end));
-        let action = findings
+        findings.sort_by_key(|finding| (finding.span.start, std::cmp::Reverse(finding.span.end)));
+        let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
+        for finding in findings {
+            let inside = kept.iter().any(|other| {
+                other.kind == finding.kind
+                    && other.span.start <= finding.span.start
+                    && finding.span.end <= other.span.end
+            });
+            if !inside {
+                kept.push(finding);
+            }
+        }
+        let action = kept
             .iter()
             .map(|finding| finding.kind.action())
             .max()
             .unwrap_or(Action::Publish);
-        Screening { action, findings }
+        Screening {
+            action,
+            findings: kept,
+        }
     }
 }
 
-/// The compiled rules. Build once, share by reference.
-#[derive(Debug, Default)]
+/// The compiled rules. Build once ([`Screener::builtin`]), share by reference.
 pub struct Screener {
-    /// Literal phrases and the finding kind each signals. The rule data arrives with the
-    /// moderation issue; until then a screener only knows what it is given.
-    phrases: Vec<(String, FindingKind, String)>,
+    rules: Rules,
+    lexicon: Lexicon,
+    pii: Pii,
+}
+
+impl std::fmt::Debug for Screener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Screener").finish_non_exhaustive()
+    }
 }
 
 impl Screener {
-    /// A screener that knows the given phrases: `(phrase, kind, category)`.
-    pub fn with_phrases(phrases: Vec<(String, FindingKind, String)>) -> Self {
-        Screener { phrases }
+    /// Compiles the rules under `moderation/rules/`.
+    pub fn new() -> Result<Screener, RuleError> {
+        let rules = Rules::builtin()?;
+        let lexicon = Lexicon::compile(&rules)?;
+        let pii = Pii::compile(&rules)?;
+        Ok(Screener {
+            rules,
+            lexicon,
+            pii,
+        })
+    }
+
+    /// The screener of the built-in rules, compiled on first use and shared.
+    #[allow(clippy::expect_used)]
+    pub fn builtin() -> &'static Screener {
+        static BUILTIN: OnceLock<Screener> = OnceLock::new();
+        // The rules are compiled into the binary and read by the tests: they cannot fail here
+        // unless a test has already failed.
+        BUILTIN.get_or_init(|| Screener::new().expect("the built-in moderation rules compile"))
     }
 
     /// Screens one text. Never fails and never drops anything: every match is a finding.
     pub fn screen(&self, text: &str, _options: &Options) -> Screening {
-        let mut findings = Vec::new();
-        for (phrase, kind, category) in &self.phrases {
-            if phrase.is_empty() {
-                continue;
-            }
-            for (start, matched) in text.match_indices(phrase.as_str()) {
-                findings.push(Finding {
-                    kind: *kind,
-                    category: category.clone(),
-                    span: start..start + matched.len(),
-                });
-            }
-        }
+        let mut findings = self.lexicon.find(&self.rules.tables.compact(text));
+        findings.extend(self.pii.find(&self.rules.tables, text));
         Screening::from_findings(findings)
+    }
+
+    /// What a child of this band reads when a teacher decides for `reason` without writing
+    /// their own words; `None` for a reason the rules do not know.
+    pub fn feedback(&self, reason: &str, band: Band) -> Option<&'static str> {
+        self.rules
+            .feedback
+            .iter()
+            .find(|(r, b, _)| *r == reason && *b == band)
+            .map(|(_, _, text)| *text)
     }
 }
 
@@ -110,43 +189,26 @@ impl Screener {
 mod tests {
     use super::*;
 
-    fn screener() -> Screener {
-        Screener::with_phrases(vec![
-            ("笨蛋".into(), FindingKind::Insult, "insult".into()),
-            (
-                "不想活".into(),
-                FindingKind::Safeguarding,
-                "self_harm".into(),
-            ),
-        ])
-    }
-
-    #[test]
-    fn clean_text_is_publishable_with_no_findings() {
-        let screening = screener().screen("公园里多放几个秋千", &Options { age: 8 });
-        assert_eq!(screening.action, Action::Publish);
-        assert!(screening.findings.is_empty());
-    }
-
-    #[test]
-    fn the_most_severe_finding_decides_the_action() {
-        let screening = screener().screen("你这个笨蛋，我不想活了", &Options { age: 10 });
-        assert_eq!(screening.action, Action::Escalate);
-        assert_eq!(screening.findings.len(), 2);
-    }
-
-    #[test]
-    fn spans_point_into_the_original_text() {
-        let text = "他说我是笨蛋";
-        let screening = screener().screen(text, &Options { age: 7 });
-        let span = screening.findings[0].span.clone();
-        assert_eq!(&text[span], "笨蛋");
-    }
-
     #[test]
     fn severity_order_is_publish_redact_review_escalate() {
         assert!(Action::Publish < Action::Redact);
         assert!(Action::Redact < Action::Review);
         assert!(Action::Review < Action::Escalate);
+    }
+
+    #[test]
+    fn the_most_severe_finding_decides_and_nested_findings_of_a_kind_merge() {
+        let finding = |kind, span: Range<usize>| Finding {
+            kind,
+            subkind: "x",
+            span,
+        };
+        let screening = Screening::from_findings(vec![
+            finding(FindingKind::Safeguarding, 3..6),
+            finding(FindingKind::Safeguarding, 0..9),
+            finding(FindingKind::Abuse, 3..6),
+        ]);
+        assert_eq!(screening.action, Action::Escalate);
+        assert_eq!(screening.findings.len(), 2);
     }
 }

@@ -37,6 +37,17 @@ macro_rules! ids {
 }
 
 ids!(
-    DistrictId, SchoolId, ClassId, ChildId, StaffId, SessionId, BadgeId, ConsentId, CampaignId,
-    ProposalId, MediaId,
+    DistrictId,
+    SchoolId,
+    ClassId,
+    ChildId,
+    StaffId,
+    SessionId,
+    BadgeId,
+    ConsentId,
+    CampaignId,
+    ProposalId,
+    MediaId,
+    CaseId,
+    SuggestionId,
 );

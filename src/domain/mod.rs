@@ -10,10 +10,12 @@ pub mod forms;
 pub mod ids;
 pub mod lifecycle;
 pub mod media;
+pub mod moderation;
 pub mod page;
 pub mod people;
 pub mod proposals;
 pub mod roster;
+pub mod safeguarding;
 pub mod sessions;
 pub mod topics;
 

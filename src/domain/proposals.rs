@@ -7,6 +7,7 @@ use crate::domain::children::AgeBand;
 use crate::domain::forms::Answer;
 use crate::domain::ids::{CampaignId, ChildId, ClassId, ProposalId, SchoolId, StaffId};
 use crate::domain::lifecycle::{GovernmentState, SchoolState};
+use crate::domain::moderation::ProposalScreening;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Proposal {
@@ -27,6 +28,8 @@ pub struct Proposal {
     pub assisted_by: Option<StaffId>,
     pub school_state: SchoolState,
     pub government_state: Option<GovernmentState>,
+    /// The latest screening; none before the first.
+    pub screening: Option<ProposalScreening>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -52,15 +55,17 @@ pub fn content_hash(
         .collect()
 }
 
+/// What an escalated proposal reads as to its child: neutral, never "rejected".
+pub const TEACHER_WILL_TALK: &str = "teacher_will_talk";
+
 /// The state as a child should read it: the department's, once there is one, else the school's.
-/// An escalation reads as "the teacher is looking": a child who disclosed harm is never told
-/// their idea was refused, nor alarmed.
+/// An escalation reads as "the teacher will talk with you": a child who disclosed harm is never
+/// told their idea was refused, nor alarmed.
 pub fn status_key(school: SchoolState, government: Option<GovernmentState>) -> &'static str {
     match (school, government) {
         (_, Some(state)) => state.as_str(),
-        (SchoolState::Escalated | SchoolState::Screened, None) => {
-            SchoolState::AwaitingReview.as_str()
-        }
+        (SchoolState::Screened, None) => SchoolState::AwaitingReview.as_str(),
+        (SchoolState::Escalated, None) => TEACHER_WILL_TALK,
         (state, None) => state.as_str(),
     }
 }
@@ -71,6 +76,10 @@ pub fn status_label(key: &str, band: AgeBand) -> &'static str {
     let (young_label, older_label) = match key {
         "submitted" => ("你的想法已经交上去啦", "已提交"),
         "awaiting_review" => ("老师正在看你的想法", "老师审核中"),
+        TEACHER_WILL_TALK => (
+            "老师看到了你写的话，会找时间和你聊一聊",
+            "老师会找时间和你当面聊一聊",
+        ),
         "returned_for_changes" => ("老师请你再改一改", "需要修改后再提交"),
         "rejected" => ("这次的想法没有送出去，老师会告诉你为什么", "未通过学校审核"),
         "withdrawn" => ("你已经把这个想法收回了", "已撤回"),
@@ -93,11 +102,11 @@ mod tests {
     use crate::domain::lifecycle::SchoolState as S;
 
     #[test]
-    fn an_escalation_reads_to_the_child_as_the_teacher_looking() {
-        assert_eq!(status_key(S::Escalated, None), "awaiting_review");
+    fn an_escalation_reads_to_the_child_as_the_teacher_coming_to_talk() {
+        assert_eq!(status_key(S::Escalated, None), "teacher_will_talk");
         assert_eq!(
             status_label(status_key(S::Escalated, None), AgeBand::A),
-            "老师正在看你的想法"
+            "老师看到了你写的话，会找时间和你聊一聊"
         );
     }
 

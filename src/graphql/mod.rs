@@ -15,10 +15,12 @@ pub mod errors;
 mod ids;
 mod introspection;
 mod media;
+mod moderation;
 mod page;
 mod people;
 mod proposals;
 mod roster;
+mod safeguarding;
 mod sessions;
 
 use async_graphql::extensions::{Extension, ExtensionFactory};
@@ -41,6 +43,8 @@ pub struct QueryRoot(
     areas::AreasQuery,
     campaigns::CampaignsQuery,
     proposals::ProposalsQuery,
+    moderation::ModerationQuery,
+    safeguarding::SafeguardingQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -54,12 +58,17 @@ pub struct MutationRoot(
     media::MediaMutation,
     campaigns::CampaignsMutation,
     proposals::ProposalsMutation,
+    moderation::ModerationMutation,
+    safeguarding::SafeguardingMutation,
     children::ChildrenMutation,
 );
 
 #[derive(MergedSubscription, Default)]
 #[graphql(name = "Subscription")]
-pub struct SubscriptionRoot(proposals::ProposalsSubscription);
+pub struct SubscriptionRoot(
+    proposals::ProposalsSubscription,
+    safeguarding::SafeguardingSubscription,
+);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 

@@ -132,6 +132,17 @@ pub struct Answer {
     pub media: Vec<ID>,
 }
 
+impl From<DomainAnswer> for Answer {
+    fn from(answer: DomainAnswer) -> Self {
+        Answer {
+            key: answer.key,
+            text: answer.text,
+            choices: answer.choices,
+            media: answer.media.into_iter().map(ID).collect(),
+        }
+    }
+}
+
 /// One step in a proposal's history, as the child reads it.
 #[derive(SimpleObject)]
 pub struct TimelineEntry {
@@ -140,7 +151,8 @@ pub struct TimelineEntry {
     pub status: String,
     /// The state reached, in words for the child's age.
     pub label: String,
-    /// What the teacher asked to change, when the proposal was returned.
+    /// What the teacher asked to change (returned), or why it did not go on (rejected), in
+    /// words for the child.
     pub note: Option<String>,
 }
 
@@ -175,7 +187,8 @@ impl Proposal {
             if timeline.last().is_some_and(|last| last.status == status) {
                 continue;
             }
-            let note = (status == "returned_for_changes")
+            // What the teacher wrote, or the band's kind text, when returned or rejected.
+            let note = matches!(status, "returned_for_changes" | "rejected")
                 .then(|| event.reason.clone())
                 .flatten();
             timeline.push(TimelineEntry {
@@ -194,16 +207,7 @@ impl Proposal {
                 .to_owned(),
             topic: proposal.topic,
             band: band.into(),
-            answers: proposal
-                .answers
-                .into_iter()
-                .map(|a| Answer {
-                    key: a.key,
-                    text: a.text,
-                    choices: a.choices,
-                    media: a.media.into_iter().map(ID).collect(),
-                })
-                .collect(),
+            answers: proposal.answers.into_iter().map(Answer::from).collect(),
             place: proposal.place,
             consent_to_publish: proposal.consent_to_publish,
             status: status.to_owned(),

@@ -1,21 +1,21 @@
 //! Automatic screening of new and revised proposals (DESIGN §7): every proposal passes the
-//! screening library before an adult sees it; then it waits for the teacher, or, on a
-//! safeguarding signal, goes to the school's safeguarding lead. The screening rules arrive with
-//! the moderation issue; until then nothing is found and every proposal goes to its teacher.
+//! screening library before an adult sees it, and its findings are stored with it. Then it waits
+//! for the teacher, or, on a safeguarding signal, goes to the school's safeguarding lead: the
+//! case opens in the same transaction, so no disclosure waits in a queue.
 
-use moderation::{Action, Options, Screener};
-use std::sync::LazyLock;
+use moderation::Screener;
 
 use crate::domain::ids::ProposalId;
 use crate::domain::lifecycle::{SchoolEvent, SchoolState};
+use crate::domain::moderation::screen;
 use crate::error::AppError;
 use crate::services::proposals::announce;
+use crate::services::safeguarding;
 use crate::services::transitions::school_step;
 use crate::state::AppState;
 use crate::store;
+use crate::store::moderation::LogEntry;
 use crate::store::proposals::EventActor;
-
-static SCREENER: LazyLock<Screener> = LazyLock::new(Screener::default);
 
 const TOPICS: [&str; 1] = ["proposal.submitted"];
 
@@ -62,16 +62,17 @@ async fn screen_row(state: &AppState, row: &store::proposals::Pending) -> Result
         transaction.commit().await?;
         return Ok(true);
     };
-    let text: Vec<&str> = proposal
-        .answers
-        .iter()
-        .filter_map(|a| a.text.as_deref())
-        .chain(proposal.place.as_deref())
-        .collect();
-    let screening = SCREENER.screen(&text.join("\n"), &Options { age: 0 });
+    let screening = screen(
+        Screener::builtin(),
+        proposal.band,
+        &proposal.answers,
+        proposal.place.as_deref(),
+    );
+    store::moderation::set_screening(&transaction, proposal.id, &screening).await?;
     let system = EventActor::System;
-    proposal.school_state = if screening.action == Action::Escalate {
-        school_step(
+    let mut case = None;
+    proposal.school_state = if screening.escalates() {
+        let escalated = school_step(
             &transaction,
             &proposal,
             SchoolEvent::Escalate,
@@ -79,7 +80,18 @@ async fn screen_row(state: &AppState, row: &store::proposals::Pending) -> Result
             None,
             now,
         )
-        .await?
+        .await?;
+        let opened = safeguarding::open_case(
+            &transaction,
+            &proposal,
+            None,
+            screening.signals(),
+            None,
+            now,
+        )
+        .await?;
+        case = Some(opened);
+        escalated
     } else {
         proposal.school_state = school_step(
             &transaction,
@@ -100,7 +112,29 @@ async fn screen_row(state: &AppState, row: &store::proposals::Pending) -> Result
         )
         .await?
     };
+    let text = serde_json::json!({ "answers": proposal.answers, "place": proposal.place });
+    store::moderation::append_log(
+        &transaction,
+        LogEntry {
+            proposal: proposal.id,
+            staff: None,
+            decision: "screen",
+            reason: Some(screening.action.as_str()),
+            message: None,
+            topic_before: &proposal.topic,
+            topic_after: &proposal.topic,
+            text_before: text,
+            text_after: None,
+            redactions: &[],
+            false_alarms: &[],
+        },
+        now,
+    )
+    .await?;
     transaction.commit().await?;
     announce(state, &proposal).await;
+    if let Some(case) = &case {
+        safeguarding::announce(state, case).await;
+    }
     Ok(true)
 }

@@ -7,7 +7,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::domain::children::Child;
 use crate::domain::classes::Class;
-use crate::domain::ids::{ChildId, ClassId};
+use crate::domain::ids::{ChildId, ClassId, SchoolId};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::people::{Actor, Role, StaffActor};
 use crate::error::AppError;
@@ -30,6 +30,24 @@ pub fn coordinator(actor: &Actor) -> Result<Coordinator, AppError> {
     let staff = actor.staff()?;
     match staff.member.role {
         Role::Coordinator => Ok(Coordinator(staff.clone())),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Proof that the actor is the safeguarding lead of a school.
+pub struct SafeguardingLead {
+    pub staff: StaffActor,
+    pub school: SchoolId,
+}
+
+/// The school's safeguarding lead, or UNAUTHENTICATED / FORBIDDEN.
+pub fn safeguarding_lead(actor: &Actor) -> Result<SafeguardingLead, AppError> {
+    let staff = actor.staff()?;
+    match (staff.member.role, staff.member.school_id) {
+        (Role::SafeguardingLead, Some(school)) => Ok(SafeguardingLead {
+            staff: staff.clone(),
+            school,
+        }),
         _ => Err(AppError::Forbidden),
     }
 }
@@ -127,7 +145,8 @@ pub async fn read_class_children(
     Ok(children)
 }
 
-/// Appends to the access log (未成年人网络保护条例 第三十六条).
+/// Appends to the access log (未成年人网络保护条例 第三十六条): one row per child read, however
+/// many of their records the read showed.
 pub async fn log_reads(
     state: &AppState,
     staff: &StaffActor,
@@ -135,6 +154,10 @@ pub async fn log_reads(
     operation: &str,
     request: &RequestId,
 ) -> Result<(), AppError> {
+    let mut children = children.to_vec();
+    children.sort_unstable();
+    children.dedup();
+    let children = children.as_slice();
     let now = state.clock.now();
     store::access_log::append(
         &state.db,

@@ -2,6 +2,7 @@
 //! permission, changes state in one transaction (state, event, outbox) and returns domain values.
 
 pub mod access;
+pub mod allow_list;
 pub mod areas;
 pub mod assisted;
 pub mod campaigns;
@@ -14,6 +15,7 @@ pub mod media;
 pub mod people;
 pub mod proposals;
 pub mod review;
+pub mod safeguarding;
 pub mod sessions;
 pub mod submission;
 pub mod transitions;

@@ -1,19 +1,331 @@
-//! A teacher's decisions on their class's proposals. Returning a proposal for changes is here
-//! now; approving, rejecting and escalating come with the moderation issue.
+//! A teacher's review of their class's proposals (DESIGN §7): the queue of what awaits them, with
+//! the screen's findings and proposed redactions, and one decision per proposal: approve (topic
+//! confirmed, redactions accepted or edited, images marked), return for changes, reject, or
+//! escalate to the school's safeguarding lead. Every decision is written to the moderation log
+//! in the transaction that makes it.
 
-use crate::domain::ids::ProposalId;
+use moderation::Screener;
+
+use crate::domain::ids::{ClassId, MediaId, ProposalId};
 use crate::domain::lifecycle::SchoolEvent;
+use crate::domain::moderation::{
+    Decision, ProposalScreening, Reason, Redaction, StoredFinding, check_message, feedback_band,
+    redact, text_fields,
+};
+use crate::domain::page::{Page, PageRequest};
 use crate::domain::people::Actor;
 use crate::domain::proposals::Proposal;
-use crate::error::AppError;
+use crate::domain::topics::Topic;
+use crate::error::{AppError, FieldError};
+use crate::services::access::{class_teacher, log_reads};
 use crate::services::proposals::announce;
+use crate::services::safeguarding;
 use crate::services::transitions::school_step;
 use crate::state::AppState;
 use crate::store;
+use crate::store::moderation::LogEntry;
 use crate::store::proposals::EventActor;
+use crate::telemetry::RequestId;
 
-/// The proposal's class teacher: asks the child to change it, saying what in words the child
-/// will read (1 to 200 characters).
+/// The class's teacher: proposals awaiting their review, oldest first. Reading them is logged.
+pub async fn queue(
+    state: &AppState,
+    actor: &Actor,
+    class: ClassId,
+    page: &PageRequest<ProposalId>,
+    request: &RequestId,
+) -> Result<Page<Proposal>, AppError> {
+    let teacher = class_teacher(&state.db, actor, class).await?;
+    let proposals = store::moderation::awaiting_review(&state.db, class, page).await?;
+    let children: Vec<_> = proposals.items.iter().map(|p| p.child_id).collect();
+    log_reads(
+        state,
+        &teacher.staff,
+        &children,
+        "moderation.queue",
+        request,
+    )
+    .await?;
+    Ok(proposals)
+}
+
+/// A teacher's decision, as entered.
+#[derive(Default)]
+pub struct Moderation {
+    pub decision: Option<Decision>,
+    pub reason: Option<Reason>,
+    /// The topic confirmed or corrected; None keeps the child's.
+    pub topic: Option<String>,
+    /// The redactions to apply on approval; None accepts the proposed ones.
+    pub redactions: Option<Vec<Redaction>>,
+    /// Attached images, each marked publishable or not.
+    pub media: Vec<(MediaId, bool)>,
+    /// The teacher's own words to the child; None uses the band's text for the reason.
+    pub message: Option<String>,
+    /// For the safeguarding lead, on escalation.
+    pub note_for_lead: Option<String>,
+    /// Findings the teacher marks as false alarms: `(field, start, end)` of a finding.
+    pub false_alarms: Vec<Redaction>,
+}
+
+/// The proposal's class teacher decides on a proposal awaiting review.
+pub async fn moderate(
+    state: &AppState,
+    actor: &Actor,
+    id: ProposalId,
+    input: Moderation,
+) -> Result<Proposal, AppError> {
+    let mut proposal = store::proposals::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let teacher = class_teacher(&state.db, actor, proposal.class_id).await?;
+    let decision = input.decision.ok_or_else(|| {
+        AppError::validation(&["input", "decision"], "REQUIRED", "请选择处理方式。")
+    })?;
+    let screener = Screener::builtin();
+    let screening = proposal.screening.clone().unwrap_or(ProposalScreening {
+        action: "publish".into(),
+        findings: Vec::new(),
+    });
+    let checked = check(state, &proposal, &screening, &input, decision, screener).await?;
+
+    let now = state.clock.now();
+    let by = teacher.staff.member.id;
+    let text_before = serde_json::json!({ "answers": proposal.answers, "place": proposal.place });
+    let topic_before = proposal.topic.clone();
+    let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
+    let event = match decision {
+        Decision::Approve => SchoolEvent::Approve,
+        Decision::ReturnForChanges => SchoolEvent::ReturnForChanges,
+        Decision::Reject => SchoolEvent::Reject,
+        Decision::Escalate => SchoolEvent::Escalate,
+    };
+    // The child reads the reason on their timeline; an escalation tells them nothing here.
+    let to_child = checked.child_text.as_deref();
+    proposal.school_state = school_step(
+        &transaction,
+        &proposal,
+        event,
+        EventActor::Staff(by),
+        to_child,
+        now,
+    )
+    .await?;
+    let mut text_after = None;
+    if let Some((answers, place)) = &checked.public {
+        store::moderation::set_approved_content(
+            &transaction,
+            proposal.id,
+            &checked.topic,
+            answers,
+            place.as_deref(),
+        )
+        .await?;
+        text_after = Some(serde_json::json!({ "answers": answers, "place": place }));
+    }
+    for (media, publishable) in &input.media {
+        store::media::set_publishable(&transaction, *media, *publishable).await?;
+    }
+    for (finding, phrase) in &checked.false_alarms {
+        store::moderation::add_suggestion(&transaction, proposal.id, by, phrase, finding, now)
+            .await?;
+    }
+    let case = if decision == Decision::Escalate {
+        let case = safeguarding::open_case(
+            &transaction,
+            &proposal,
+            Some(by),
+            screening.signals(),
+            input.note_for_lead.clone(),
+            now,
+        )
+        .await?;
+        Some(case)
+    } else {
+        None
+    };
+    let redactions = checked.redactions.clone();
+    let false_alarms: Vec<StoredFinding> = checked
+        .false_alarms
+        .iter()
+        .map(|(f, _)| f.clone())
+        .collect();
+    store::moderation::append_log(
+        &transaction,
+        LogEntry {
+            proposal: proposal.id,
+            staff: Some(by),
+            decision: decision.as_str(),
+            reason: input.reason.map(Reason::as_str),
+            message: to_child.or(input.note_for_lead.as_deref()),
+            topic_before: &topic_before,
+            topic_after: &checked.topic,
+            text_before,
+            text_after,
+            redactions: &redactions,
+            false_alarms: &false_alarms,
+        },
+        now,
+    )
+    .await?;
+    transaction.commit().await?;
+    proposal.topic = checked.topic;
+    announce(state, &proposal).await;
+    if let Some(case) = &case {
+        safeguarding::announce(state, case).await;
+    }
+    Ok(proposal)
+}
+
+/// A decision checked against the proposal, before anything is written.
+struct Checked {
+    topic: String,
+    /// On approval: the text beyond the school, redactions applied.
+    public: Option<(Vec<crate::domain::forms::Answer>, Option<String>)>,
+    redactions: Vec<Redaction>,
+    /// What the child reads on their timeline (returned or rejected).
+    child_text: Option<String>,
+    /// Each marked finding with the words it flagged.
+    false_alarms: Vec<(StoredFinding, String)>,
+}
+
+async fn check(
+    state: &AppState,
+    proposal: &Proposal,
+    screening: &ProposalScreening,
+    input: &Moderation,
+    decision: Decision,
+    screener: &Screener,
+) -> Result<Checked, AppError> {
+    let excerpt = |field: &str, start: usize, end: usize| -> Option<String> {
+        text_fields(&proposal.answers, proposal.place.as_deref())
+            .find(|(name, _)| name == field)
+            .map(|(_, text)| text.chars().skip(start).take(end - start).collect())
+    };
+    let mut problems = Vec::new();
+
+    let topic = match &input.topic {
+        None => proposal.topic.clone(),
+        Some(key) => {
+            let campaign = store::campaigns::find(&state.db, proposal.campaign_id).await?;
+            let offered = Topic::parse(key.trim()).filter(|topic| {
+                campaign
+                    .as_ref()
+                    .is_some_and(|campaign| campaign.topics.contains(topic))
+            });
+            match offered {
+                Some(topic) => topic.key().to_owned(),
+                None => {
+                    problems.push(FieldError::new(
+                        &["input", "topic"],
+                        "UNKNOWN_TOPIC",
+                        "这个活动没有这个主题。",
+                    ));
+                    proposal.topic.clone()
+                }
+            }
+        }
+    };
+
+    let mut false_alarms = Vec::new();
+    for (index, mark) in input.false_alarms.iter().enumerate() {
+        let finding = screening.findings.iter().find(|f| {
+            f.field == mark.field && f.start == mark.start && f.end == mark.end && f.kind != "pii"
+        });
+        match finding {
+            Some(finding) => {
+                let phrase =
+                    excerpt(&finding.field, finding.start, finding.end).unwrap_or_default();
+                false_alarms.push((finding.clone(), phrase));
+            }
+            None => problems.push(FieldError::new(
+                &["input", "falseAlarms", &index.to_string()],
+                "NO_SUCH_FINDING",
+                "这条建议里没有这个标记。",
+            )),
+        }
+    }
+
+    let attached: Vec<&String> = proposal.answers.iter().flat_map(|a| &a.media).collect();
+    for (index, (media, _)) in input.media.iter().enumerate() {
+        if !attached.iter().any(|id| **id == media.to_string()) {
+            problems.push(FieldError::new(
+                &["input", "media", &index.to_string(), "id"],
+                "NOT_ATTACHED",
+                "这张图片不在这条建议里。",
+            ));
+        }
+    }
+
+    let flagged: Vec<String> = screening
+        .findings
+        .iter()
+        .filter(|f| f.kind != "pii")
+        .filter_map(|f| excerpt(&f.field, f.start, f.end))
+        .collect();
+    if let Some(message) = &input.message
+        && let Err(AppError::Validation(mut more)) =
+            check_message(screener, message.trim(), proposal.band, &flagged)
+    {
+        problems.append(&mut more);
+    }
+    if let Some(note) = &input.note_for_lead
+        && note.chars().count() > 2000
+    {
+        problems.push(FieldError::new(
+            &["input", "noteForLead"],
+            "TOO_LONG",
+            "最多 2000 个字。",
+        ));
+    }
+
+    let band = feedback_band(proposal.band);
+    let reason_text = |reason: &str| screener.feedback(reason, band).map(str::to_owned);
+    let child_text = match decision {
+        Decision::ReturnForChanges | Decision::Reject => match (&input.message, input.reason) {
+            (Some(message), _) => Some(message.trim().to_owned()),
+            (None, Some(reason)) => reason_text(reason.as_str()),
+            (None, None) => {
+                problems.push(FieldError::new(
+                    &["input", "reason"],
+                    "REQUIRED",
+                    "请选择原因，或写一句给孩子的话。",
+                ));
+                None
+            }
+        },
+        // The child is never told their words were escalated, nor refused: their status reads
+        // that the teacher will talk with them.
+        Decision::Escalate | Decision::Approve => None,
+    };
+
+    let mut redactions = Vec::new();
+    let mut public = None;
+    if decision == Decision::Approve {
+        redactions = input
+            .redactions
+            .clone()
+            .unwrap_or_else(|| screening.proposed_redactions());
+        match redact(&proposal.answers, proposal.place.as_deref(), &redactions) {
+            Ok(text) => public = Some(text),
+            Err(AppError::Validation(mut more)) => problems.append(&mut more),
+            Err(other) => return Err(other),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Validation(problems));
+    }
+    Ok(Checked {
+        topic,
+        public,
+        redactions,
+        child_text,
+        false_alarms,
+    })
+}
+
+/// The proposal's class teacher: returns it to the child with a note on what to change (1 to
+/// 200 characters). The same decision as `moderate` with RETURN_FOR_CHANGES and a message.
 pub async fn return_for_changes(
     state: &AppState,
     actor: &Actor,
@@ -28,24 +340,25 @@ pub async fn return_for_changes(
             "请用 1 到 200 个字告诉孩子要改什么。",
         ));
     }
-    let mut proposal = store::proposals::find(&state.db, id)
+    let input = Moderation {
+        decision: Some(Decision::ReturnForChanges),
+        message: Some(note.to_owned()),
+        ..Moderation::default()
+    };
+    moderate(state, actor, id, input).await
+}
+
+/// The proposal's class teacher, or a coordinator: every decision on a proposal, oldest first.
+pub async fn log(
+    state: &AppState,
+    actor: &Actor,
+    id: ProposalId,
+) -> Result<Vec<store::moderation::Logged>, AppError> {
+    let proposal = store::proposals::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let teacher =
-        crate::services::access::class_teacher(&state.db, actor, proposal.class_id).await?;
-    let now = state.clock.now();
-    let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
-    let by = EventActor::Staff(teacher.staff.member.id);
-    proposal.school_state = school_step(
-        &transaction,
-        &proposal,
-        SchoolEvent::ReturnForChanges,
-        by,
-        Some(note),
-        now,
-    )
-    .await?;
-    transaction.commit().await?;
-    announce(state, &proposal).await;
-    Ok(proposal)
+    if crate::services::access::coordinator(actor).is_err() {
+        class_teacher(&state.db, actor, proposal.class_id).await?;
+    }
+    Ok(store::moderation::log_of(&state.db, id).await?)
 }

@@ -12,8 +12,10 @@ pub mod classes;
 pub mod departments;
 pub mod entities;
 pub mod media;
+pub mod moderation;
 pub mod people;
 pub mod proposals;
+pub mod safeguarding;
 pub mod sessions;
 
 use anyhow::Context as _;

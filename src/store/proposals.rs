@@ -54,6 +54,9 @@ pub async fn insert(db: &impl ConnectionTrait, proposal: &Proposal) -> Result<()
         reopened: Set(false),
         created_at: Set(proposal.created_at),
         updated_at: Set(proposal.created_at),
+        screening: Set(None),
+        public_answers: Set(None),
+        public_place: Set(None),
     }
     .insert(db)
     .await?;
@@ -210,7 +213,7 @@ pub async fn enqueue(
     Ok(())
 }
 
-fn to_domain(row: proposals::Model) -> Result<Proposal, DbErr> {
+pub(super) fn to_domain(row: proposals::Model) -> Result<Proposal, DbErr> {
     let invalid = |what: &str| DbErr::Type(format!("proposal {} has an invalid {what}", row.id));
     Ok(Proposal {
         id: ProposalId(row.id),
@@ -229,6 +232,9 @@ fn to_domain(row: proposals::Model) -> Result<Proposal, DbErr> {
             }
             None => None,
         },
+        screening: row
+            .screening
+            .and_then(|value| serde_json::from_value(value).ok()),
         topic: row.topic,
         place: row.place,
         consent_to_publish: row.consent_to_publish,

@@ -1,11 +1,12 @@
 //! The permission matrix: every role × every operation so far × own / other class / other
-//! school / other department, against one table. Each later issue adds its rows.
+//! school / other department, against one table. Each later issue adds its rows. Escalated
+//! proposals and safeguarding cases are for the school's lead alone: departments see none.
 
 use serde_json::{Value, json};
 
 use crate::both_databases;
 use crate::helpers::TestApp;
-use crate::helpers::world::World;
+use crate::helpers::world::{World, open_campaign, record_consent, submit};
 
 both_databases!(every_role_can_do_exactly_what_the_matrix_says);
 
@@ -156,7 +157,71 @@ const MATRIX: &[(&str, &str, [&str; 9])] = &[
             UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
         ],
     ),
+    (
+        "moderationQueue",
+        "query($class: ID!) { moderationQueue(classId: $class) { nodes { id } } }",
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+    ),
+    (
+        "moderationLog",
+        "query($proposal: ID!) { moderationLog(proposalId: $proposal) { decision } }",
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, OK],
+    ),
+    (
+        "moderateProposal",
+        "mutation($proposal: ID!) { moderateProposal(id: $proposal, input: { decision: RETURN_FOR_CHANGES, reason: UNCLEAR }) { status } }",
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+    ),
+    (
+        "allowListSuggestions",
+        "{ allowListSuggestions { nodes { id } } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+        ],
+    ),
+    (
+        "safeguardingCases",
+        "{ safeguardingCases { nodes { id } } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, OK, OK, FORBID, FORBID,
+        ],
+    ),
+    (
+        "recordSafeguardingAction",
+        "mutation($case: ID!) { recordSafeguardingAction(caseId: $case, input: { kind: TALKED_WITH_CHILD, occurredOn: \"2026-11-30\" }) { id } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, OK, NOPE, FORBID, FORBID,
+        ],
+    ),
 ];
+
+/// A proposal of class A awaiting review, and an open safeguarding case of school A.
+struct Fixtures {
+    proposal: String,
+    case: String,
+}
+
+async fn fixtures(app: &TestApp, world: &World, child_token: &str) -> Fixtures {
+    let campaign = open_campaign(app, &world.coordinator, &["B"], None).await;
+    record_consent(app, &world.teacher_a, &world.class_a.children[0].id).await;
+    let answers = [("noticed", "路口没有红绿灯"), ("idea", "装一个")];
+    let proposal = submit(app, child_token, &campaign, "safety", &answers).await;
+    let disclosure = [("noticed", "我不想活了"), ("idea", "想有人陪我")];
+    submit(app, child_token, &campaign, "safety", &disclosure).await;
+    app.run_pending().await;
+    let cases = app
+        .graphql_as(
+            Some(&world.lead_a.token),
+            "{ safeguardingCases { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    let case = cases.ok()["safeguardingCases"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    Fixtures { proposal, case }
+}
 
 async fn every_role_can_do_exactly_what_the_matrix_says(app: TestApp) {
     let world = World::build(&app).await;
@@ -177,12 +242,14 @@ async fn every_role_can_do_exactly_what_the_matrix_says(app: TestApp) {
         Some(&world.clerk.token),
         Some(&world.coordinator.token),
     ];
+    let fixtures = fixtures(&app, &world, &child_token).await;
     let mut mismatches = Vec::new();
     for (operation, query, expected) in MATRIX {
         for (index, actor) in ACTORS.iter().enumerate() {
             let variables = variables(
                 query,
                 &world,
+                &fixtures,
                 &child_a.id,
                 &format!("n{}{}", operation.len(), index),
             );
@@ -208,13 +275,15 @@ async fn every_role_can_do_exactly_what_the_matrix_says(app: TestApp) {
 }
 
 /// Only the variables a query declares, so none is unused.
-fn variables(query: &str, world: &World, child: &str, unique: &str) -> Value {
+fn variables(query: &str, world: &World, fixtures: &Fixtures, child: &str, unique: &str) -> Value {
     let mut variables = serde_json::Map::new();
     let all = [
         ("$class", json!(world.class_a.id)),
         ("$child", json!(child)),
         ("$school", json!(world.school_a)),
         ("$n", json!(format!("user_{unique}"))),
+        ("$proposal", json!(fixtures.proposal)),
+        ("$case", json!(fixtures.case)),
     ];
     for (name, value) in all {
         if query.contains(&format!("{name}:")) {

@@ -1,6 +1,7 @@
 //! sea-orm entities: the tables as the app sees them. Never exposed past `store/`.
 
 pub mod access_log;
+pub mod allow_list_suggestions;
 pub mod areas;
 pub mod badges;
 pub mod campaigns;
@@ -11,9 +12,12 @@ pub mod departments;
 pub mod districts;
 pub mod guardian_consents;
 pub mod media;
+pub mod moderation_log;
 pub mod outbox;
 pub mod proposal_events;
 pub mod proposals;
+pub mod safeguarding_actions;
+pub mod safeguarding_cases;
 pub mod schools;
 pub mod sessions;
 pub mod staff;

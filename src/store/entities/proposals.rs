@@ -22,6 +22,9 @@ pub struct Model {
     pub reopened: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub screening: Option<Json>,
+    pub public_answers: Option<Json>,
+    pub public_place: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

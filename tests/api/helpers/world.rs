@@ -328,3 +328,32 @@ pub async fn child_token(app: &TestApp, code: &str, pin: &str) -> String {
         .unwrap()
         .to_owned()
 }
+
+/// A signed-in child submits a proposal with these answers (`[(key, text)]`) on a topic; its id.
+pub async fn submit(
+    app: &TestApp,
+    token: &str,
+    campaign: &str,
+    topic: &str,
+    answers: &[(&str, &str)],
+) -> String {
+    let answers: Vec<Value> = answers
+        .iter()
+        .map(|(key, text)| json!({ "key": key, "text": text }))
+        .collect();
+    let input = json!({ "i": {
+        "campaignId": campaign, "clientSubmissionId": uuid::Uuid::new_v4().to_string(),
+        "topic": topic, "consentToPublish": true, "answers": answers,
+    }});
+    let answer = app
+        .graphql_as(
+            Some(token),
+            "mutation($i: SubmitProposalInput!) { submitProposal(input: $i) { id } }",
+            input,
+        )
+        .await;
+    answer.ok()["submitProposal"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}

@@ -1,0 +1,181 @@
+//! Safeguarding cases (DESIGN §7): a disclosure the screen or a teacher escalated goes to the
+//! school's safeguarding lead, who records what was done. People working with children are
+//! mandatory reporters (未成年人保护法 第十一条), so a case keeps who was told, when, and the
+//! reference of any report. Cases outlive the child's data.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::domain::ids::{CaseId, ChildId, ClassId, ProposalId, SchoolId, StaffId};
+use crate::error::{AppError, FieldError};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaseState {
+    Open,
+    Closed,
+}
+
+crate::domain::text_enum!(CaseState {
+    Open = "open",
+    Closed = "closed",
+});
+
+/// What the lead did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActionKind {
+    TalkedWithChild,
+    InformedGuardian,
+    ReportedToPolice,
+    /// 民政, 妇联, a hospital, the education bureau …: the body is named.
+    ReportedToOtherBody,
+    ReferredToCounselling,
+    Other,
+}
+
+crate::domain::text_enum!(ActionKind {
+    TalkedWithChild = "talked_with_child",
+    InformedGuardian = "informed_guardian",
+    ReportedToPolice = "reported_to_police",
+    ReportedToOtherBody = "reported_to_other_body",
+    ReferredToCounselling = "referred_to_counselling",
+    Other = "other",
+});
+
+impl ActionKind {
+    /// A report to an authority: its reference must be kept.
+    pub fn is_report(self) -> bool {
+        matches!(
+            self,
+            ActionKind::ReportedToPolice | ActionKind::ReportedToOtherBody
+        )
+    }
+}
+
+/// One recorded action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseAction {
+    pub kind: ActionKind,
+    pub body: Option<String>,
+    pub occurred_on: NaiveDate,
+    pub reference: Option<String>,
+    pub note: Option<String>,
+    pub recorded_by: StaffId,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl CaseAction {
+    /// Checks an action as the lead entered it, on `today`; problems at `["input", …]`.
+    pub fn validate(&self, today: NaiveDate) -> Result<(), AppError> {
+        let mut problems = Vec::new();
+        if self.occurred_on > today {
+            problems.push(FieldError::new(
+                &["input", "occurredOn"],
+                "IN_THE_FUTURE",
+                "日期不能晚于今天。",
+            ));
+        }
+        if self.kind == ActionKind::ReportedToOtherBody && blank(&self.body) {
+            problems.push(FieldError::new(
+                &["input", "body"],
+                "REQUIRED",
+                "请写明报告给了哪个机构。",
+            ));
+        }
+        if self.kind.is_report() && blank(&self.reference) {
+            problems.push(FieldError::new(
+                &["input", "reference"],
+                "REQUIRED",
+                "请填写报告的编号或回执（如报警回执号）。",
+            ));
+        }
+        if self.kind == ActionKind::Other && blank(&self.note) {
+            problems.push(FieldError::new(
+                &["input", "note"],
+                "REQUIRED",
+                "请简要写明做了什么。",
+            ));
+        }
+        for (field, value, limit) in [
+            ("body", &self.body, 100),
+            ("reference", &self.reference, 100),
+            ("note", &self.note, 2000),
+        ] {
+            if value.as_ref().is_some_and(|v| v.chars().count() > limit) {
+                problems.push(FieldError::new(
+                    &["input", field],
+                    "TOO_LONG",
+                    format!("最多 {limit} 个字。"),
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(problems))
+        }
+    }
+}
+
+fn blank(value: &Option<String>) -> bool {
+    value.as_deref().is_none_or(|v| v.trim().is_empty())
+}
+
+/// A case as its lead sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Case {
+    pub id: CaseId,
+    pub school_id: SchoolId,
+    /// None once the child's data has been erased.
+    pub proposal_id: Option<ProposalId>,
+    pub child_id: Option<ChildId>,
+    pub class_id: Option<ClassId>,
+    /// None when the screen escalated it.
+    pub opened_by_staff: Option<StaffId>,
+    /// The safeguarding signals the screen found (`self_harm`, `bullying` …).
+    pub signals: Vec<String>,
+    /// What the teacher who escalated it wrote for the lead.
+    pub note: Option<String>,
+    pub state: CaseState,
+    pub opened_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub closing_note: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn action(kind: ActionKind) -> CaseAction {
+        CaseAction {
+            kind,
+            body: None,
+            occurred_on: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap_or_default(),
+            reference: None,
+            note: None,
+            recorded_by: StaffId::new(),
+            recorded_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_report_needs_its_reference_and_another_body_its_name() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap_or_default();
+        assert!(action(ActionKind::TalkedWithChild).validate(today).is_ok());
+        let Err(AppError::Validation(problems)) =
+            action(ActionKind::ReportedToOtherBody).validate(today)
+        else {
+            panic!("expected a validation error");
+        };
+        let paths: Vec<_> = problems.iter().map(|p| p.path.join(".")).collect();
+        assert_eq!(paths, ["input.body", "input.reference"]);
+    }
+
+    #[test]
+    fn an_action_cannot_be_dated_after_today() {
+        let yesterday = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap_or_default();
+        assert!(
+            action(ActionKind::TalkedWithChild)
+                .validate(yesterday)
+                .is_err()
+        );
+    }
+}

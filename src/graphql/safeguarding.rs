@@ -1,0 +1,269 @@
+//! Safeguarding cases, for the school's safeguarding lead only: the cases, the actions taken,
+//! closing, and a live feed of new cases.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject, Subscription};
+use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::StreamExt as _;
+use futures_util::stream::BoxStream;
+
+use super::context::{actor, request_id, state};
+use super::errors::GqlResult;
+use super::ids::parse_id;
+use super::page::{KeyedConnection, connection, page_request};
+use super::proposals::Answer;
+use crate::domain::ids::CaseId;
+use crate::domain::safeguarding::{ActionKind, CaseAction, CaseState};
+use crate::services;
+use crate::services::safeguarding::{ActionInput, CaseView};
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum CaseStatus {
+    Open,
+    Closed,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum SafeguardingActionKind {
+    TalkedWithChild,
+    InformedGuardian,
+    /// Needs the report's reference.
+    ReportedToPolice,
+    /// 民政, 妇联, a hospital …: needs the body's name and the report's reference.
+    ReportedToOtherBody,
+    ReferredToCounselling,
+    /// Needs a note.
+    Other,
+}
+
+impl From<ActionKind> for SafeguardingActionKind {
+    fn from(kind: ActionKind) -> Self {
+        match kind {
+            ActionKind::TalkedWithChild => Self::TalkedWithChild,
+            ActionKind::InformedGuardian => Self::InformedGuardian,
+            ActionKind::ReportedToPolice => Self::ReportedToPolice,
+            ActionKind::ReportedToOtherBody => Self::ReportedToOtherBody,
+            ActionKind::ReferredToCounselling => Self::ReferredToCounselling,
+            ActionKind::Other => Self::Other,
+        }
+    }
+}
+
+impl From<SafeguardingActionKind> for ActionKind {
+    fn from(kind: SafeguardingActionKind) -> Self {
+        match kind {
+            SafeguardingActionKind::TalkedWithChild => Self::TalkedWithChild,
+            SafeguardingActionKind::InformedGuardian => Self::InformedGuardian,
+            SafeguardingActionKind::ReportedToPolice => Self::ReportedToPolice,
+            SafeguardingActionKind::ReportedToOtherBody => Self::ReportedToOtherBody,
+            SafeguardingActionKind::ReferredToCounselling => Self::ReferredToCounselling,
+            SafeguardingActionKind::Other => Self::Other,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct SafeguardingActionInput {
+    pub kind: SafeguardingActionKind,
+    /// The body reported to, for REPORTED_TO_OTHER_BODY.
+    pub body: Option<String>,
+    /// When it happened (not after today).
+    pub occurred_on: NaiveDate,
+    /// The report's reference (报警回执号 …), for reports.
+    pub reference: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct SafeguardingAction {
+    pub kind: SafeguardingActionKind,
+    pub body: Option<String>,
+    pub occurred_on: NaiveDate,
+    pub reference: Option<String>,
+    pub note: Option<String>,
+    pub recorded_by: ID,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl From<CaseAction> for SafeguardingAction {
+    fn from(action: CaseAction) -> Self {
+        SafeguardingAction {
+            kind: action.kind.into(),
+            body: action.body,
+            occurred_on: action.occurred_on,
+            reference: action.reference,
+            note: action.note,
+            recorded_by: ID(action.recorded_by.to_string()),
+            recorded_at: action.recorded_at,
+        }
+    }
+}
+
+/// The child a case is about; absent once their data has been erased.
+#[derive(SimpleObject)]
+pub struct CaseChild {
+    pub id: ID,
+    pub pseudonym: String,
+    pub class_name: Option<String>,
+}
+
+/// What the child wrote; absent once their data has been erased.
+#[derive(SimpleObject)]
+pub struct CaseProposal {
+    pub id: ID,
+    pub topic: String,
+    pub answers: Vec<Answer>,
+    pub place: Option<String>,
+    pub submitted_at: DateTime<Utc>,
+}
+
+#[derive(SimpleObject)]
+pub struct SafeguardingCase {
+    pub id: ID,
+    pub status: CaseStatus,
+    pub opened_at: DateTime<Utc>,
+    /// True when a teacher escalated it; false when the screen did.
+    pub opened_by_teacher: bool,
+    /// What the screen found: `self_harm`, `abuse_at_home`, `neglect`, `bullying`,
+    /// `sexual_abuse`.
+    pub signals: Vec<String>,
+    /// What the teacher who escalated it wrote for you.
+    pub note_from_teacher: Option<String>,
+    pub child: Option<CaseChild>,
+    pub proposal: Option<CaseProposal>,
+    /// Oldest first.
+    pub actions: Vec<SafeguardingAction>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub closing_note: Option<String>,
+}
+
+impl From<CaseView> for SafeguardingCase {
+    fn from(view: CaseView) -> Self {
+        let case = view.case;
+        SafeguardingCase {
+            id: ID(case.id.to_string()),
+            status: match case.state {
+                CaseState::Open => CaseStatus::Open,
+                CaseState::Closed => CaseStatus::Closed,
+            },
+            opened_at: case.opened_at,
+            opened_by_teacher: case.opened_by_staff.is_some(),
+            signals: case.signals,
+            note_from_teacher: case.note,
+            child: view.child.map(|child| CaseChild {
+                id: ID(child.id.to_string()),
+                pseudonym: child.pseudonym.as_str().to_owned(),
+                class_name: view.class.map(|class| class.name),
+            }),
+            proposal: view.proposal.map(|proposal| CaseProposal {
+                id: ID(proposal.id.to_string()),
+                topic: proposal.topic,
+                answers: proposal.answers.into_iter().map(Answer::from).collect(),
+                place: proposal.place,
+                submitted_at: proposal.created_at,
+            }),
+            actions: view.actions.into_iter().map(Into::into).collect(),
+            closed_at: case.closed_at,
+            closing_note: case.closing_note,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct SafeguardingQuery;
+
+#[Object]
+impl SafeguardingQuery {
+    /// The school's safeguarding lead: the school's cases, oldest first. Logged as a read of
+    /// each child's data.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 50) as usize * child_complexity + 1")]
+    async fn safeguarding_cases(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<CaseStatus>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<KeyedConnection<String, SafeguardingCase>> {
+        let request =
+            page_request::<String>(first, after)?.try_map_after(|id| CaseId::parse(&id))?;
+        let only = status.map(|status| match status {
+            CaseStatus::Open => CaseState::Open,
+            CaseStatus::Closed => CaseState::Closed,
+        });
+        let page = services::safeguarding::cases(
+            state(ctx)?,
+            actor(ctx),
+            only,
+            &request,
+            request_id(ctx)?,
+        )
+        .await?;
+        Ok(connection(
+            page,
+            |view| view.case.id.to_string(),
+            SafeguardingCase::from,
+        ))
+    }
+}
+
+#[derive(Default)]
+pub struct SafeguardingMutation;
+
+#[Object]
+impl SafeguardingMutation {
+    /// The school's safeguarding lead: records what was done on an open case.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn record_safeguarding_action(
+        &self,
+        ctx: &Context<'_>,
+        case_id: ID,
+        input: SafeguardingActionInput,
+    ) -> GqlResult<SafeguardingCase> {
+        let id = parse_id(&case_id, CaseId::parse, &["caseId"])?;
+        let input = ActionInput {
+            kind: input.kind.into(),
+            body: input.body,
+            occurred_on: input.occurred_on,
+            reference: input.reference,
+            note: input.note,
+        };
+        let view = services::safeguarding::record_action(
+            state(ctx)?,
+            actor(ctx),
+            id,
+            input,
+            request_id(ctx)?,
+        )
+        .await?;
+        Ok(view.into())
+    }
+
+    /// The school's safeguarding lead: closes a case once at least one action is recorded.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn close_safeguarding_case(
+        &self,
+        ctx: &Context<'_>,
+        case_id: ID,
+        note: String,
+    ) -> GqlResult<SafeguardingCase> {
+        let id = parse_id(&case_id, CaseId::parse, &["caseId"])?;
+        let view =
+            services::safeguarding::close(state(ctx)?, actor(ctx), id, &note, request_id(ctx)?)
+                .await?;
+        Ok(view.into())
+    }
+}
+
+#[derive(Default)]
+pub struct SafeguardingSubscription;
+
+#[Subscription]
+impl SafeguardingSubscription {
+    /// The school's safeguarding lead: each new case as it opens, whichever server opened it.
+    async fn safeguarding_case_opened(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<BoxStream<'static, SafeguardingCase>> {
+        let cases = services::safeguarding::opened(state(ctx)?, actor(ctx)).await?;
+        Ok(cases.map(SafeguardingCase::from).boxed())
+    }
+}

@@ -1,0 +1,178 @@
+//! Safeguarding cases and the actions recorded on them.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use std::collections::HashMap;
+
+use super::entities::{safeguarding_actions, safeguarding_cases};
+use crate::domain::ids::{CaseId, ChildId, ClassId, ProposalId, SchoolId, StaffId};
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::safeguarding::{ActionKind, Case, CaseAction, CaseState};
+
+pub async fn open(db: &impl ConnectionTrait, case: &Case) -> Result<(), DbErr> {
+    safeguarding_cases::ActiveModel {
+        id: Set(case.id.0),
+        school_id: Set(case.school_id.0),
+        proposal_id: Set(case.proposal_id.map(|id| id.0)),
+        child_id: Set(case.child_id.map(|id| id.0)),
+        class_id: Set(case.class_id.map(|id| id.0)),
+        opened_by_staff: Set(case.opened_by_staff.map(|id| id.0)),
+        signals: Set(serde_json::to_value(&case.signals).unwrap_or_default()),
+        note: Set(case.note.clone()),
+        state: Set(case.state.as_str().to_owned()),
+        opened_at: Set(case.opened_at),
+        closed_at: Set(None),
+        closed_by: Set(None),
+        closing_note: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: CaseId) -> Result<Option<Case>, DbErr> {
+    safeguarding_cases::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .map(to_domain)
+        .transpose()
+}
+
+/// A school's cases, optionally in one state, oldest first (the longest waiting on top).
+pub async fn of_school(
+    db: &impl ConnectionTrait,
+    school: SchoolId,
+    state: Option<CaseState>,
+    page: &PageRequest<CaseId>,
+) -> Result<Page<Case>, DbErr> {
+    let mut query = safeguarding_cases::Entity::find()
+        .filter(safeguarding_cases::Column::SchoolId.eq(school.0))
+        .order_by_asc(safeguarding_cases::Column::Id)
+        .limit(page.fetch_limit());
+    if let Some(state) = state {
+        query = query.filter(safeguarding_cases::Column::State.eq(state.as_str()));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(safeguarding_cases::Column::Id.gt(after.0));
+    }
+    let cases = query
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_overfetched(cases, page))
+}
+
+/// The open case of a proposal, if any.
+pub async fn open_case_of(
+    db: &impl ConnectionTrait,
+    proposal: ProposalId,
+) -> Result<Option<Case>, DbErr> {
+    safeguarding_cases::Entity::find()
+        .filter(safeguarding_cases::Column::ProposalId.eq(proposal.0))
+        .filter(safeguarding_cases::Column::State.eq(CaseState::Open.as_str()))
+        .one(db)
+        .await?
+        .map(to_domain)
+        .transpose()
+}
+
+pub async fn add_action(
+    db: &impl ConnectionTrait,
+    case: CaseId,
+    action: &CaseAction,
+) -> Result<(), DbErr> {
+    safeguarding_actions::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        case_id: Set(case.0),
+        action: Set(action.kind.as_str().to_owned()),
+        body: Set(action.body.clone()),
+        occurred_on: Set(action.occurred_on),
+        reference: Set(action.reference.clone()),
+        note: Set(action.note.clone()),
+        recorded_by: Set(action.recorded_by.0),
+        recorded_at: Set(action.recorded_at),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The actions of several cases in one query, in the order they were recorded.
+pub async fn actions_of(
+    db: &impl ConnectionTrait,
+    cases: &[CaseId],
+) -> Result<HashMap<CaseId, Vec<CaseAction>>, DbErr> {
+    if cases.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = safeguarding_actions::Entity::find()
+        .filter(safeguarding_actions::Column::CaseId.is_in(cases.iter().map(|id| id.0)))
+        .order_by_asc(safeguarding_actions::Column::Id)
+        .all(db)
+        .await?;
+    let mut actions: HashMap<CaseId, Vec<CaseAction>> = HashMap::new();
+    for row in rows {
+        let kind = ActionKind::parse(&row.action)
+            .ok_or_else(|| DbErr::Type(format!("case action {} has an invalid kind", row.id)))?;
+        actions
+            .entry(CaseId(row.case_id))
+            .or_default()
+            .push(CaseAction {
+                kind,
+                body: row.body,
+                occurred_on: row.occurred_on,
+                reference: row.reference,
+                note: row.note,
+                recorded_by: StaffId(row.recorded_by),
+                recorded_at: row.recorded_at,
+            });
+    }
+    Ok(actions)
+}
+
+/// Closes an open case; false when it was not open.
+pub async fn close(
+    db: &impl ConnectionTrait,
+    id: CaseId,
+    by: StaffId,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = safeguarding_cases::Entity::update_many()
+        .col_expr(
+            safeguarding_cases::Column::State,
+            Expr::value(CaseState::Closed.as_str()),
+        )
+        .col_expr(safeguarding_cases::Column::ClosedAt, Expr::value(now))
+        .col_expr(safeguarding_cases::Column::ClosedBy, Expr::value(by.0))
+        .col_expr(safeguarding_cases::Column::ClosingNote, Expr::value(note))
+        .filter(safeguarding_cases::Column::Id.eq(id.0))
+        .filter(safeguarding_cases::Column::State.eq(CaseState::Open.as_str()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+fn to_domain(row: safeguarding_cases::Model) -> Result<Case, DbErr> {
+    Ok(Case {
+        id: CaseId(row.id),
+        school_id: SchoolId(row.school_id),
+        proposal_id: row.proposal_id.map(ProposalId),
+        child_id: row.child_id.map(ChildId),
+        class_id: row.class_id.map(ClassId),
+        opened_by_staff: row.opened_by_staff.map(StaffId),
+        signals: serde_json::from_value(row.signals).unwrap_or_default(),
+        note: row.note,
+        state: CaseState::parse(&row.state)
+            .ok_or_else(|| DbErr::Type(format!("case {} has an invalid state", row.id)))?,
+        opened_at: row.opened_at,
+        closed_at: row.closed_at,
+        closing_note: row.closing_note,
+    })
+}
