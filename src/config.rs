@@ -62,6 +62,9 @@ pub struct Config {
     pub media_isolation: MediaIsolation,
     /// The worker process's address-space limit.
     pub media_worker_memory_mb: u64,
+    /// Working days after a missed deadline (and its reminder, 催办) before the coordinators
+    /// are alerted (督办).
+    pub escalate_after_working_days: u32,
     /// Load the demo district into a new embedded database (never into PostgreSQL or production).
     pub demo: bool,
 }
@@ -135,6 +138,7 @@ impl Config {
                 }
             },
             media_worker_memory_mb: parse(&lookup, "MEDIA_WORKER_MEMORY_MB", "1024")?,
+            escalate_after_working_days: parse(&lookup, "ESCALATE_AFTER_WORKING_DAYS", "3")?,
             jobs_interval: match parse::<u64>(&lookup, "JOBS_INTERVAL_MS", "2000")? {
                 0 => None,
                 ms => Some(Duration::from_millis(ms)),

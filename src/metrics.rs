@@ -29,6 +29,11 @@ struct OutcomeLabel {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KindLabel {
+    kind: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct StateLabel {
     state: &'static str,
 }
@@ -46,6 +51,7 @@ pub struct Metrics {
     errors: Family<CodeLabel, Counter>,
     pool: Family<StateLabel, Gauge>,
     statements: Family<OutcomeLabel, Counter>,
+    deadlines: Family<KindLabel, Counter>,
     seen_operations: Mutex<HashSet<String>>,
 }
 
@@ -64,6 +70,12 @@ impl Metrics {
         let errors = Family::<CodeLabel, Counter>::default();
         let pool = Family::<StateLabel, Gauge>::default();
         let statements = Family::<OutcomeLabel, Counter>::default();
+        let deadlines = Family::<KindLabel, Counter>::default();
+        registry.register(
+            "task_deadline_events",
+            "Reminders (催办) and escalations (督办) of tasks past their deadline",
+            deadlines.clone(),
+        );
         registry.register(
             "graphql_requests",
             "GraphQL requests by operation name",
@@ -88,6 +100,7 @@ impl Metrics {
         Metrics {
             registry,
             statements,
+            deadlines,
             requests,
             latency,
             errors,
@@ -111,6 +124,15 @@ impl Metrics {
         let outcome = if failed { "failed" } else { "ok" };
         self.statements
             .get_or_create(&OutcomeLabel { outcome })
+            .inc();
+    }
+
+    /// Counts a task's reminder or escalation.
+    pub fn task_deadline_event(&self, kind: &str) {
+        self.deadlines
+            .get_or_create(&KindLabel {
+                kind: kind.to_owned(),
+            })
             .inc();
     }
 

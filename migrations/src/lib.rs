@@ -12,6 +12,7 @@ mod m20261130_000003_areas;
 mod m20261130_000004_proposals;
 mod m20261130_000005_media;
 mod m20261130_000006_moderation;
+mod m20261130_000007_routing;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000004_proposals::Migration),
             Box::new(m20261130_000005_media::Migration),
             Box::new(m20261130_000006_moderation::Migration),
+            Box::new(m20261130_000007_routing::Migration),
         ]
     }
 }

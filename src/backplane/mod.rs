@@ -6,6 +6,7 @@
 
 mod events;
 mod limits;
+pub mod streams;
 
 pub use limits::Limit;
 

@@ -50,4 +50,7 @@ ids!(
     MediaId,
     CaseId,
     SuggestionId,
+    TaskId,
+    TaskEventId,
+    ExtensionId,
 );

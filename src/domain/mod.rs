@@ -2,6 +2,7 @@
 //! here; every value is obtained by parsing, so a service that holds one knows it is valid.
 
 pub mod areas;
+pub mod calendar;
 pub mod campaigns;
 pub mod children;
 pub mod classes;
@@ -15,8 +16,10 @@ pub mod page;
 pub mod people;
 pub mod proposals;
 pub mod roster;
+pub mod routing;
 pub mod safeguarding;
 pub mod sessions;
+pub mod tasks;
 pub mod topics;
 
 /// Declares how an enum is written as text in the database and the API: `Variant = "text"`.

@@ -20,8 +20,10 @@ mod page;
 mod people;
 mod proposals;
 mod roster;
+mod routing;
 mod safeguarding;
 mod sessions;
+mod tasks;
 
 use async_graphql::extensions::{Extension, ExtensionFactory};
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
@@ -45,6 +47,8 @@ pub struct QueryRoot(
     proposals::ProposalsQuery,
     moderation::ModerationQuery,
     safeguarding::SafeguardingQuery,
+    routing::RoutingQuery,
+    tasks::TasksQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -60,6 +64,8 @@ pub struct MutationRoot(
     proposals::ProposalsMutation,
     moderation::ModerationMutation,
     safeguarding::SafeguardingMutation,
+    routing::RoutingMutation,
+    tasks::TasksMutation,
     children::ChildrenMutation,
 );
 
@@ -68,6 +74,7 @@ pub struct MutationRoot(
 pub struct SubscriptionRoot(
     proposals::ProposalsSubscription,
     safeguarding::SafeguardingSubscription,
+    tasks::TasksSubscription,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

@@ -104,6 +104,7 @@ pub struct Span {
 
 /// A proposal as its class teacher reviews it.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ReviewProposal {
     pub id: ID,
     pub child_id: ID,
@@ -122,6 +123,23 @@ pub struct ReviewProposal {
     pub findings: Vec<Finding>,
     /// Personal information to hide beyond the school, unless you change them.
     pub proposed_redactions: Vec<Span>,
+    #[graphql(skip)]
+    pub attached: Vec<MediaId>,
+}
+
+#[async_graphql::ComplexObject]
+impl ReviewProposal {
+    /// The attached images, with whether each is marked publishable and covered.
+    async fn media(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::media::Media>> {
+        let state = state(ctx)?;
+        let mut media = Vec::with_capacity(self.attached.len());
+        for id in &self.attached {
+            if let Some(found) = services::media::attached(state, *id).await? {
+                media.push(found.into());
+            }
+        }
+        Ok(media)
+    }
 }
 
 fn excerpt(proposal: &Proposal, field: &str, start: usize, end: usize) -> String {
@@ -173,6 +191,12 @@ impl From<Proposal> for ReviewProposal {
                     .collect()
             })
             .unwrap_or_default();
+        let attached = proposal
+            .answers
+            .iter()
+            .flat_map(|a| &a.media)
+            .filter_map(|id| MediaId::parse(id))
+            .collect();
         ReviewProposal {
             id: ID(proposal.id.to_string()),
             child_id: ID(proposal.child_id.to_string()),
@@ -188,6 +212,7 @@ impl From<Proposal> for ReviewProposal {
             consent_to_publish: proposal.consent_to_publish,
             assisted: proposal.assisted_by.is_some(),
             submitted_at: proposal.created_at,
+            attached,
             screening_action: screening.map(|s| s.action),
             findings,
             proposed_redactions,

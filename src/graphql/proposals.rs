@@ -1,7 +1,7 @@
 //! Proposals as the child who made them sees them: submitting, withdrawing, following.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject, Subscription};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::StreamExt as _;
 use futures_util::stream::BoxStream;
 
@@ -174,6 +174,9 @@ pub struct Proposal {
     /// Oldest first.
     pub timeline: Vec<TimelineEntry>,
     pub submitted_at: DateTime<Utc>,
+    /// Once a department has it: the day the child will hear back by (working days, holidays
+    /// and 调休 counted).
+    pub expected_answer_by: Option<NaiveDate>,
 }
 
 impl Proposal {
@@ -214,7 +217,14 @@ impl Proposal {
             status_label: status_label(status, band).to_owned(),
             timeline,
             submitted_at: proposal.created_at,
+            expected_answer_by: None,
         }
+    }
+
+    /// With the answer date of its task, if it has one.
+    pub fn with_task(mut self, task: Option<&crate::domain::tasks::Task>) -> Self {
+        self.expected_answer_by = task.map(|task| task.answer_due);
+        self
     }
 }
 
@@ -243,13 +253,17 @@ impl ProposalsQuery {
     ) -> GqlResult<KeyedConnection<String, Proposal>> {
         let request =
             page_request::<String>(first, after)?.try_map_after(|id| ProposalId::parse(&id))?;
-        let (page, events) = services::proposals::mine(state(ctx)?, actor(ctx), &request).await?;
+        let state = state(ctx)?;
+        let (page, events) = services::proposals::mine(state, actor(ctx), &request).await?;
+        let ids: Vec<ProposalId> = page.items.iter().map(|p| p.id).collect();
+        let tasks = services::tasks::of_proposals(state, &ids).await?;
         Ok(connection(
             page,
             |p| p.id.to_string(),
             |p| {
                 let history = events.get(&p.id).map(Vec::as_slice).unwrap_or_default();
-                Proposal::from_domain(p, history)
+                let task = tasks.get(&p.id);
+                Proposal::from_domain(p, history).with_task(task)
             },
         ))
     }
@@ -390,7 +404,8 @@ impl ProposalsSubscription {
                 let id = ProposalId::parse(&id)?;
                 let (proposal, events) =
                     services::proposals::own(&state, &actor, id).await.ok()??;
-                Some(Proposal::from_domain(proposal, &events))
+                let tasks = services::tasks::of_proposals(&state, &[id]).await.ok()?;
+                Some(Proposal::from_domain(proposal, &events).with_task(tasks.get(&id)))
             }
         });
         Ok(proposals.boxed())

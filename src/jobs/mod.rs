@@ -1,8 +1,10 @@
-//! Background work, fed by the outbox: each job claims its rows in the same transaction as the
+//! Background work, fed by the outbox (screening, the task streams' relay) and the clock (the
+//! deadline sweep): each job claims its rows in the same transaction as the
 //! change it makes, so a row is handled once even with many instances, and a crash leaves it for
 //! the next run. Tests drain the queue with [`run_pending`] instead of waiting.
 
 mod screening;
+mod streams;
 
 use std::time::Duration;
 use tokio::task::JoinHandle;
@@ -14,7 +16,13 @@ use crate::state::AppState;
 pub async fn run_pending(state: &AppState) -> Result<usize, AppError> {
     let mut handled = 0;
     loop {
-        let done = screening::run(state).await?;
+        let mut done = screening::run(state).await?;
+        done += crate::services::tasks::sweep(state).await?;
+        // Redis down holds up only the streams: the rest of the work goes on.
+        done += match streams::run(state).await {
+            Err(AppError::Unavailable) if state.backplane.kind() == "redis" => 0,
+            other => other?,
+        };
         handled += done;
         if done == 0 {
             return Ok(handled);

@@ -7,6 +7,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::domain::children::Child;
 use crate::domain::classes::Class;
+use crate::domain::departments::DepartmentId;
 use crate::domain::ids::{ChildId, ClassId, SchoolId};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::people::{Actor, Role, StaffActor};
@@ -47,6 +48,25 @@ pub fn safeguarding_lead(actor: &Actor) -> Result<SafeguardingLead, AppError> {
         (Role::SafeguardingLead, Some(school)) => Ok(SafeguardingLead {
             staff: staff.clone(),
             school,
+        }),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Proof that the actor works in a department.
+#[derive(Clone)]
+pub struct DepartmentMember {
+    pub staff: StaffActor,
+    pub department: DepartmentId,
+}
+
+/// The actor as a member of their department's staff, or UNAUTHENTICATED / FORBIDDEN.
+pub fn department_member(actor: &Actor) -> Result<DepartmentMember, AppError> {
+    let staff = actor.staff()?;
+    match (staff.member.role, staff.member.department_id) {
+        (Role::DepartmentStaff, Some(department)) => Ok(DepartmentMember {
+            staff: staff.clone(),
+            department,
         }),
         _ => Err(AppError::Forbidden),
     }

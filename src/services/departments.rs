@@ -22,3 +22,11 @@ pub async fn get(db: &impl ConnectionTrait, code: &str) -> Result<Department, Ap
         .await?
         .ok_or(AppError::NotFound)
 }
+
+/// Anyone: a department by id.
+pub async fn by_id(
+    db: &impl ConnectionTrait,
+    id: crate::domain::departments::DepartmentId,
+) -> Result<Option<Department>, AppError> {
+    Ok(store::departments::find(db, id).await?)
+}

@@ -118,9 +118,9 @@ async fn run_pipeline(state: &AppState, bytes: Vec<u8>) -> Result<Processed, Rej
     }
 }
 
-/// The uploader, and the teachers of the child it is of: one rendition's bytes. Anyone else,
-/// and a rejected upload, is NOT_FOUND. (Department staff and the public come with routing and
-/// publication.)
+/// The uploader, the teachers of the child it is of, and the staff of the departments its
+/// proposal is routed to: one rendition's bytes. Anyone else, and a rejected upload, is
+/// NOT_FOUND. (The public comes with publication.)
 pub async fn read(
     state: &AppState,
     actor: &Actor,
@@ -133,6 +133,9 @@ pub async fn read(
     let allowed = match (actor, media.uploader) {
         (Actor::Child(child), Uploader::Child(uploader)) => child.id.0 == uploader,
         (Actor::Staff(staff), Uploader::Staff(uploader)) if staff.member.id.0 == uploader => true,
+        (Actor::Staff(staff), _) if staff.member.role == Role::DepartmentStaff => {
+            routed_to(state, actor, &media).await?
+        }
         (Actor::Staff(_), _) => match media.class_id {
             Some(class) => crate::services::access::class_teacher(&state.db, actor, class)
                 .await
@@ -152,6 +155,22 @@ pub async fn read(
         .get(key)
         .await
         .map_err(AppError::internal)
+}
+
+/// Whether the image belongs to a proposal routed to the actor's department (as lead or
+/// co-department).
+async fn routed_to(state: &AppState, actor: &Actor, media: &Media) -> Result<bool, AppError> {
+    let (Ok(member), Some(child)) = (
+        crate::services::access::department_member(actor),
+        media.child_id,
+    ) else {
+        return Ok(false);
+    };
+    let proposals = store::proposals::with_media(&state.db, child, media.id).await?;
+    let tasks = store::tasks::of_proposals(&state.db, &proposals).await?;
+    Ok(tasks
+        .values()
+        .any(|task| crate::services::tasks::departments_of(task).contains(&member.department)))
 }
 
 /// The teacher of the child an image is of.
@@ -220,4 +239,9 @@ pub async fn cover_regions(
     store::media::set_covered(&state.db, id, Some(key.clone())).await?;
     media.covered_key = Some(key);
     Ok(media)
+}
+
+/// An image attached to a proposal the caller has already been allowed to read.
+pub async fn attached(state: &AppState, id: MediaId) -> Result<Option<Media>, AppError> {
+    Ok(store::media::find(&state.db, id).await?)
 }

@@ -19,8 +19,8 @@ use crate::domain::topics::Topic;
 use crate::error::{AppError, FieldError};
 use crate::services::access::{class_teacher, log_reads};
 use crate::services::proposals::announce;
-use crate::services::safeguarding;
 use crate::services::transitions::school_step;
+use crate::services::{safeguarding, tasks};
 use crate::state::AppState;
 use crate::store;
 use crate::store::moderation::LogEntry;
@@ -123,6 +123,12 @@ pub async fn moderate(
         .await?;
         text_after = Some(serde_json::json!({ "answers": answers, "place": place }));
     }
+    // Approval opens the department's task in the same transaction: nothing falls between desks.
+    let mut routed = None;
+    if decision == Decision::Approve {
+        proposal.topic = checked.topic.clone();
+        routed = Some(tasks::open_for_approved(&transaction, &proposal, now).await?);
+    }
     for (media, publishable) in &input.media {
         store::media::set_publishable(&transaction, *media, *publishable).await?;
     }
@@ -170,7 +176,12 @@ pub async fn moderate(
     .await?;
     transaction.commit().await?;
     proposal.topic = checked.topic;
-    announce(state, &proposal).await;
+    if let Some((task, event)) = &routed {
+        proposal.government_state = Some(task.state);
+        tasks::announce(state, task, event).await;
+    } else {
+        announce(state, &proposal).await;
+    }
     if let Some(case) = &case {
         safeguarding::announce(state, case).await;
     }

@@ -15,8 +15,10 @@ pub mod media;
 pub mod moderation;
 pub mod people;
 pub mod proposals;
+pub mod routing;
 pub mod safeguarding;
 pub mod sessions;
+pub mod tasks;
 
 use anyhow::Context as _;
 use migrations::{Migrator, MigratorTrait};
@@ -154,4 +156,14 @@ pub fn backend_name(db: &impl ConnectionTrait) -> &'static str {
         DbBackend::Sqlite => "sqlite",
         _ => "other",
     }
+}
+
+/// A condition: the column, read as text (a JSON column too), contains `needle` (a UUID or
+/// other text without LIKE wildcards). The same SQL on PostgreSQL and SQLite.
+pub(crate) fn text_contains(
+    column: impl sea_orm::sea_query::IntoColumnRef,
+    needle: &str,
+) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func};
+    Expr::expr(Func::cast_as(Expr::col(column), Alias::new("TEXT"))).like(format!("%{needle}%"))
 }

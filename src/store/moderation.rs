@@ -255,3 +255,30 @@ fn to_suggestion(row: allow_list_suggestions::Model) -> Suggestion {
         created_at: row.created_at,
     }
 }
+
+/// The approved text of proposals (redactions applied), as departments and the public read it.
+pub async fn public_text(
+    db: &impl ConnectionTrait,
+    ids: &[ProposalId],
+) -> Result<std::collections::HashMap<ProposalId, (Vec<Answer>, Option<String>)>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(uuid::Uuid, Option<serde_json::Value>, Option<String>)> =
+        proposals::Entity::find()
+            .select_only()
+            .column(proposals::Column::Id)
+            .column(proposals::Column::PublicAnswers)
+            .column(proposals::Column::PublicPlace)
+            .filter(proposals::Column::Id.is_in(ids.iter().map(|id| id.0)))
+            .into_tuple()
+            .all(db)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, answers, place)| {
+            let answers = serde_json::from_value(answers?).ok()?;
+            Some((ProposalId(id), (answers, place)))
+        })
+        .collect())
+}

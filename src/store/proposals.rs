@@ -123,6 +123,22 @@ pub async fn set_school_state(
     Ok(result.rows_affected == 1)
 }
 
+/// Mirrors the task's state onto its proposal, which is what the child reads.
+pub async fn set_government_state(
+    db: &impl ConnectionTrait,
+    id: ProposalId,
+    to: GovernmentState,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    proposals::Entity::update_many()
+        .col_expr(proposals::Column::GovernmentState, Expr::value(to.as_str()))
+        .col_expr(proposals::Column::UpdatedAt, Expr::value(now))
+        .filter(proposals::Column::Id.eq(id.0))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// One change of state, as the history records it.
 pub struct Change<'a> {
     pub layer: &'static str,
@@ -313,4 +329,24 @@ pub async fn set_content(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// The child's proposals that have this image attached.
+pub async fn with_media(
+    db: &impl ConnectionTrait,
+    child: ChildId,
+    media: crate::domain::ids::MediaId,
+) -> Result<Vec<ProposalId>, DbErr> {
+    let ids: Vec<uuid::Uuid> = proposals::Entity::find()
+        .select_only()
+        .column(proposals::Column::Id)
+        .filter(proposals::Column::ChildId.eq(child.0))
+        .filter(super::text_contains(
+            proposals::Column::Answers,
+            &media.0.to_string(),
+        ))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids.into_iter().map(ProposalId).collect())
 }

@@ -25,5 +25,7 @@ mod safeguarding;
 mod schema_file;
 mod shutdown;
 mod sign_in;
+mod streams;
+mod tasks;
 mod teachers;
 mod websocket;

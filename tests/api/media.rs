@@ -14,6 +14,7 @@ both_databases!(
     only_the_uploader_and_the_childs_teachers_see_an_image,
     drawings_attach_to_proposals_only_when_they_are_the_childs_own,
     a_teacher_covers_a_face_and_marks_a_drawing_fit_for_the_public,
+    a_department_sees_an_image_once_its_proposal_is_routed_there,
 );
 
 async fn upload(app: &TestApp, token: Option<&str>, name: &str, bytes: Vec<u8>) -> (u16, Value) {
@@ -405,4 +406,74 @@ async fn a_worker_that_runs_out_of_memory_costs_one_upload_not_the_server() {
     app.assert_still_serving().await;
     let (status, _) = upload(&app, Some(&child), "again.png", png(300, 200)).await;
     assert_eq!(status, 201, "and the next upload is processed as usual");
+}
+
+async fn a_department_sees_an_image_once_its_proposal_is_routed_there(app: TestApp) {
+    let world = World::build(&app).await;
+    let campaign =
+        crate::helpers::world::open_campaign(&app, &world.coordinator, &["B"], None).await;
+    let pupil = &world.class_a.children[0];
+    crate::helpers::world::record_consent(&app, &world.teacher_a, &pupil.id).await;
+    let child = child_token(&app, &world.class_a.code, &pupil.pin).await;
+    let (_, drawing) = upload(&app, Some(&child), "swing.png", png(640, 480)).await;
+    let media = drawing["id"].as_str().unwrap().to_owned();
+    let submit = "mutation($i: SubmitProposalInput!) { submitProposal(input: $i) { id } }";
+    let input = json!({ "i": { "campaignId": campaign, "clientSubmissionId": uuid::Uuid::new_v4().to_string(),
+        "topic": "places_to_play", "consentToPublish": true,
+        "answers": [{ "key": "noticed", "text": "秋千坏了" }, { "key": "idea", "text": "修好秋千" },
+            { "key": "drawing", "media": [media] }] } });
+    let submitted = app.graphql_as(Some(&child), submit, input).await;
+    let proposal = submitted.ok()["submitProposal"]["id"].clone();
+    app.run_pending().await;
+    assert_eq!(
+        fetch(&app, Some(&world.clerk.token), &media, "display")
+            .await
+            .0,
+        404,
+        "not before it is routed"
+    );
+
+    let moderate = "mutation($p: ID!, $m: ID!) { moderateProposal(id: $p, input: { decision: APPROVE, media: [{ id: $m, publishable: true }] }) { status media { id publishable } } }";
+    let approved = app
+        .graphql_as(
+            Some(&world.teacher_a.token),
+            moderate,
+            json!({ "p": proposal, "m": media }),
+        )
+        .await;
+    let approved = approved.ok()["moderateProposal"].clone();
+    assert_eq!(approved["status"], "approved");
+    assert_eq!(
+        approved["media"],
+        json!([{ "id": media, "publishable": true }])
+    );
+    // Places to play go to the construction bureau, the clerk's department.
+    assert_eq!(
+        fetch(&app, Some(&world.clerk.token), &media, "display")
+            .await
+            .0,
+        200
+    );
+    let transport = app
+        .graphql("{ department(code: \"transport\") { id } }", json!({}))
+        .await;
+    let transport = transport.ok()["department"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let elsewhere = crate::helpers::world::staff(
+        &app,
+        &world.coordinator,
+        "clerk.transport",
+        "DEPARTMENT_STAFF",
+        None,
+        Some(&transport),
+    )
+    .await;
+    assert_eq!(
+        fetch(&app, Some(&elsewhere.token), &media, "display")
+            .await
+            .0,
+        404
+    );
 }

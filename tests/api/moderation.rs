@@ -171,7 +171,10 @@ async fn approval_applies_redactions_and_the_confirmed_topic_and_is_logged(app: 
     assert_eq!(approved.ok()["moderateProposal"]["topic"], "way_to_school");
     assert!(queue(&app, &world).await.is_empty());
     let child_view = mine(&app, &token, &id).await;
-    assert_eq!(child_view["status"], "approved");
+    assert_eq!(
+        child_view["status"], "routed",
+        "approval hands it to the department at once"
+    );
 
     let log = app
         .graphql_as(Some(&world.teacher_a.token), LOG, json!({ "p": id }))

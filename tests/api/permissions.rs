@@ -193,12 +193,61 @@ const MATRIX: &[(&str, &str, [&str; 9])] = &[
             UNAUTH, FORBID, FORBID, FORBID, FORBID, OK, NOPE, FORBID, FORBID,
         ],
     ),
+    (
+        "routingRules",
+        "{ routingRules { topic } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+        ],
+    ),
+    (
+        "suggestTopics",
+        "{ suggestTopics(text: \"秋千\") { topic } }",
+        [UNAUTH, OK, OK, OK, OK, OK, OK, OK, OK],
+    ),
+    (
+        "departmentTasks",
+        "{ departmentTasks { nodes { id } } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
+        ],
+    ),
+    (
+        "task",
+        "query($task: ID!) { task(id: $task) { id } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, OK,
+        ],
+    ),
+    (
+        "addTaskNote",
+        "mutation($task: ID!) { addTaskNote(taskId: $task, note: \"已查看\") { id } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
+        ],
+    ),
+    (
+        "triageTasks",
+        "{ triageTasks { nodes { id } } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+        ],
+    ),
+    (
+        "departmentWorkload",
+        "{ departmentWorkload { open } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+        ],
+    ),
 ];
 
-/// A proposal of class A awaiting review, and an open safeguarding case of school A.
+/// A proposal of class A awaiting review, an open safeguarding case of school A, and an approved
+/// proposal's task in the clerk's department.
 struct Fixtures {
     proposal: String,
     case: String,
+    task: String,
 }
 
 async fn fixtures(app: &TestApp, world: &World, child_token: &str) -> Fixtures {
@@ -208,7 +257,27 @@ async fn fixtures(app: &TestApp, world: &World, child_token: &str) -> Fixtures {
     let proposal = submit(app, child_token, &campaign, "safety", &answers).await;
     let disclosure = [("noticed", "我不想活了"), ("idea", "想有人陪我")];
     submit(app, child_token, &campaign, "safety", &disclosure).await;
+    let swings = [("noticed", "秋千坏了"), ("idea", "修好")];
+    let approved = submit(app, child_token, &campaign, "places_to_play", &swings).await;
     app.run_pending().await;
+    app.graphql_as(
+        Some(&world.teacher_a.token),
+        "mutation($p: ID!) { moderateProposal(id: $p, input: { decision: APPROVE }) { id } }",
+        json!({ "p": approved }),
+    )
+    .await
+    .ok();
+    let tasks = app
+        .graphql_as(
+            Some(&world.clerk.token),
+            "{ departmentTasks { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    let task = tasks.ok()["departmentTasks"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let cases = app
         .graphql_as(
             Some(&world.lead_a.token),
@@ -220,7 +289,11 @@ async fn fixtures(app: &TestApp, world: &World, child_token: &str) -> Fixtures {
         .as_str()
         .unwrap()
         .to_owned();
-    Fixtures { proposal, case }
+    Fixtures {
+        proposal,
+        case,
+        task,
+    }
 }
 
 async fn every_role_can_do_exactly_what_the_matrix_says(app: TestApp) {
@@ -284,6 +357,7 @@ fn variables(query: &str, world: &World, fixtures: &Fixtures, child: &str, uniqu
         ("$n", json!(format!("user_{unique}"))),
         ("$proposal", json!(fixtures.proposal)),
         ("$case", json!(fixtures.case)),
+        ("$task", json!(fixtures.task)),
     ];
     for (name, value) in all {
         if query.contains(&format!("{name}:")) {

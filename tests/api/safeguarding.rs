@@ -113,6 +113,18 @@ async fn a_disclosure_goes_to_the_lead_at_once_and_nowhere_else(app: TestApp) {
     // The other school's lead sees none of it; departments and teachers may not ask.
     let other = cases(&app, &world.lead_b.token).await;
     assert_eq!(other.ok()["safeguardingCases"]["nodes"], json!([]));
+    let department = app
+        .graphql_as(
+            Some(&world.clerk.token),
+            "{ departmentTasks { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        department.ok()["departmentTasks"]["nodes"],
+        json!([]),
+        "never a task"
+    );
     for token in [
         &world.clerk.token,
         &world.teacher_a.token,

@@ -3,6 +3,7 @@
 pub mod databases;
 mod faults;
 pub mod live;
+pub mod redis_server;
 pub mod world;
 
 pub use databases::Backend;
@@ -170,6 +171,11 @@ impl TestApp {
         tongsheng::jobs::run_pending(&self.state)
             .await
             .unwrap_or_else(|e| panic!("jobs failed: {:?}", e.code()))
+    }
+
+    /// The prefix of every Redis key this app writes.
+    pub fn redis_prefix(&self) -> &str {
+        &self.shared.redis_prefix
     }
 
     /// The data directory (the SQLite file lives here).

@@ -1,0 +1,416 @@
+//! The departments' task queues: what department staff and coordinators read and do.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject, Subscription};
+use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::StreamExt as _;
+use futures_util::stream::BoxStream;
+use std::collections::HashMap;
+
+use super::context::{actor, state};
+use super::errors::GqlResult;
+use super::ids::parse_id;
+use super::page::{KeyedConnection, connection, page_request};
+use super::proposals::Answer;
+use super::routing::department_id;
+use crate::clock::local_date;
+use crate::domain::forms::Answer as DomainAnswer;
+use crate::domain::ids::{CampaignId, ProposalId, TaskId};
+use crate::domain::lifecycle::GovernmentState;
+use crate::domain::page::Page;
+use crate::domain::tasks::{Task as DomainTask, TaskEvent as DomainEvent};
+use crate::domain::topics::Topic;
+use crate::error::AppError;
+use crate::services;
+use crate::services::tasks::QueueRequest;
+use crate::state::AppState;
+use crate::store::tasks::QueueKey;
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum TaskState {
+    Routed,
+    SignedFor,
+    Bounced,
+    ExtensionRequested,
+    Answered,
+    Published,
+    Closed,
+    Reopened,
+}
+
+impl From<TaskState> for GovernmentState {
+    fn from(state: TaskState) -> Self {
+        match state {
+            TaskState::Routed => Self::Routed,
+            TaskState::SignedFor => Self::SignedFor,
+            TaskState::Bounced => Self::Bounced,
+            TaskState::ExtensionRequested => Self::ExtensionRequested,
+            TaskState::Answered => Self::Answered,
+            TaskState::Published => Self::Published,
+            TaskState::Closed => Self::Closed,
+            TaskState::Reopened => Self::Reopened,
+        }
+    }
+}
+
+/// One thing that happened to a task.
+#[derive(SimpleObject)]
+pub struct TaskEvent {
+    pub id: ID,
+    /// `created`, `signed_for`, `note`, `extension_requested`, `extension_approved`,
+    /// `extension_refused`, `bounced`, `rerouted`, `reminder` (催办), `escalation` (督办).
+    pub kind: String,
+    pub department_id: Option<ID>,
+    pub staff_id: Option<ID>,
+    pub text: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+impl From<DomainEvent> for TaskEvent {
+    fn from(event: DomainEvent) -> Self {
+        TaskEvent {
+            id: ID(event.id.to_string()),
+            kind: event.kind.as_str().to_owned(),
+            department_id: event.department_id.map(|id| ID(id.0.to_string())),
+            staff_id: event.staff_id.map(|id| ID(id.to_string())),
+            text: event.text,
+            at: event.at,
+        }
+    }
+}
+
+/// A proposal in a department's queue, as departments read it: the approved text, with the
+/// teacher's redactions applied; never the child's name.
+#[derive(SimpleObject)]
+pub struct Task {
+    pub id: ID,
+    pub proposal_id: ID,
+    pub campaign_id: ID,
+    pub topic: String,
+    pub topic_label: String,
+    /// `routed`, `signed_for`, `bounced`, `extension_requested`, `answered`, …
+    pub state: String,
+    /// Null: in the coordinators' triage queue.
+    pub department_id: Option<ID>,
+    pub co_department_ids: Vec<ID>,
+    pub sign_for_due: NaiveDate,
+    pub answer_due: NaiveDate,
+    /// The deadline that runs now: signing for, then answering.
+    pub due: NaiveDate,
+    pub overdue: bool,
+    pub signed_for_at: Option<DateTime<Utc>>,
+    pub reminded_at: Option<DateTime<Utc>>,
+    pub escalated_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub answers: Vec<Answer>,
+    pub place: Option<String>,
+    /// Oldest first.
+    pub events: Vec<TaskEvent>,
+}
+
+type PublicText = HashMap<ProposalId, (Vec<DomainAnswer>, Option<String>)>;
+
+fn task(
+    task: DomainTask,
+    today: NaiveDate,
+    texts: &mut PublicText,
+    events: &mut HashMap<TaskId, Vec<DomainEvent>>,
+) -> Task {
+    let (answers, place) = texts.remove(&task.proposal_id).unwrap_or_default();
+    Task {
+        id: ID(task.id.to_string()),
+        proposal_id: ID(task.proposal_id.to_string()),
+        campaign_id: ID(task.campaign_id.to_string()),
+        topic_label: Topic::parse(&task.topic)
+            .map(|t| t.label_zh())
+            .unwrap_or_default()
+            .to_owned(),
+        overdue: task.is_overdue(today),
+        state: task.state.as_str().to_owned(),
+        department_id: task.department_id.map(|id| ID(id.0.to_string())),
+        co_department_ids: task
+            .co_departments
+            .iter()
+            .map(|id| ID(id.0.to_string()))
+            .collect(),
+        sign_for_due: task.sign_for_due,
+        answer_due: task.answer_due,
+        due: task.due,
+        signed_for_at: task.signed_for_at,
+        reminded_at: task.reminded_at,
+        escalated_at: task.escalated_at,
+        created_at: task.created_at,
+        answers: answers.into_iter().map(Answer::from).collect(),
+        place,
+        events: events
+            .remove(&task.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(TaskEvent::from)
+            .collect(),
+        topic: task.topic,
+    }
+}
+
+/// Tasks with their text and events, read in two queries for the whole list.
+async fn tasks(state: &AppState, list: Vec<DomainTask>) -> Result<Vec<Task>, AppError> {
+    let today = local_date(state.clock.now());
+    let mut texts = services::tasks::public_text(state, &list).await?;
+    let ids: Vec<TaskId> = list.iter().map(|t| t.id).collect();
+    let mut events = services::tasks::events_of(state, &ids).await?;
+    Ok(list
+        .into_iter()
+        .map(|t| task(t, today, &mut texts, &mut events))
+        .collect())
+}
+
+async fn page_of(
+    state: &AppState,
+    page: Page<DomainTask>,
+) -> Result<KeyedConnection<QueueKey, Task>, AppError> {
+    let keys: Vec<QueueKey> = page.items.iter().map(|t| (t.due, t.id.0)).collect();
+    let items = tasks(state, page.items).await?;
+    let page = Page {
+        items: keys.into_iter().zip(items).collect::<Vec<_>>(),
+        has_next_page: page.has_next_page,
+    };
+    Ok(connection(page, |(key, _)| *key, |(_, task)| task))
+}
+
+fn task_id(id: &ID, path: &str) -> Result<TaskId, AppError> {
+    parse_id(id, TaskId::parse, &[path])
+}
+
+#[derive(InputObject, Default)]
+pub struct TaskFilterInput {
+    /// Only these states; omitted: all.
+    #[graphql(default)]
+    pub states: Vec<TaskState>,
+    /// Only open tasks past their deadline.
+    #[graphql(default)]
+    pub overdue: bool,
+    pub campaign_id: Option<ID>,
+    pub topic: Option<String>,
+    /// The tasks your department helps with, instead of those it leads.
+    #[graphql(default)]
+    pub as_co_department: bool,
+}
+
+/// One department's load, for coordinators.
+#[derive(SimpleObject)]
+pub struct DepartmentWorkload {
+    pub department: super::departments::Department,
+    pub open: u64,
+    pub overdue: u64,
+    /// Tasks it returned as not its business: counted, because bouncing is how work-order
+    /// systems are gamed.
+    pub bounces: u64,
+    /// 催办
+    pub reminders: u64,
+    /// 督办
+    pub escalations: u64,
+}
+
+#[derive(Default)]
+pub struct TasksQuery;
+
+#[Object]
+impl TasksQuery {
+    /// Department staff: their department's tasks, the nearest deadline first.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 50) as usize * child_complexity + 1")]
+    async fn department_tasks(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<TaskFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<KeyedConnection<QueueKey, Task>> {
+        let state = state(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let request = QueueRequest {
+            as_co_department: filter.as_co_department,
+            states: filter.states.into_iter().map(Into::into).collect(),
+            overdue: filter.overdue,
+            campaign: filter
+                .campaign_id
+                .map(|id| parse_id(&id, CampaignId::parse, &["filter", "campaignId"]))
+                .transpose()?,
+            topic: filter.topic,
+        };
+        let page = page_request::<QueueKey>(first, after)?;
+        let tasks = services::tasks::queue(state, actor(ctx), request, &page).await?;
+        Ok(page_of(state, tasks).await?)
+    }
+
+    /// Coordinators: the triage queue: bounced tasks and tasks no rule routes, the nearest
+    /// deadline first.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 50) as usize * child_complexity + 1")]
+    async fn triage_tasks(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<KeyedConnection<QueueKey, Task>> {
+        let state = state(ctx)?;
+        let coordinator = services::access::coordinator(actor(ctx))?;
+        let page = page_request::<QueueKey>(first, after)?;
+        let tasks = services::tasks::triage(state, &coordinator, &page).await?;
+        Ok(page_of(state, tasks).await?)
+    }
+
+    /// Department staff of its lead or co-departments, and coordinators: one task.
+    async fn task(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Task> {
+        let state = state(ctx)?;
+        let (one, events) = services::tasks::one(state, actor(ctx), task_id(&id, "id")?).await?;
+        let today = local_date(state.clock.now());
+        let mut texts = services::tasks::public_text(state, std::slice::from_ref(&one)).await?;
+        let mut events = HashMap::from([(one.id, events)]);
+        Ok(task(one, today, &mut texts, &mut events))
+    }
+
+    /// Coordinators: each department's open and overdue tasks, bounces, reminders and
+    /// escalations, the most overdue first.
+    async fn department_workload(&self, ctx: &Context<'_>) -> GqlResult<Vec<DepartmentWorkload>> {
+        let state = state(ctx)?;
+        let coordinator = services::access::coordinator(actor(ctx))?;
+        let rows = services::tasks::workload(state, &coordinator).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            if let Some(department) =
+                services::departments::by_id(&state.db, row.department).await?
+            {
+                out.push(DepartmentWorkload {
+                    department: department.into(),
+                    open: row.open,
+                    overdue: row.overdue,
+                    bounces: row.bounces,
+                    reminders: row.reminders,
+                    escalations: row.escalations,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[derive(Default)]
+pub struct TasksMutation;
+
+#[Object]
+impl TasksMutation {
+    /// The lead department: signs for a task; the answer deadline now runs.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn sign_for_task(&self, ctx: &Context<'_>, task_id: ID) -> GqlResult<Task> {
+        let state = state(ctx)?;
+        let one = services::tasks::sign_for(state, actor(ctx), self::task_id(&task_id, "taskId")?)
+            .await?;
+        Ok(single(state, one).await?)
+    }
+
+    /// The lead or a co-department: adds a note (1 to 1,000 characters).
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn add_task_note(&self, ctx: &Context<'_>, task_id: ID, note: String) -> GqlResult<Task> {
+        let state = state(ctx)?;
+        let id = self::task_id(&task_id, "taskId")?;
+        let one = services::tasks::add_note(state, actor(ctx), id, &note).await?;
+        Ok(single(state, one).await?)
+    }
+
+    /// The lead department, before its answer deadline: asks for 1 to 30 more working days.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn request_extension(
+        &self,
+        ctx: &Context<'_>,
+        task_id: ID,
+        working_days: i32,
+        reason: String,
+    ) -> GqlResult<Task> {
+        let state = state(ctx)?;
+        let id = self::task_id(&task_id, "taskId")?;
+        let one = services::tasks::request_extension(state, actor(ctx), id, working_days, &reason)
+            .await?;
+        Ok(single(state, one).await?)
+    }
+
+    /// Coordinators: approves or refuses a task's pending extension.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn decide_extension(
+        &self,
+        ctx: &Context<'_>,
+        task_id: ID,
+        approve: bool,
+        note: Option<String>,
+    ) -> GqlResult<Task> {
+        let state = state(ctx)?;
+        let id = self::task_id(&task_id, "taskId")?;
+        let one =
+            services::tasks::decide_extension(state, actor(ctx), id, approve, note.as_deref())
+                .await?;
+        Ok(single(state, one).await?)
+    }
+
+    /// The lead department: returns a task that is not its business to the coordinators.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn bounce_task(&self, ctx: &Context<'_>, task_id: ID, reason: String) -> GqlResult<Task> {
+        let state = state(ctx)?;
+        let id = self::task_id(&task_id, "taskId")?;
+        let one = services::tasks::bounce(state, actor(ctx), id, &reason).await?;
+        Ok(single(state, one).await?)
+    }
+
+    /// Coordinators: routes a bounced, unrouted or not yet signed-for task to a department,
+    /// whose deadlines start today.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn reroute_task(
+        &self,
+        ctx: &Context<'_>,
+        task_id: ID,
+        department_id: ID,
+    ) -> GqlResult<Task> {
+        let state = state(ctx)?;
+        let id = self::task_id(&task_id, "taskId")?;
+        let department = parse_id(&department_id, self::department_id, &["departmentId"])?;
+        let one = services::tasks::reroute(state, actor(ctx), id, department).await?;
+        Ok(single(state, one).await?)
+    }
+}
+
+async fn single(state: &AppState, one: DomainTask) -> Result<Task, AppError> {
+    tasks(state, vec![one])
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
+}
+
+/// An event on a task, with the task as it stands.
+#[derive(SimpleObject)]
+pub struct TaskNotice {
+    pub event: TaskEvent,
+    pub task: Task,
+}
+
+#[derive(Default)]
+pub struct TasksSubscription;
+
+#[Subscription]
+impl TasksSubscription {
+    /// Department staff: every event on a task their department leads or helps with (new task,
+    /// reminder, escalation, note, extension …), whichever server it went through.
+    async fn department_task_events(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<BoxStream<'static, TaskNotice>> {
+        let state = state(ctx)?.clone();
+        let events = services::tasks::live(&state, actor(ctx)).await?;
+        let notices = events.filter_map(move |(one, event)| {
+            let state = state.clone();
+            async move {
+                let task = single(&state, one).await.ok()?;
+                Some(TaskNotice {
+                    event: event.into(),
+                    task,
+                })
+            }
+        });
+        Ok(notices.boxed())
+    }
+}
