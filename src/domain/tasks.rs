@@ -44,6 +44,13 @@ impl Task {
         self.is_open() && today > self.due
     }
 
+    /// A new deadline runs: the reminder and escalation of the last one no longer apply.
+    pub fn restart_clock(&mut self, due: NaiveDate) {
+        self.due = due;
+        self.reminded_at = None;
+        self.escalated_at = None;
+    }
+
     /// Waiting for the coordinators: bounced, or never given a department.
     pub fn in_triage(&self) -> bool {
         self.state == GovernmentState::Bounced

@@ -300,9 +300,7 @@ pub async fn sign_for(state: &AppState, actor: &Actor, id: TaskId) -> Result<Tas
         None,
         |task, _| {
             task.signed_for_at = Some(now);
-            task.due = task.answer_due;
-            task.reminded_at = None;
-            task.escalated_at = None;
+            task.restart_clock(task.answer_due);
         },
     )
     .await
@@ -423,9 +421,7 @@ pub async fn decide_extension(
             if approve {
                 task.answer_due = WorkCalendar::national()
                     .add_working_days(task.answer_due, extension.working_days);
-                task.due = task.answer_due;
-                task.reminded_at = None;
-                task.escalated_at = None;
+                task.restart_clock(task.answer_due);
             }
         },
     )
@@ -496,10 +492,8 @@ pub async fn reroute(
             task.co_departments.retain(|co| *co != target.id);
             task.sign_for_due = calendar.add_working_days(today, campaign.sign_for_days);
             task.answer_due = calendar.add_working_days(today, campaign.answer_days);
-            task.due = task.sign_for_due;
             task.signed_for_at = None;
-            task.reminded_at = None;
-            task.escalated_at = None;
+            task.restart_clock(task.sign_for_due);
         },
     )
     .await

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::both_databases;
 use crate::helpers::TestApp;
-use crate::helpers::world::{World, child_token, open_campaign, record_consent, submit};
+use crate::helpers::world::{World, class_with_child, submit};
 
 both_databases!(
     the_queue_shows_findings_and_proposed_redactions_oldest_first,
@@ -20,16 +20,6 @@ const QUEUE: &str = "query($c: ID!) { moderationQueue(classId: $c) { nodes { id 
 const MODERATE: &str = "mutation($p: ID!, $i: ModerateProposalInput!) { moderateProposal(id: $p, input: $i) { id status topic } }";
 const LOG: &str = "query($p: ID!) { moderationLog(proposalId: $p) { decision reason message staffId topicBefore topicAfter textBefore { answers { key text } } textAfter { answers { key text } } } }";
 const MINE: &str = "{ myProposals { nodes { id status statusLabel timeline { status note } } } }";
-
-/// A class-A child with consent and an open campaign: (world, campaign, child token).
-async fn class_with_child(app: &TestApp) -> (World, String, String) {
-    let world = World::build(app).await;
-    let campaign = open_campaign(app, &world.coordinator, &["B"], None).await;
-    let pupil = &world.class_a.children[0];
-    record_consent(app, &world.teacher_a, &pupil.id).await;
-    let token = child_token(app, &world.class_a.code, &pupil.pin).await;
-    (world, campaign, token)
-}
 
 async fn queue(app: &TestApp, world: &World) -> Vec<Value> {
     let answer = app

@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::both_databases;
 use crate::helpers::TestApp;
 use crate::helpers::live::Live;
-use crate::helpers::world::{World, child_token, open_campaign, record_consent, submit};
+use crate::helpers::world::{class_with_child, submit};
 
 both_databases!(
     a_disclosure_goes_to_the_lead_at_once_and_nowhere_else,
@@ -18,15 +18,6 @@ const CASES: &str = "{ safeguardingCases { nodes { id status openedByTeacher sig
 const OPENED: &str = "subscription { safeguardingCaseOpened { id signals proposal { id } } }";
 const MINE: &str =
     "{ myProposals { nodes { id status statusLabel timeline { status label note } } } }";
-
-async fn class_with_child(app: &TestApp) -> (World, String, String) {
-    let world = World::build(app).await;
-    let campaign = open_campaign(app, &world.coordinator, &["B"], None).await;
-    let pupil = &world.class_a.children[0];
-    record_consent(app, &world.teacher_a, &pupil.id).await;
-    let token = child_token(app, &world.class_a.code, &pupil.pin).await;
-    (world, campaign, token)
-}
 
 async fn cases(app: &TestApp, token: &str) -> crate::helpers::Answer {
     app.graphql_as(Some(token), CASES, json!({})).await

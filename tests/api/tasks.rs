@@ -7,9 +7,7 @@ use serde_json::{Value, json};
 
 use crate::both_databases;
 use crate::helpers::live::Live;
-use crate::helpers::world::{
-    PASSWORD, World, child_token, open_campaign, record_consent, staff, submit,
-};
+use crate::helpers::world::{PASSWORD, World, class_with_child, staff, submit};
 use crate::helpers::{Answer, TestApp};
 
 both_databases!(
@@ -61,11 +59,7 @@ struct Setup {
 }
 
 async fn setup(app: &TestApp) -> Setup {
-    let world = World::build(app).await;
-    let campaign = open_campaign(app, &world.coordinator, &["B"], None).await;
-    let pupil = &world.class_a.children[0];
-    record_consent(app, &world.teacher_a, &pupil.id).await;
-    let token = child_token(app, &world.class_a.code, &pupil.pin).await;
+    let (world, campaign, token) = class_with_child(app).await;
     Setup {
         world,
         campaign,

@@ -357,3 +357,14 @@ pub async fn submit(
         .unwrap()
         .to_owned()
 }
+
+/// The world, an open campaign for band B, and the first child of class A with consent, signed
+/// in: (world, campaign id, child token).
+pub async fn class_with_child(app: &TestApp) -> (World, String, String) {
+    let world = World::build(app).await;
+    let campaign = open_campaign(app, &world.coordinator, &["B"], None).await;
+    let pupil = &world.class_a.children[0];
+    record_consent(app, &world.teacher_a, &pupil.id).await;
+    let token = child_token(app, &world.class_a.code, &pupil.pin).await;
+    (world, campaign, token)
+}
