@@ -19,7 +19,7 @@ pub mod error;
 pub mod graphql;
 /// HTTP transport: routes, limits, health and metrics endpoints.
 pub mod http;
-/// Background work fed by the outbox (screening).
+/// Background work fed by the outbox and the clock (screening, the task streams, deadlines).
 pub mod jobs;
 /// The image pipeline: checks, renditions, storage.
 pub mod media;
@@ -39,3 +39,5 @@ pub mod state;
 pub mod store;
 /// Logging and request ids.
 pub mod telemetry;
+/// The public wall (`/`), its charts, the Atom feed and the CSV of published proposals.
+pub mod wall;

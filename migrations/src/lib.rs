@@ -13,6 +13,7 @@ mod m20261130_000004_proposals;
 mod m20261130_000005_media;
 mod m20261130_000006_moderation;
 mod m20261130_000007_routing;
+mod m20261130_000008_answers;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000005_media::Migration),
             Box::new(m20261130_000006_moderation::Migration),
             Box::new(m20261130_000007_routing::Migration),
+            Box::new(m20261130_000008_answers::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 //! The database stays the only record (DESIGN §9): anything kept here can be lost when Redis
 //! restarts, and every feature built on it must recover from the database.
 
+mod cache;
 mod events;
 mod limits;
 pub mod streams;
@@ -30,6 +31,7 @@ pub enum Backplane {
 pub struct LocalBackplane {
     counters: Mutex<HashMap<String, limits::LocalCounter>>,
     channels: Mutex<HashMap<String, tokio::sync::broadcast::Sender<String>>>,
+    cache: Mutex<HashMap<String, (std::time::Instant, String)>>,
 }
 
 #[derive(Clone)]

@@ -4,7 +4,8 @@
 //! - The school layer: submitted → screened → awaiting review → returned for changes (→
 //!   submitted again), rejected, escalated or approved; a child may withdraw before approval.
 //! - The government layer, from approval: routed → signed for → bounced (→ routed), extension
-//!   requested (→ signed for) or answered → published → closed, or reopened (→ signed for) once.
+//!   requested (→ signed for) or answered → (published →) closed, or reopened (→ signed for)
+//!   once.
 
 /// Where a proposal stands at school.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -130,8 +131,10 @@ impl GovernmentState {
             (G::ExtensionRequested, E::DecideExtension) => Some(G::SignedFor),
             (G::SignedFor, E::Answer) => Some(G::Answered),
             (G::Answered, E::Publish) => Some(G::Published),
-            (G::Published, E::Close) => Some(G::Closed),
-            (G::Published, E::Reopen) if !reopened_before => Some(G::Reopened),
+            // The child's verdict closes or reopens an answer whether or not it could be
+            // published (publication needs consents the child may not have given).
+            (G::Answered | G::Published, E::Close) => Some(G::Closed),
+            (G::Answered | G::Published, E::Reopen) if !reopened_before => Some(G::Reopened),
             _ => None,
         }
     }
@@ -214,7 +217,7 @@ mod tests {
 
     /// Every allowed government transition, with whether it needs the proposal never to have
     /// been reopened; every other triple is refused.
-    const GOVERNMENT_TABLE: [(GovernmentState, GovernmentEvent, GovernmentState, bool); 11] = [
+    const GOVERNMENT_TABLE: [(GovernmentState, GovernmentEvent, GovernmentState, bool); 13] = [
         (G::Routed, GE::SignFor, G::SignedFor, false),
         (G::Reopened, GE::SignFor, G::SignedFor, false),
         (G::Routed, GE::Bounce, G::Bounced, false),
@@ -234,7 +237,9 @@ mod tests {
         ),
         (G::SignedFor, GE::Answer, G::Answered, false),
         (G::Answered, GE::Publish, G::Published, false),
+        (G::Answered, GE::Close, G::Closed, false),
         (G::Published, GE::Close, G::Closed, false),
+        (G::Answered, GE::Reopen, G::Reopened, true),
         (G::Published, GE::Reopen, G::Reopened, true),
     ];
 

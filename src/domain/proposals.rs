@@ -28,6 +28,8 @@ pub struct Proposal {
     pub assisted_by: Option<StaffId>,
     pub school_state: SchoolState,
     pub government_state: Option<GovernmentState>,
+    /// The department looked again once, after the child was not satisfied.
+    pub reopened: bool,
     /// The latest screening; none before the first.
     pub screening: Option<ProposalScreening>,
     pub created_at: DateTime<Utc>,

@@ -73,6 +73,15 @@ pub enum TaskEventKind {
     Reminder,
     /// 督办: still nothing some working days later; the coordinators step in.
     Escalation,
+    Answered,
+    Progress,
+    Published,
+    /// The child was not satisfied: the department looks again.
+    Reopened,
+    /// The child was satisfied, or did not rate in time.
+    Closed,
+    /// Linked as the duplicate of another task, answered with it.
+    Linked,
 }
 
 crate::domain::text_enum!(TaskEventKind {
@@ -86,6 +95,12 @@ crate::domain::text_enum!(TaskEventKind {
     Rerouted = "rerouted",
     Reminder = "reminder",
     Escalation = "escalation",
+    Answered = "answered",
+    Progress = "progress",
+    Published = "published",
+    Reopened = "reopened",
+    Closed = "closed",
+    Linked = "linked",
 });
 
 #[derive(Clone, Debug, PartialEq, Eq)]

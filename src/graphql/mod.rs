@@ -4,6 +4,7 @@
 //! client-visible error.
 
 mod access;
+mod answers;
 mod areas;
 mod boundary;
 mod campaigns;
@@ -19,6 +20,9 @@ mod moderation;
 mod page;
 mod people;
 mod proposals;
+mod public;
+
+pub use public::grade_label;
 mod roster;
 mod routing;
 mod safeguarding;
@@ -49,6 +53,8 @@ pub struct QueryRoot(
     safeguarding::SafeguardingQuery,
     routing::RoutingQuery,
     tasks::TasksQuery,
+    answers::AnswersQuery,
+    public::PublicQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -66,6 +72,8 @@ pub struct MutationRoot(
     safeguarding::SafeguardingMutation,
     routing::RoutingMutation,
     tasks::TasksMutation,
+    answers::AnswersMutation,
+    public::PublicMutation,
     children::ChildrenMutation,
 );
 

@@ -33,7 +33,7 @@ where
 pub fn connection<K, D, T>(
     page: Page<D>,
     key: impl Fn(&D) -> K,
-    node: impl Fn(D) -> T,
+    mut node: impl FnMut(D) -> T,
 ) -> KeyedConnection<K, T>
 where
     K: serde::de::DeserializeOwned + serde::Serialize + Send + Sync,

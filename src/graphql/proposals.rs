@@ -17,6 +17,7 @@ use crate::domain::topics::Topic;
 use crate::error::AppError;
 use crate::services;
 use crate::services::proposals::{Revision, Submission};
+use crate::state::AppState;
 use crate::store::proposals::Event;
 
 #[derive(InputObject)]
@@ -177,6 +178,12 @@ pub struct Proposal {
     /// Once a department has it: the day the child will hear back by (working days, holidays
     /// and 调休 counted).
     pub expected_answer_by: Option<NaiveDate>,
+    /// The department's answer, in words for the child.
+    pub answer: Option<super::answers::ChildAnswer>,
+    /// What the department reported since, oldest first.
+    pub progress: Vec<super::answers::ChildProgress>,
+    /// Whether the child may say now if the answer was good enough (`rateAnswer`).
+    pub can_rate: bool,
 }
 
 impl Proposal {
@@ -218,14 +225,45 @@ impl Proposal {
             timeline,
             submitted_at: proposal.created_at,
             expected_answer_by: None,
+            answer: None,
+            progress: Vec::new(),
+            can_rate: false,
         }
     }
 
     /// With the answer date of its task, if it has one.
     pub fn with_task(mut self, task: Option<&crate::domain::tasks::Task>) -> Self {
+        use crate::domain::lifecycle::GovernmentState as G;
         self.expected_answer_by = task.map(|task| task.answer_due);
+        self.can_rate = task.is_some_and(|t| matches!(t.state, G::Answered | G::Published));
         self
     }
+
+    /// With the department's answer and progress, if any.
+    pub fn with_answer(
+        mut self,
+        answer: Option<crate::domain::answers::Answer>,
+        progress: Vec<crate::domain::answers::Progress>,
+    ) -> Self {
+        self.answer = answer.map(Into::into);
+        self.progress = progress.into_iter().map(Into::into).collect();
+        self
+    }
+}
+
+/// A proposal as its child reads it, with everything that happened to it.
+pub async fn for_child(state: &AppState, proposal: DomainProposal) -> Result<Proposal, AppError> {
+    let id = proposal.id;
+    let (_, events) = services::proposals::history(state, &proposal).await?;
+    let tasks = services::tasks::of_proposals(state, &[id]).await?;
+    let task = tasks.get(&id);
+    let (mut answers, mut progress) = services::answers::of_proposals(state, &[id], &tasks).await?;
+    let progress = task
+        .and_then(|t| progress.remove(&t.id))
+        .unwrap_or_default();
+    Ok(Proposal::from_domain(proposal, &events)
+        .with_task(task)
+        .with_answer(answers.remove(&id), progress))
 }
 
 /// A stored state as the child may see it (an escalation reads as the teacher looking).
@@ -257,13 +295,21 @@ impl ProposalsQuery {
         let (page, events) = services::proposals::mine(state, actor(ctx), &request).await?;
         let ids: Vec<ProposalId> = page.items.iter().map(|p| p.id).collect();
         let tasks = services::tasks::of_proposals(state, &ids).await?;
+        let (mut answers, mut progress) =
+            services::answers::of_proposals(state, &ids, &tasks).await?;
         Ok(connection(
             page,
             |p| p.id.to_string(),
             |p| {
                 let history = events.get(&p.id).map(Vec::as_slice).unwrap_or_default();
                 let task = tasks.get(&p.id);
-                Proposal::from_domain(p, history).with_task(task)
+                let answer = answers.remove(&p.id);
+                let reports = task
+                    .and_then(|t| progress.remove(&t.id))
+                    .unwrap_or_default();
+                Proposal::from_domain(p, history)
+                    .with_task(task)
+                    .with_answer(answer, reports)
             },
         ))
     }
@@ -402,10 +448,8 @@ impl ProposalsSubscription {
             let (state, actor) = (state.clone(), actor.clone());
             async move {
                 let id = ProposalId::parse(&id)?;
-                let (proposal, events) =
-                    services::proposals::own(&state, &actor, id).await.ok()??;
-                let tasks = services::tasks::of_proposals(&state, &[id]).await.ok()?;
-                Some(Proposal::from_domain(proposal, &events).with_task(tasks.get(&id)))
+                let (proposal, _) = services::proposals::own(&state, &actor, id).await.ok()??;
+                for_child(&state, proposal).await.ok()
             }
         });
         Ok(proposals.boxed())

@@ -182,9 +182,8 @@ fn task_id(id: &ID, path: &str) -> Result<TaskId, AppError> {
 
 #[derive(InputObject, Default)]
 pub struct TaskFilterInput {
-    /// Only these states; omitted: all.
-    #[graphql(default)]
-    pub states: Vec<TaskState>,
+    /// Only these states; omitted: all but bounced.
+    pub states: Option<Vec<TaskState>>,
     /// Only open tasks past their deadline.
     #[graphql(default)]
     pub overdue: bool,
@@ -228,7 +227,12 @@ impl TasksQuery {
         let filter = filter.unwrap_or_default();
         let request = QueueRequest {
             as_co_department: filter.as_co_department,
-            states: filter.states.into_iter().map(Into::into).collect(),
+            states: filter
+                .states
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
             overdue: filter.overdue,
             campaign: filter
                 .campaign_id
@@ -374,7 +378,7 @@ impl TasksMutation {
     }
 }
 
-async fn single(state: &AppState, one: DomainTask) -> Result<Task, AppError> {
+pub(super) async fn single(state: &AppState, one: DomainTask) -> Result<Task, AppError> {
     tasks(state, vec![one])
         .await?
         .pop()

@@ -6,6 +6,7 @@ mod client;
 mod graphql;
 mod health;
 mod media;
+mod public;
 mod request_context;
 mod websocket;
 
@@ -45,6 +46,9 @@ pub fn router(app: AppState, schema: AppSchema) -> Router {
             post(media::upload).layer(DefaultBodyLimit::max(media::MAX_UPLOAD_BODY)),
         )
         .route("/media/{id}/{rendition}", get(media::rendition))
+        .route("/", get(public::wall))
+        .route("/feed.atom", get(public::feed))
+        .route("/published.csv", get(public::csv))
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))
         .route("/metrics", get(health::metrics))

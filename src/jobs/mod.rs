@@ -18,6 +18,7 @@ pub async fn run_pending(state: &AppState) -> Result<usize, AppError> {
     loop {
         let mut done = screening::run(state).await?;
         done += crate::services::tasks::sweep(state).await?;
+        done += crate::services::answers::close_unrated(state).await?;
         // Redis down holds up only the streams: the rest of the work goes on.
         done += match streams::run(state).await {
             Err(AppError::Unavailable) if state.backplane.kind() == "redis" => 0,

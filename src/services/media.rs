@@ -120,7 +120,8 @@ async fn run_pipeline(state: &AppState, bytes: Vec<u8>) -> Result<Processed, Rej
 
 /// The uploader, the teachers of the child it is of, and the staff of the departments its
 /// proposal is routed to: one rendition's bytes. Anyone else, and a rejected upload, is
-/// NOT_FOUND. (The public comes with publication.)
+/// NOT_FOUND; and the public, for an image marked publishable of a published proposal (the
+/// covered rendition where regions are covered).
 pub async fn read(
     state: &AppState,
     actor: &Actor,
@@ -142,7 +143,30 @@ pub async fn read(
                 .is_ok(),
             None => false,
         },
-        (Actor::Anonymous, _) => return Err(AppError::Unauthenticated),
+        // The public: only an image the teacher marked publishable, with a published proposal.
+        (Actor::Anonymous, _) => {
+            if !(media.publishable
+                && store::publications::shows_media(&state.db, &media.id.to_string()).await?)
+            {
+                return Err(AppError::Unauthenticated);
+            }
+            let key = match rendition {
+                // A covered image is only ever shown covered.
+                Rendition::Display | Rendition::Covered => media
+                    .covered_key
+                    .as_deref()
+                    .or(media.display_key.as_deref()),
+                Rendition::Thumbnail if media.covered_key.is_some() => media.covered_key.as_deref(),
+                Rendition::Thumbnail => media.thumbnail_key.as_deref(),
+            };
+            let key = key.ok_or(AppError::NotFound)?.to_owned();
+            return state
+                .media
+                .storage
+                .get(&key)
+                .await
+                .map_err(AppError::internal);
+        }
         _ => false,
     };
     let key = media

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod allow_list;
+pub mod answers;
 pub mod areas;
 pub mod assisted;
 pub mod campaigns;
@@ -12,8 +13,11 @@ pub mod classes;
 pub mod departments;
 pub mod enrolment;
 pub mod media;
+pub mod notifications;
 pub mod people;
 pub mod proposals;
+pub mod public;
+pub mod publication;
 pub mod review;
 pub mod routing;
 pub mod safeguarding;

@@ -196,6 +196,7 @@ pub fn updates_channel(child: crate::domain::ids::ChildId) -> String {
 
 /// Tells the child's live subscribers, on every instance, that the proposal changed.
 pub(crate) async fn announce(state: &AppState, proposal: &Proposal) {
+    crate::services::notifications::on_change(state, proposal).await;
     state
         .backplane
         .publish(

@@ -113,6 +113,7 @@ pub async fn prepare(
         assisted_by,
         school_state: SchoolState::Submitted,
         government_state: None,
+        reopened: false,
         screening: None,
         created_at: now,
     }))

@@ -158,45 +158,78 @@ pub async fn announce(state: &AppState, task: &Task, event: &TaskEvent) {
 /// and the outbox row in one transaction; then the live notices.
 async fn step(
     state: &AppState,
-    mut task: Task,
+    task: Task,
     event: Option<GovernmentEvent>,
     kind: TaskEventKind,
     staff: StaffId,
     text: Option<&str>,
     change: impl FnOnce(&mut Task, NaiveDate),
 ) -> Result<Task, AppError> {
-    let from = task.state;
-    if let Some(event) = event {
-        task.state = from
-            .next(event, false)
-            .ok_or_else(|| AppError::InvalidTransition {
-                from: from.as_str().into(),
-                to: format!("{event:?}"),
-            })?;
-    }
     let now = state.clock.now();
-    change(&mut task, local_date(now));
     let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
-    if !store::tasks::update(&transaction, &task, from, now).await? {
-        return Err(AppError::Conflict("state".into()));
-    }
-    mirror(
+    let (task, event) = step_in(
         &transaction,
-        &task,
-        Some(from),
-        EventActor::Staff(staff),
-        None,
+        task,
+        Step {
+            event,
+            kind,
+            actor: EventActor::Staff(staff),
+            text,
+            reopened_before: false,
+        },
+        change,
         now,
     )
     .await?;
-    let event = record(&transaction, &task, kind, Some(staff), text, now).await?;
     transaction.commit().await?;
     announce(state, &task, &event).await;
     Ok(task)
 }
 
+/// What one step on a task does.
+pub struct Step<'a> {
+    /// The lifecycle event, if the state changes.
+    pub event: Option<GovernmentEvent>,
+    pub kind: TaskEventKind,
+    pub actor: EventActor,
+    pub text: Option<&'a str>,
+    /// The proposal was reopened before (it reopens once only).
+    pub reopened_before: bool,
+}
+
+/// One step on a task in the caller's transaction: the state table's check, then the task, the
+/// proposal's state, the event and the outbox row. The caller commits and announces.
+pub async fn step_in(
+    db: &impl ConnectionTrait,
+    mut task: Task,
+    step: Step<'_>,
+    change: impl FnOnce(&mut Task, NaiveDate),
+    now: DateTime<Utc>,
+) -> Result<(Task, TaskEvent), AppError> {
+    let from = task.state;
+    if let Some(event) = step.event {
+        task.state =
+            from.next(event, step.reopened_before)
+                .ok_or_else(|| AppError::InvalidTransition {
+                    from: from.as_str().into(),
+                    to: format!("{event:?}"),
+                })?;
+    }
+    change(&mut task, local_date(now));
+    if !store::tasks::update(db, &task, from, now).await? {
+        return Err(AppError::Conflict("state".into()));
+    }
+    mirror(db, &task, Some(from), step.actor, None, now).await?;
+    let staff = match step.actor {
+        EventActor::Staff(staff) => Some(staff),
+        _ => None,
+    };
+    let event = record(db, &task, step.kind, staff, step.text, now).await?;
+    Ok((task, event))
+}
+
 /// A task the member's department leads, or NOT_FOUND.
-async fn led_task(
+pub(crate) async fn led_task(
     state: &AppState,
     member: &DepartmentMember,
     id: TaskId,

@@ -59,3 +59,13 @@ fn to_domain(row: Model) -> Result<Department, DbErr> {
         name_en: row.name_en,
     })
 }
+
+/// Every department (a few dozen), by id.
+pub async fn all(
+    db: &impl ConnectionTrait,
+) -> Result<std::collections::HashMap<DepartmentId, Department>, DbErr> {
+    let rows = Entity::find().all(db).await?;
+    rows.into_iter()
+        .map(|row| to_domain(row).map(|d| (d.id, d)))
+        .collect()
+}

@@ -5,6 +5,7 @@
 //! transaction.
 
 pub mod access_log;
+pub mod answers;
 pub mod areas;
 pub mod campaigns;
 pub mod children;
@@ -15,6 +16,7 @@ pub mod media;
 pub mod moderation;
 pub mod people;
 pub mod proposals;
+pub mod publications;
 pub mod routing;
 pub mod safeguarding;
 pub mod sessions;

@@ -123,6 +123,16 @@ pub async fn set_school_state(
     Ok(result.rows_affected == 1)
 }
 
+/// Marks that the department looks again after the child's verdict (once only).
+pub async fn set_reopened(db: &impl ConnectionTrait, id: ProposalId) -> Result<(), DbErr> {
+    proposals::Entity::update_many()
+        .col_expr(proposals::Column::Reopened, Expr::value(true))
+        .filter(proposals::Column::Id.eq(id.0))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Mirrors the task's state onto its proposal, which is what the child reads.
 pub async fn set_government_state(
     db: &impl ConnectionTrait,
@@ -248,6 +258,7 @@ pub(super) fn to_domain(row: proposals::Model) -> Result<Proposal, DbErr> {
             }
             None => None,
         },
+        reopened: row.reopened,
         screening: row
             .screening
             .and_then(|value| serde_json::from_value(value).ok()),
@@ -349,4 +360,35 @@ pub async fn with_media(
         .all(db)
         .await?;
     Ok(ids.into_iter().map(ProposalId).collect())
+}
+
+/// How many children of a class have proposed in a campaign.
+pub async fn children_taking_part(
+    db: &impl ConnectionTrait,
+    campaign: CampaignId,
+    class: ClassId,
+) -> Result<u64, DbErr> {
+    let children: Vec<uuid::Uuid> = proposals::Entity::find()
+        .select_only()
+        .column(proposals::Column::ChildId)
+        .distinct()
+        .filter(proposals::Column::CampaignId.eq(campaign.0))
+        .filter(proposals::Column::ClassId.eq(class.0))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(children.len() as u64)
+}
+
+/// How many proposals a campaign (or every campaign) has received.
+pub async fn count_in_campaign(
+    db: &impl ConnectionTrait,
+    campaign: Option<CampaignId>,
+) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    let mut query = proposals::Entity::find();
+    if let Some(campaign) = campaign {
+        query = query.filter(proposals::Column::CampaignId.eq(campaign.0));
+    }
+    query.count(db).await
 }

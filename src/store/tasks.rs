@@ -405,3 +405,15 @@ fn event_to_domain(row: task_events::Model) -> Result<TaskEvent, DbErr> {
         at: row.at,
     })
 }
+
+/// Every task of a campaign (or of all campaigns).
+pub async fn of_campaign(
+    db: &impl ConnectionTrait,
+    campaign: Option<CampaignId>,
+) -> Result<Vec<Task>, DbErr> {
+    let mut query = tasks::Entity::find();
+    if let Some(campaign) = campaign {
+        query = query.filter(tasks::Column::CampaignId.eq(campaign.0));
+    }
+    query.all(db).await?.into_iter().map(to_domain).collect()
+}

@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod answers;
 mod areas;
 mod assisted;
 mod binary;

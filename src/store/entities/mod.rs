@@ -2,6 +2,7 @@
 
 pub mod access_log;
 pub mod allow_list_suggestions;
+pub mod answers;
 pub mod areas;
 pub mod badges;
 pub mod campaigns;
@@ -10,13 +11,18 @@ pub mod class_teachers;
 pub mod classes;
 pub mod departments;
 pub mod districts;
+pub mod duplicate_links;
 pub mod extension_requests;
 pub mod guardian_consents;
 pub mod media;
 pub mod moderation_log;
+pub mod notifications;
 pub mod outbox;
+pub mod progress_updates;
 pub mod proposal_events;
 pub mod proposals;
+pub mod publications;
+pub mod ratings;
 pub mod routing_rule_changes;
 pub mod routing_rules;
 pub mod safeguarding_actions;

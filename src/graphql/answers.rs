@@ -1,0 +1,324 @@
+//! Answering: the department's answer with its child text checked, templates, duplicates,
+//! progress; the child's verdict and notifications.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::context::{actor, state};
+use super::errors::GqlResult;
+use super::ids::parse_id;
+use super::page::{KeyedConnection, connection, page_request};
+use super::tasks::Task;
+use crate::domain::answers::{
+    Answer as DomainAnswer, Jargon, Outcome as DomainOutcome, Progress as DomainProgress,
+    Rating as DomainRating, Stage as DomainStage, templates,
+};
+use crate::domain::ids::{ProposalId, TaskId};
+use crate::services;
+use crate::services::answers::{AnswerInput as ServiceAnswer, ProgressInput};
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Adopted,
+    PartlyAdopted,
+    UnderStudy,
+    NotFeasible,
+    AlreadyDone,
+}
+
+impl From<Outcome> for DomainOutcome {
+    fn from(outcome: Outcome) -> Self {
+        match outcome {
+            Outcome::Adopted => Self::Adopted,
+            Outcome::PartlyAdopted => Self::PartlyAdopted,
+            Outcome::UnderStudy => Self::UnderStudy,
+            Outcome::NotFeasible => Self::NotFeasible,
+            Outcome::AlreadyDone => Self::AlreadyDone,
+        }
+    }
+}
+
+impl From<DomainOutcome> for Outcome {
+    fn from(outcome: DomainOutcome) -> Self {
+        match outcome {
+            DomainOutcome::Adopted => Self::Adopted,
+            DomainOutcome::PartlyAdopted => Self::PartlyAdopted,
+            DomainOutcome::UnderStudy => Self::UnderStudy,
+            DomainOutcome::NotFeasible => Self::NotFeasible,
+            DomainOutcome::AlreadyDone => Self::AlreadyDone,
+        }
+    }
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum ProgressStage {
+    Planned,
+    InProgress,
+    Done,
+    NotFeasible,
+}
+
+impl From<ProgressStage> for DomainStage {
+    fn from(stage: ProgressStage) -> Self {
+        match stage {
+            ProgressStage::Planned => Self::Planned,
+            ProgressStage::InProgress => Self::InProgress,
+            ProgressStage::Done => Self::Done,
+            ProgressStage::NotFeasible => Self::NotFeasible,
+        }
+    }
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerRating {
+    Satisfied,
+    Partly,
+    NotSatisfied,
+}
+
+#[derive(InputObject)]
+pub struct TaskAnswerInput {
+    pub outcome: Outcome,
+    /// The official answer (1 to 5,000 characters).
+    pub official_text: String,
+    /// The same in words for the child's age band: at most 120 characters for 6-8, 240 for
+    /// 9-11, 400 for 12-14, 600 for 15-17. Administrative words come back as warnings.
+    pub child_text: String,
+    pub planned_completion: Option<NaiveDate>,
+    /// Whole yuan.
+    pub cost_yuan: Option<i64>,
+}
+
+/// An administrative word in the child text, with plainer words.
+#[derive(SimpleObject)]
+pub struct JargonWarning {
+    pub word: String,
+    pub suggestion: String,
+    /// Characters of the child text.
+    pub start: i32,
+    pub end: i32,
+}
+
+impl From<Jargon> for JargonWarning {
+    fn from(jargon: Jargon) -> Self {
+        JargonWarning {
+            word: jargon.word,
+            suggestion: jargon.suggestion,
+            start: i32::try_from(jargon.start).unwrap_or(i32::MAX),
+            end: i32::try_from(jargon.end).unwrap_or(i32::MAX),
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct AnswerPayload {
+    pub task: Task,
+    /// Words a child may not follow; the answer is saved all the same.
+    pub warnings: Vec<JargonWarning>,
+}
+
+#[derive(SimpleObject)]
+pub struct AnswerTemplate {
+    /// Null for the general template.
+    pub topic: Option<String>,
+    pub official_text: String,
+    pub child_text: String,
+}
+
+/// A department's answer as the child reads it.
+#[derive(SimpleObject)]
+pub struct ChildAnswer {
+    pub outcome: Outcome,
+    pub text: String,
+    pub planned_completion: Option<NaiveDate>,
+    pub answered_at: DateTime<Utc>,
+}
+
+impl From<DomainAnswer> for ChildAnswer {
+    fn from(answer: DomainAnswer) -> Self {
+        ChildAnswer {
+            outcome: answer.outcome.into(),
+            text: answer.child_text,
+            planned_completion: answer.planned_completion,
+            answered_at: answer.answered_at,
+        }
+    }
+}
+
+/// Progress as the child reads it.
+#[derive(SimpleObject)]
+pub struct ChildProgress {
+    /// `planned`, `in_progress`, `done` or `not_feasible`.
+    pub stage: String,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+impl From<DomainProgress> for ChildProgress {
+    fn from(progress: DomainProgress) -> Self {
+        ChildProgress {
+            stage: progress.stage.as_str().to_owned(),
+            text: progress.child_text,
+            at: progress.at,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct Notification {
+    pub id: ID,
+    pub proposal_id: ID,
+    /// The status reached (`routed`, `answered`, …) or `progress`.
+    pub kind: String,
+    /// In words for the child's age band.
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+fn task_id(id: &ID, path: &str) -> Result<TaskId, crate::error::AppError> {
+    parse_id(id, TaskId::parse, &[path])
+}
+
+#[derive(Default)]
+pub struct AnswersQuery;
+
+#[Object]
+impl AnswersQuery {
+    /// Department staff: starting points for an answer on a topic with an outcome, the topic's
+    /// own first.
+    async fn answer_templates(
+        &self,
+        ctx: &Context<'_>,
+        topic: String,
+        outcome: Outcome,
+    ) -> GqlResult<Vec<AnswerTemplate>> {
+        services::access::department_member(actor(ctx))?;
+        Ok(templates(&topic, outcome.into())
+            .into_iter()
+            .map(|t| AnswerTemplate {
+                topic: t.topic.map(str::to_owned),
+                official_text: t.official_text.to_owned(),
+                child_text: t.child_text.to_owned(),
+            })
+            .collect())
+    }
+
+    /// A signed-in child: what happened to their proposals, newest first.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 50) as usize * child_complexity + 1")]
+    async fn my_notifications(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<KeyedConnection<uuid::Uuid, Notification>> {
+        let request = page_request::<uuid::Uuid>(first, after)?;
+        let page = services::notifications::mine(state(ctx)?, actor(ctx), &request).await?;
+        Ok(connection(
+            page,
+            |n| n.id,
+            |n| Notification {
+                id: ID(n.id.to_string()),
+                proposal_id: ID(n.proposal_id.to_string()),
+                kind: n.kind,
+                text: n.text,
+                at: n.at,
+            },
+        ))
+    }
+}
+
+#[derive(Default)]
+pub struct AnswersMutation;
+
+#[Object]
+impl AnswersMutation {
+    /// The lead department: answers a task it signed for, and every task linked to it as a
+    /// duplicate. Each child is told; where the campaign publishes on answering, it goes public
+    /// with the consents it needs.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn answer_task(
+        &self,
+        ctx: &Context<'_>,
+        task_id: ID,
+        input: TaskAnswerInput,
+    ) -> GqlResult<AnswerPayload> {
+        let state = state(ctx)?;
+        let id = self::task_id(&task_id, "taskId")?;
+        let (task, warnings) = services::answers::answer(
+            state,
+            actor(ctx),
+            id,
+            ServiceAnswer {
+                outcome: input.outcome.into(),
+                official_text: input.official_text,
+                child_text: input.child_text,
+                planned_completion: input.planned_completion,
+                cost_yuan: input.cost_yuan,
+            },
+        )
+        .await?;
+        Ok(AnswerPayload {
+            task: super::tasks::single(state, task).await?,
+            warnings: warnings.into_iter().map(Into::into).collect(),
+        })
+    }
+
+    /// The lead department: links a task as the duplicate of another it leads; answering that
+    /// one answers both.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn link_duplicate(
+        &self,
+        ctx: &Context<'_>,
+        task_id: ID,
+        duplicate_of_task_id: ID,
+    ) -> GqlResult<Task> {
+        let state = state(ctx)?;
+        let id = self::task_id(&task_id, "taskId")?;
+        let of = self::task_id(&duplicate_of_task_id, "duplicateOfTaskId")?;
+        let task = services::answers::link_duplicate(state, actor(ctx), id, of).await?;
+        Ok(super::tasks::single(state, task).await?)
+    }
+
+    /// The lead department: reports progress after an answer that promised action; it reaches
+    /// the child.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn post_progress(
+        &self,
+        ctx: &Context<'_>,
+        task_id: ID,
+        stage: ProgressStage,
+        text: String,
+        child_text: String,
+    ) -> GqlResult<Task> {
+        let state = state(ctx)?;
+        let id = self::task_id(&task_id, "taskId")?;
+        let input = ProgressInput {
+            stage: stage.into(),
+            text,
+            child_text,
+        };
+        let task = services::answers::post_progress(state, actor(ctx), id, input).await?;
+        Ok(super::tasks::single(state, task).await?)
+    }
+
+    /// The child who made it: says whether the answer was good enough. NOT_SATISFIED sends it
+    /// back to the department once, with the comment.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn rate_answer(
+        &self,
+        ctx: &Context<'_>,
+        proposal_id: ID,
+        rating: AnswerRating,
+        comment: Option<String>,
+    ) -> GqlResult<super::proposals::Proposal> {
+        let state = state(ctx)?;
+        let id = parse_id(&proposal_id, ProposalId::parse, &["proposalId"])?;
+        let rating = match rating {
+            AnswerRating::Satisfied => DomainRating::Satisfied,
+            AnswerRating::Partly => DomainRating::Partly,
+            AnswerRating::NotSatisfied => DomainRating::NotSatisfied,
+        };
+        let proposal = services::answers::rate(state, actor(ctx), id, rating, comment).await?;
+        Ok(super::proposals::for_child(state, proposal).await?)
+    }
+}

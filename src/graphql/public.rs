@@ -1,0 +1,306 @@
+//! What anyone may read without signing in: published proposals and how well they are answered.
+//! Coordinators publish.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::answers::{ChildProgress, Outcome};
+use super::context::{actor, state};
+use super::errors::GqlResult;
+use super::ids::parse_id;
+use super::page::{KeyedConnection, connection, page_request};
+use super::routing::department_id;
+use crate::domain::classes::Grade;
+use crate::domain::ids::{CampaignId, ProposalId};
+use crate::domain::topics::Topic;
+use crate::error::AppError;
+use crate::services;
+use crate::services::public::{Counted, DepartmentHandling, Handling, PublicItem, PublicStats};
+use crate::store::publications::{PublicFilter, PublicKey};
+
+/// Who proposed it, as the public reads it: grade, and school where enough of the class took
+/// part. Never a name.
+#[derive(SimpleObject)]
+pub struct Proposer {
+    /// 四年级 · 百官小学, or 四年级.
+    pub label: String,
+    pub grade: i32,
+    pub school: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct PublicText {
+    pub key: String,
+    pub text: String,
+}
+
+#[derive(SimpleObject)]
+pub struct PublicAnswer {
+    pub outcome: Outcome,
+    /// For children: shown first.
+    pub child_text: String,
+    pub official_text: String,
+    pub planned_completion: Option<NaiveDate>,
+    pub answered_at: DateTime<Utc>,
+}
+
+#[derive(SimpleObject)]
+pub struct PublicDepartment {
+    pub code: String,
+    pub name_zh: String,
+}
+
+/// A published proposal: the child's words (with the teacher's redactions), the department's
+/// answer and progress, and the images the teacher marked publishable.
+#[derive(SimpleObject)]
+pub struct PublishedProposal {
+    pub id: ID,
+    pub topic: String,
+    pub topic_label: String,
+    pub proposer: Proposer,
+    pub texts: Vec<PublicText>,
+    pub place: Option<String>,
+    pub department: Option<PublicDepartment>,
+    pub answer: Option<PublicAnswer>,
+    pub progress: Vec<ChildProgress>,
+    /// Image paths: `/media/{id}/display`.
+    pub images: Vec<String>,
+    pub published_at: DateTime<Utc>,
+}
+
+pub fn grade_label(grade: u8) -> String {
+    Grade::parse(i32::from(grade), &[])
+        .map(Grade::label_zh)
+        .unwrap_or_default()
+}
+
+impl From<PublicItem> for PublishedProposal {
+    fn from(item: PublicItem) -> Self {
+        let publication = item.publication;
+        let grade = grade_label(publication.grade);
+        PublishedProposal {
+            id: ID(publication.proposal_id.to_string()),
+            topic_label: Topic::parse(&publication.topic)
+                .map(|t| t.label_zh())
+                .unwrap_or_default()
+                .to_owned(),
+            topic: publication.topic,
+            proposer: Proposer {
+                label: match &publication.school_name {
+                    Some(school) => format!("{grade} · {school}"),
+                    None => grade,
+                },
+                grade: i32::from(publication.grade),
+                school: publication.school_name,
+            },
+            texts: publication
+                .answers
+                .into_iter()
+                .filter_map(|a| {
+                    Some(PublicText {
+                        text: a.text?,
+                        key: a.key,
+                    })
+                })
+                .collect(),
+            place: publication.place,
+            department: item.department.map(|d| PublicDepartment {
+                code: d.code.as_str().to_owned(),
+                name_zh: d.name_zh,
+            }),
+            answer: item.answer.map(|a| PublicAnswer {
+                outcome: a.outcome.into(),
+                child_text: a.child_text,
+                official_text: a.official_text,
+                planned_completion: a.planned_completion,
+                answered_at: a.answered_at,
+            }),
+            progress: item.progress.into_iter().map(Into::into).collect(),
+            images: publication
+                .media
+                .iter()
+                .map(|id| format!("/media/{id}/display"))
+                .collect(),
+            published_at: publication.published_at,
+        }
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct PublishedFilter {
+    pub campaign_id: Option<ID>,
+    pub topic: Option<String>,
+    pub department_id: Option<ID>,
+}
+
+impl PublishedFilter {
+    fn parse(self) -> Result<PublicFilter, AppError> {
+        Ok(PublicFilter {
+            campaign: self
+                .campaign_id
+                .map(|id| parse_id(&id, CampaignId::parse, &["filter", "campaignId"]))
+                .transpose()?,
+            topic: self.topic,
+            department: self
+                .department_id
+                .map(|id| parse_id(&id, department_id, &["filter", "departmentId"]))
+                .transpose()?,
+        })
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct CountedGroup {
+    pub key: String,
+    pub label: String,
+    /// A number, or "<5".
+    pub count: String,
+}
+
+impl From<Counted> for CountedGroup {
+    fn from(counted: Counted) -> Self {
+        CountedGroup {
+            key: counted.key,
+            label: counted.label,
+            count: counted.count,
+        }
+    }
+}
+
+/// How a group of tasks was handled; a median or rate over fewer than five is null.
+#[derive(SimpleObject)]
+pub struct HandlingStats {
+    /// A number, or "<5".
+    pub tasks: String,
+    pub median_working_days_to_sign_for: Option<f64>,
+    pub median_working_days_to_answer: Option<f64>,
+    pub on_time_rate: Option<f64>,
+    pub bounces: String,
+    pub satisfaction_rate: Option<f64>,
+}
+
+impl From<Handling> for HandlingStats {
+    fn from(h: Handling) -> Self {
+        HandlingStats {
+            tasks: h.tasks,
+            median_working_days_to_sign_for: h.median_days_to_sign_for,
+            median_working_days_to_answer: h.median_days_to_answer,
+            on_time_rate: h.on_time_rate,
+            bounces: h.bounces,
+            satisfaction_rate: h.satisfaction_rate,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct DepartmentStats {
+    pub department: PublicDepartment,
+    pub handling: HandlingStats,
+}
+
+impl From<DepartmentHandling> for DepartmentStats {
+    fn from(d: DepartmentHandling) -> Self {
+        DepartmentStats {
+            department: PublicDepartment {
+                code: d.code,
+                name_zh: d.name_zh,
+            },
+            handling: d.handling.into(),
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct PublicStatistics {
+    /// Proposals received: a number, or "<5".
+    pub proposals: String,
+    pub by_stage: Vec<CountedGroup>,
+    pub by_topic: Vec<CountedGroup>,
+    pub overall: HandlingStats,
+    pub by_department: Vec<DepartmentStats>,
+}
+
+impl From<PublicStats> for PublicStatistics {
+    fn from(stats: PublicStats) -> Self {
+        PublicStatistics {
+            proposals: stats.proposals,
+            by_stage: stats.by_stage.into_iter().map(Into::into).collect(),
+            by_topic: stats.by_topic.into_iter().map(Into::into).collect(),
+            overall: stats.overall.into(),
+            by_department: stats.by_department.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct PublicQuery;
+
+#[Object]
+impl PublicQuery {
+    /// Anyone: published proposals, newest first.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 50) as usize * child_complexity + 1")]
+    async fn published_proposals(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<PublishedFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<KeyedConnection<PublicKey, PublishedProposal>> {
+        let filter = filter.unwrap_or_default().parse()?;
+        let request = page_request::<PublicKey>(first, after)?;
+        let page = services::public::published(state(ctx)?, &filter, &request).await?;
+        Ok(connection(
+            page,
+            |item| {
+                (
+                    item.publication.published_at,
+                    item.publication.proposal_id.0,
+                )
+            },
+            PublishedProposal::from,
+        ))
+    }
+
+    /// Anyone: one published proposal; null when it is not public.
+    async fn published_proposal(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> GqlResult<Option<PublishedProposal>> {
+        let id = parse_id(&id, ProposalId::parse, &["id"])?;
+        let item = services::public::one(state(ctx)?, id).await?;
+        Ok(item.map(PublishedProposal::from))
+    }
+
+    /// Anyone: counts per stage and topic, and how each department answers, for a campaign (or
+    /// all). Counts under five read "<5".
+    async fn public_stats(
+        &self,
+        ctx: &Context<'_>,
+        campaign_id: Option<ID>,
+    ) -> GqlResult<PublicStatistics> {
+        let campaign = campaign_id
+            .map(|id| parse_id(&id, CampaignId::parse, &["campaignId"]))
+            .transpose()?;
+        Ok(services::public::stats(state(ctx)?, campaign).await?.into())
+    }
+}
+
+#[derive(Default)]
+pub struct PublicMutation;
+
+#[Object]
+impl PublicMutation {
+    /// Coordinators: publishes an answered proposal, anonymised; CONSENT_REQUIRED without the
+    /// child's consent to publish (and a guardian's, under 14).
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn publish_proposal(&self, ctx: &Context<'_>, id: ID) -> GqlResult<PublishedProposal> {
+        let state = state(ctx)?;
+        let id = parse_id(&id, ProposalId::parse, &["id"])?;
+        services::publication::publish(state, actor(ctx), id).await?;
+        let item = services::public::one(state, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(item.into())
+    }
+}

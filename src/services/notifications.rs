@@ -1,0 +1,68 @@
+//! Every step of a proposal reaches its child: live through `proposalUpdated`, and as a
+//! notification for apps that poll (`myNotifications`), in words for the child's age band.
+
+use crate::domain::answers::Progress;
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::people::Actor;
+use crate::domain::proposals::{Proposal, status_key, status_label};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store;
+use crate::store::answers::Notification;
+
+/// After a change: a notification when the status the child reads has changed. A failure is
+/// logged: the change itself is committed and the child sees it in `myProposals`.
+pub async fn on_change(state: &AppState, proposal: &Proposal) {
+    if let Err(error) = notify_status(state, proposal).await {
+        tracing::warn!(
+            code = error.code().as_str(),
+            "a notification was not written"
+        );
+    }
+}
+
+async fn notify_status(state: &AppState, proposal: &Proposal) -> Result<(), AppError> {
+    let key = status_key(proposal.school_state, proposal.government_state);
+    let last = store::answers::last_status(&state.db, proposal.id).await?;
+    if last.as_deref() == Some(key) {
+        return Ok(());
+    }
+    let mut text = status_label(key, proposal.band).to_owned();
+    if key == "answered" {
+        let answers = store::answers::latest(&state.db, &[proposal.id]).await?;
+        if let Some(answer) = answers.get(&proposal.id) {
+            text = format!("{text}：{}", answer.child_text);
+        }
+    }
+    let now = state.clock.now();
+    store::answers::notify(&state.db, proposal.child_id, proposal.id, key, &text, now).await?;
+    Ok(())
+}
+
+/// Progress on what the department promised.
+pub async fn progress(state: &AppState, proposal: &Proposal, progress: &Progress) {
+    let now = state.clock.now();
+    let written = store::answers::notify(
+        &state.db,
+        proposal.child_id,
+        proposal.id,
+        "progress",
+        &progress.child_text,
+        now,
+    )
+    .await;
+    if written.is_err() {
+        tracing::warn!("a progress notification was not written");
+    }
+    crate::services::proposals::announce(state, proposal).await;
+}
+
+/// A signed-in child: their notifications, newest first.
+pub async fn mine(
+    state: &AppState,
+    actor: &Actor,
+    page: &PageRequest<uuid::Uuid>,
+) -> Result<Page<Notification>, AppError> {
+    let child = actor.child()?;
+    Ok(store::answers::of_child(&state.db, child.id, page).await?)
+}

@@ -1,0 +1,148 @@
+//! What the public sees: each published proposal as it was published (anonymised, redacted),
+//! until consent is withdrawn.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Condition;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+
+use super::entities::publications;
+use crate::domain::departments::DepartmentId;
+use crate::domain::forms::Answer;
+use crate::domain::ids::{CampaignId, ProposalId, StaffId};
+use crate::domain::page::{Page, PageRequest};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Publication {
+    pub proposal_id: ProposalId,
+    pub campaign_id: CampaignId,
+    pub topic: String,
+    pub department_id: Option<DepartmentId>,
+    pub grade: u8,
+    /// None where fewer than five children of the class took part.
+    pub school_name: Option<String>,
+    pub answers: Vec<Answer>,
+    pub place: Option<String>,
+    /// Images the teacher marked publishable.
+    pub media: Vec<String>,
+    pub published_by: Option<StaffId>,
+    pub published_at: DateTime<Utc>,
+}
+
+pub async fn insert(db: &impl ConnectionTrait, publication: &Publication) -> Result<(), DbErr> {
+    publications::ActiveModel {
+        proposal_id: Set(publication.proposal_id.0),
+        campaign_id: Set(publication.campaign_id.0),
+        topic: Set(publication.topic.clone()),
+        department_id: Set(publication.department_id.map(|d| d.0)),
+        grade: Set(i32::from(publication.grade)),
+        school_name: Set(publication.school_name.clone()),
+        answers: Set(serde_json::to_value(&publication.answers).unwrap_or_default()),
+        place: Set(publication.place.clone()),
+        media: Set(serde_json::json!(publication.media)),
+        published_by: Set(publication.published_by.map(|s| s.0)),
+        published_at: Set(publication.published_at),
+        withdrawn_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: ProposalId) -> Result<Option<Publication>, DbErr> {
+    let row = publications::Entity::find_by_id(id.0)
+        .filter(publications::Column::WithdrawnAt.is_null())
+        .one(db)
+        .await?;
+    Ok(row.map(to_domain))
+}
+
+/// Which publications a public list shows.
+#[derive(Clone, Debug, Default)]
+pub struct PublicFilter {
+    pub campaign: Option<CampaignId>,
+    pub topic: Option<String>,
+    pub department: Option<DepartmentId>,
+}
+
+/// The cursor of a public list: newest first.
+pub type PublicKey = (DateTime<Utc>, uuid::Uuid);
+
+pub async fn page(
+    db: &impl ConnectionTrait,
+    filter: &PublicFilter,
+    page: &PageRequest<PublicKey>,
+) -> Result<Page<Publication>, DbErr> {
+    let mut query = publications::Entity::find()
+        .filter(publications::Column::WithdrawnAt.is_null())
+        .order_by_desc(publications::Column::PublishedAt)
+        .order_by_desc(publications::Column::ProposalId)
+        .limit(page.fetch_limit());
+    if let Some(campaign) = filter.campaign {
+        query = query.filter(publications::Column::CampaignId.eq(campaign.0));
+    }
+    if let Some(topic) = &filter.topic {
+        query = query.filter(publications::Column::Topic.eq(topic.as_str()));
+    }
+    if let Some(department) = filter.department {
+        query = query.filter(publications::Column::DepartmentId.eq(department.0));
+    }
+    if let Some((at, id)) = page.after {
+        query = query.filter(
+            Condition::any()
+                .add(publications::Column::PublishedAt.lt(at))
+                .add(
+                    Condition::all()
+                        .add(publications::Column::PublishedAt.eq(at))
+                        .add(publications::Column::ProposalId.lt(id)),
+                ),
+        );
+    }
+    let items = query.all(db).await?.into_iter().map(to_domain).collect();
+    Ok(Page::from_overfetched(items, page))
+}
+
+/// Every published proposal of a campaign (or all), for statistics and exports.
+pub async fn all(
+    db: &impl ConnectionTrait,
+    campaign: Option<CampaignId>,
+) -> Result<Vec<Publication>, DbErr> {
+    let mut query = publications::Entity::find()
+        .filter(publications::Column::WithdrawnAt.is_null())
+        .order_by_desc(publications::Column::PublishedAt);
+    if let Some(campaign) = campaign {
+        query = query.filter(publications::Column::CampaignId.eq(campaign.0));
+    }
+    Ok(query.all(db).await?.into_iter().map(to_domain).collect())
+}
+
+/// Whether the image is shown with a published proposal.
+pub async fn shows_media(db: &impl ConnectionTrait, media: &str) -> Result<bool, DbErr> {
+    let found = publications::Entity::find()
+        .select_only()
+        .column(publications::Column::ProposalId)
+        .filter(publications::Column::WithdrawnAt.is_null())
+        .filter(super::text_contains(publications::Column::Media, media))
+        .into_tuple::<uuid::Uuid>()
+        .one(db)
+        .await?;
+    Ok(found.is_some())
+}
+
+fn to_domain(row: publications::Model) -> Publication {
+    Publication {
+        proposal_id: ProposalId(row.proposal_id),
+        campaign_id: CampaignId(row.campaign_id),
+        topic: row.topic,
+        department_id: row.department_id.map(DepartmentId),
+        grade: u8::try_from(row.grade).unwrap_or_default(),
+        school_name: row.school_name,
+        answers: serde_json::from_value(row.answers).unwrap_or_default(),
+        place: row.place,
+        media: serde_json::from_value(row.media).unwrap_or_default(),
+        published_by: row.published_by.map(StaffId),
+        published_at: row.published_at,
+    }
+}

@@ -1,0 +1,94 @@
+//! Open data: an Atom feed and a CSV of the published proposals.
+
+use chrono::{DateTime, Utc};
+
+use super::escape;
+use crate::services::public::PublicItem;
+
+fn texts(item: &PublicItem) -> String {
+    item.publication
+        .answers
+        .iter()
+        .filter_map(|a| a.text.clone())
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+/// The Atom feed of published proposals, newest first.
+pub fn atom(items: &[PublicItem], base: &str, now: DateTime<Utc>) -> String {
+    let updated = items
+        .first()
+        .map_or(now, |item| item.publication.published_at)
+        .to_rfc3339();
+    let mut xml = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>童声 · 孩子们的建议</title><id>{base}/</id><link href="{base}/"/><link rel="self" href="{base}/feed.atom"/><updated>{updated}</updated>"#,
+        base = escape(base)
+    );
+    for item in items {
+        let p = &item.publication;
+        let answer = item
+            .answer
+            .as_ref()
+            .map(|a| a.child_text.as_str())
+            .unwrap_or_default();
+        let title = crate::domain::topics::Topic::parse(&p.topic)
+            .map(|t| t.label_zh())
+            .unwrap_or_default();
+        xml.push_str(&format!(
+            r#"<entry><id>urn:uuid:{id}</id><title>{title}</title><updated>{at}</updated><link href="{base}/#p-{id}"/><content type="text">{text} —— 回复：{answer}</content></entry>"#,
+            id = p.proposal_id,
+            title = escape(title),
+            at = p.published_at.to_rfc3339(),
+            base = escape(base),
+            text = escape(&texts(item)),
+            answer = escape(answer),
+        ));
+    }
+    xml.push_str("</feed>");
+    xml
+}
+
+/// The published proposals as CSV, one row each, with a header row.
+pub fn csv(items: &[PublicItem]) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record([
+        "id",
+        "published_at",
+        "topic",
+        "grade",
+        "school",
+        "department",
+        "proposal",
+        "place",
+        "outcome",
+        "answer_for_children",
+        "answer_official",
+        "answered_at",
+    ])?;
+    for item in items {
+        let p = &item.publication;
+        let answer = item.answer.as_ref();
+        writer.write_record([
+            p.proposal_id.to_string(),
+            p.published_at.to_rfc3339(),
+            p.topic.clone(),
+            p.grade.to_string(),
+            p.school_name.clone().unwrap_or_default(),
+            item.department
+                .as_ref()
+                .map(|d| d.code.as_str().to_owned())
+                .unwrap_or_default(),
+            texts(item),
+            p.place.clone().unwrap_or_default(),
+            answer
+                .map(|a| a.outcome.as_str().to_owned())
+                .unwrap_or_default(),
+            answer.map(|a| a.child_text.clone()).unwrap_or_default(),
+            answer.map(|a| a.official_text.clone()).unwrap_or_default(),
+            answer
+                .map(|a| a.answered_at.to_rfc3339())
+                .unwrap_or_default(),
+        ])?;
+    }
+    writer.into_inner().map_err(|e| e.into_error().into())
+}
