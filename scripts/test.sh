@@ -4,6 +4,7 @@
 # Makes sure PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) are up, starting them, or
 # installing them from Debian's packages, when they are not; then runs every test of the
 # workspace with TEST_DATABASE_URL and TEST_REDIS_URL set, so no test that needs them is skipped.
+# Also installs what some tests use: a CJK font (printable cards) and Chromium (the public wall).
 # Extra arguments go to `cargo test` (for example a test name filter).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,8 +67,14 @@ ensure_card_font() {
   apt_install fonts-droid-fallback
 }
 
+# The public wall is checked in a headless browser.
+ensure_chromium() {
+  command -v chromium >/dev/null || apt_install chromium
+}
+
 command -v cargo >/dev/null || { echo "test.sh: cargo is needed (rustup.rs)" >&2; exit 1; }
 ensure_postgres
 ensure_redis
 ensure_card_font
+ensure_chromium
 exec cargo test --workspace --locked "$@"

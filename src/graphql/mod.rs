@@ -21,6 +21,7 @@ mod page;
 mod people;
 mod proposals;
 mod public;
+mod report;
 
 pub use public::grade_label;
 mod roster;
@@ -55,6 +56,7 @@ pub struct QueryRoot(
     tasks::TasksQuery,
     answers::AnswersQuery,
     public::PublicQuery,
+    report::ReportQuery,
 );
 
 #[derive(MergedObject, Default)]

@@ -7,6 +7,7 @@ mod graphql;
 mod health;
 mod media;
 mod public;
+mod reports;
 mod request_context;
 mod websocket;
 
@@ -46,6 +47,7 @@ pub fn router(app: AppState, schema: AppSchema) -> Router {
             post(media::upload).layer(DefaultBodyLimit::max(media::MAX_UPLOAD_BODY)),
         )
         .route("/media/{id}/{rendition}", get(media::rendition))
+        .route("/reports/campaigns/{file}", get(reports::campaign))
         .route("/", get(public::wall))
         .route("/feed.atom", get(public::feed))
         .route("/published.csv", get(public::csv))

@@ -394,10 +394,9 @@ pub async fn rate(
     });
     let clean = screened.as_ref().is_none_or(|s| s.action == "publish");
     let now = state.clock.now();
-    let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
-    if !store::answers::rate(&transaction, id, answer.id, rating, comment.as_deref(), now).await? {
-        return Err(AppError::Conflict("rating".into()));
-    }
+    let campaign = store::campaigns::find(&state.db, proposal.campaign_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let reopen = rating == Rating::NotSatisfied && !proposal.reopened;
     let note = match (&comment, clean) {
         (Some(comment), true) => format!("{}：{comment}", rating.as_str()),
@@ -409,9 +408,8 @@ pub async fn rate(
     } else {
         (GovernmentEvent::Close, TaskEventKind::Closed)
     };
-    let campaign = store::campaigns::find(&transaction, proposal.campaign_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    // The step writes first (see `publication`), then the rating, refused if there is one.
+    let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
     let verdict = Step {
         event: Some(event),
         kind,
@@ -435,6 +433,9 @@ pub async fn rate(
         now,
     )
     .await?;
+    if !store::answers::rate(&transaction, id, answer.id, rating, comment.as_deref(), now).await? {
+        return Err(AppError::Conflict("rating".into()));
+    }
     if reopen {
         store::proposals::set_reopened(&transaction, id).await?;
     }

@@ -7,14 +7,14 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::time::Duration;
 
-use crate::domain::answers::{Answer, Progress, Rating};
-use crate::domain::calendar::WorkCalendar;
+use crate::domain::answers::{Answer, Progress};
 use crate::domain::departments::{Department, DepartmentId};
 use crate::domain::ids::{CampaignId, ProposalId};
 use crate::domain::lifecycle::GovernmentState;
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::tasks::{Task, TaskEventKind};
+use crate::domain::tasks::Task;
 use crate::error::AppError;
+use crate::services::handling::{Facts, Raw};
 use crate::state::AppState;
 use crate::store;
 use crate::store::publications::{PublicFilter, PublicKey, Publication};
@@ -173,23 +173,14 @@ pub async fn forget_stats(state: &AppState, campaign: CampaignId) {
 
 async fn compute(state: &AppState, campaign: Option<CampaignId>) -> Result<PublicStats, AppError> {
     let proposals = store::proposals::count_in_campaign(&state.db, campaign).await?;
-    let tasks = store::tasks::of_campaign(&state.db, campaign).await?;
-    let ids: Vec<ProposalId> = tasks.iter().map(|t| t.proposal_id).collect();
-    let answers = store::answers::all_of(&state.db, &ids).await?;
-    let ratings = store::answers::ratings_of(&state.db, &ids).await?;
-    let task_ids: Vec<_> = tasks.iter().map(|t| t.id).collect();
-    let events = store::tasks::events_of(&state.db, &task_ids).await?;
+    let facts = Facts::load(state, campaign).await?;
+    let tasks = &facts.tasks;
     let departments = store::departments::all(&state.db).await?;
-    let facts = Facts {
-        answers: &answers,
-        ratings: &ratings,
-        events: &events,
-    };
 
     let mut stages: HashMap<GovernmentState, usize> = HashMap::new();
     let mut topics: HashMap<&str, usize> = HashMap::new();
     let mut by_department: HashMap<DepartmentId, Vec<&Task>> = HashMap::new();
-    for task in &tasks {
+    for task in tasks {
         *stages.entry(task.state).or_default() += 1;
         *topics.entry(task.topic.as_str()).or_default() += 1;
         if let Some(department) = task.department_id {
@@ -228,7 +219,7 @@ async fn compute(state: &AppState, campaign: Option<CampaignId>) -> Result<Publi
             Some(DepartmentHandling {
                 code: department.code.as_str().to_owned(),
                 name_zh: department.name_zh.clone(),
-                handling: facts.handling(&tasks),
+                handling: Handling::shown(facts.raw(&tasks)),
             })
         })
         .collect();
@@ -237,57 +228,21 @@ async fn compute(state: &AppState, campaign: Option<CampaignId>) -> Result<Publi
         proposals: shown(usize::try_from(proposals).unwrap_or(usize::MAX)),
         by_stage,
         by_topic,
-        overall: facts.handling(&all),
+        overall: Handling::shown(facts.raw(&all)),
         by_department: departments_handling,
     })
 }
 
-struct Facts<'a> {
-    answers: &'a HashMap<ProposalId, Vec<Answer>>,
-    ratings: &'a [(ProposalId, Rating)],
-    events: &'a HashMap<crate::domain::ids::TaskId, Vec<crate::domain::tasks::TaskEvent>>,
-}
-
-impl Facts<'_> {
-    fn handling(&self, tasks: &[&Task]) -> Handling {
-        let calendar = WorkCalendar::national();
-        let local = |at: chrono::DateTime<chrono::Utc>| crate::clock::local_date(at);
-        let mut to_sign: Vec<u32> = Vec::new();
-        let mut to_answer: Vec<u32> = Vec::new();
-        let mut on_time = 0;
-        let mut bounces = 0;
-        for task in tasks {
-            let routed = local(task.created_at);
-            if let Some(signed) = task.signed_for_at {
-                to_sign.push(calendar.working_days_between(routed, local(signed)));
-            }
-            if let Some(first) = self.answers.get(&task.proposal_id).and_then(|a| a.first()) {
-                let answered = local(first.answered_at);
-                to_answer.push(calendar.working_days_between(routed, answered));
-                on_time += usize::from(answered <= task.answer_due);
-            }
-            bounces += self.events.get(&task.id).map_or(0, |events| {
-                events
-                    .iter()
-                    .filter(|e| e.kind == TaskEventKind::Bounced)
-                    .count()
-            });
-        }
-        let proposals: Vec<ProposalId> = tasks.iter().map(|t| t.proposal_id).collect();
-        let rated: Vec<Rating> = self
-            .ratings
-            .iter()
-            .filter(|(id, _)| proposals.contains(id))
-            .map(|(_, rating)| *rating)
-            .collect();
-        let satisfied = rated.iter().filter(|r| **r == Rating::Satisfied).count();
+impl Handling {
+    /// The public view of how tasks were handled: small counts hidden.
+    fn shown(mut raw: Raw) -> Handling {
         Handling {
-            tasks: shown(tasks.len()),
-            median_days_to_sign_for: median(&mut to_sign),
-            median_days_to_answer: median(&mut to_answer),
-            on_time_rate: rate(on_time, to_answer.len()),
-            bounces: shown(bounces),
-            satisfaction_rate: rate(satisfied, rated.len()),
+            tasks: shown(raw.tasks),
+            median_days_to_sign_for: median(&mut raw.to_sign),
+            median_days_to_answer: median(&mut raw.to_answer),
+            on_time_rate: rate(raw.on_time, raw.to_answer.len()),
+            bounces: shown(raw.bounces),
+            satisfaction_rate: rate(raw.satisfied, raw.rated),
         }
     }
 }

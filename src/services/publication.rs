@@ -137,13 +137,8 @@ async fn publish_one(
         published_at: now,
     };
     let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
-    // Reopened and answered again: the publication stands and shows the new answer.
-    if store::publications::find(&transaction, proposal.id)
-        .await?
-        .is_none()
-    {
-        store::publications::insert(&transaction, &publication).await?;
-    }
+    // The step writes first: on SQLite a transaction that reads before it writes is refused its
+    // write (SQLITE_BUSY, no waiting) when another writer came between.
     let step = Step {
         event: Some(GovernmentEvent::Publish),
         kind: TaskEventKind::Published,
@@ -152,6 +147,13 @@ async fn publish_one(
         reopened_before: false,
     };
     let (task, event) = step_in(&transaction, task, step, |_, _| {}, now).await?;
+    // Reopened and answered again: the publication stands and shows the new answer.
+    if store::publications::find(&transaction, proposal.id)
+        .await?
+        .is_none()
+    {
+        store::publications::insert(&transaction, &publication).await?;
+    }
     transaction.commit().await?;
     crate::services::public::forget_stats(state, proposal.campaign_id).await;
     announce(state, &task, &event).await;

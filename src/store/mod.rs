@@ -138,14 +138,19 @@ pub fn is_unavailable(error: &DbErr) -> bool {
         DbErr::Conn(RuntimeErr::SqlxError(e))
         | DbErr::Exec(RuntimeErr::SqlxError(e))
         | DbErr::Query(RuntimeErr::SqlxError(e)) => {
-            matches!(
-                e.as_ref(),
+            match e.as_ref() {
                 Sqlx::Io(_)
-                    | Sqlx::PoolTimedOut
-                    | Sqlx::PoolClosed
-                    | Sqlx::Tls(_)
-                    | Sqlx::WorkerCrashed
-            )
+                | Sqlx::PoolTimedOut
+                | Sqlx::PoolClosed
+                | Sqlx::Tls(_)
+                | Sqlx::WorkerCrashed => true,
+                // SQLite busy or locked past the busy timeout: another writer held on; the
+                // client may retry.
+                Sqlx::Database(database) => {
+                    matches!(database.code().as_deref(), Some("5" | "6" | "517"))
+                }
+                _ => false,
+            }
         }
         _ => false,
     }

@@ -235,6 +235,71 @@ async fn the_whole_loop_from_campaign_to_a_closed_answer(app: TestApp) {
     assert_eq!(stats["proposals"], "<5");
     assert_eq!(stats["overall"]["tasks"], "<5");
     assert_eq!(stats["overall"]["satisfactionRate"], Value::Null);
+
+    // The coordinators' report has the exact figures, as data, CSV and XLSX.
+    let report = app
+        .graphql_as(
+            Some(&world.coordinator.token),
+            "query($c: ID!) { campaignReport(campaignId: $c) { departments { code tasks answered extensions bounces rated satisfactionRate outcomes { outcome count } } } }",
+            json!({ "c": campaign }),
+        )
+        .await;
+    let row = report.ok()["campaignReport"]["departments"][0].clone();
+    assert_eq!(row["code"], "construction");
+    assert_eq!(
+        (
+            row["tasks"].clone(),
+            row["answered"].clone(),
+            row["rated"].clone()
+        ),
+        (json!(1), json!(1), json!(2))
+    );
+    assert_eq!(row["satisfactionRate"], 0.0);
+    assert!(
+        row["outcomes"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({ "outcome": "already_done", "count": 1 }))
+    );
+    let by_clerk = as_clerk(
+        &app,
+        &world,
+        "query($c: ID!) { campaignReport(campaignId: $c) { title } }",
+        json!({ "c": campaign }),
+    )
+    .await;
+    assert_eq!(by_clerk.error_code(), Some("FORBIDDEN"));
+    for (format, magic) in [("csv", "部门代码".as_bytes()), ("xlsx", b"PK".as_slice())] {
+        let url = app.url(&format!("/reports/campaigns/{campaign}.{format}"));
+        let response = app
+            .client
+            .get(&url)
+            .bearer_auth(&world.coordinator.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{format}");
+        let bytes = response.bytes().await.unwrap();
+        assert!(bytes.starts_with(magic), "{format}");
+        let refused = app
+            .client
+            .get(&url)
+            .bearer_auth(&world.clerk.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 403);
+        if format == "xlsx" {
+            use calamine::Reader as _;
+            let mut book: calamine::Xlsx<_> =
+                calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+            let sheet = book.worksheet_range("答复情况").unwrap();
+            assert_eq!(
+                sheet.get_value((2, 0)).map(|c| c.to_string()),
+                Some("construction".into())
+            );
+        }
+    }
 }
 
 async fn the_child_text_is_checked_for_its_band(app: TestApp) {

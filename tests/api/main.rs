@@ -20,6 +20,7 @@ mod migrations;
 mod moderation;
 mod permissions;
 mod proposals;
+mod public;
 mod review;
 mod roster;
 mod safeguarding;

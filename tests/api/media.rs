@@ -15,6 +15,7 @@ both_databases!(
     drawings_attach_to_proposals_only_when_they_are_the_childs_own,
     a_teacher_covers_a_face_and_marks_a_drawing_fit_for_the_public,
     a_department_sees_an_image_once_its_proposal_is_routed_there,
+    the_public_sees_a_publishable_image_once_published_and_covered_if_covered,
 );
 
 async fn upload(app: &TestApp, token: Option<&str>, name: &str, bytes: Vec<u8>) -> (u16, Value) {
@@ -476,4 +477,98 @@ async fn a_department_sees_an_image_once_its_proposal_is_routed_there(app: TestA
             .0,
         404
     );
+}
+
+/// A child's drawing on a proposal that is approved with the drawing marked publishable,
+/// answered and published: the image's id.
+pub async fn publish_a_drawing(app: &TestApp, world: &World, child: &str) -> String {
+    let campaign =
+        crate::helpers::world::open_campaign(app, &world.coordinator, &["B"], None).await;
+    let (_, drawing) = upload(app, Some(child), "swing.png", png(640, 480)).await;
+    let media = drawing["id"].as_str().unwrap().to_owned();
+    let submit = "mutation($i: SubmitProposalInput!) { submitProposal(input: $i) { id } }";
+    let input = json!({ "i": { "campaignId": campaign, "clientSubmissionId": uuid::Uuid::new_v4().to_string(),
+        "topic": "places_to_play", "consentToPublish": true,
+        "answers": [{ "key": "noticed", "text": "秋千坏了" }, { "key": "idea", "text": "我画了新秋千" },
+            { "key": "drawing", "media": [media] }] } });
+    let submitted = app.graphql_as(Some(child), submit, input).await;
+    let proposal = submitted.ok()["submitProposal"]["id"].clone();
+    app.run_pending().await;
+    let moderate = "mutation($p: ID!, $m: ID!) { moderateProposal(id: $p, input: { decision: APPROVE, media: [{ id: $m, publishable: true }] }) { status } }";
+    app.graphql_as(
+        Some(&world.teacher_a.token),
+        moderate,
+        json!({ "p": proposal, "m": media }),
+    )
+    .await
+    .ok();
+    let tasks = app
+        .graphql_as(
+            Some(&world.clerk.token),
+            "{ departmentTasks(first: 50) { nodes { id proposalId } } }",
+            json!({}),
+        )
+        .await;
+    let task = tasks.ok()["departmentTasks"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["proposalId"] == proposal)
+        .unwrap()["id"]
+        .clone();
+    let sign = "mutation($t: ID!) { signForTask(taskId: $t) { state } }";
+    app.graphql_as(Some(&world.clerk.token), sign, json!({ "t": task }))
+        .await
+        .ok();
+    let answer = "mutation($t: ID!) { answerTask(taskId: $t, input: { outcome: ADOPTED, officialText: \"采纳。\", childText: \"会装新秋千！\" }) { task { state } } }";
+    app.graphql_as(Some(&world.clerk.token), answer, json!({ "t": task }))
+        .await
+        .ok();
+    app.graphql_as(
+        Some(&world.coordinator.token),
+        "mutation($p: ID!) { publishProposal(id: $p) { id } }",
+        json!({ "p": proposal }),
+    )
+    .await
+    .ok();
+    media
+}
+
+async fn the_public_sees_a_publishable_image_once_published_and_covered_if_covered(app: TestApp) {
+    let world = World::build(&app).await;
+    let pupil = &world.class_a.children[0];
+    crate::helpers::world::record_consent(&app, &world.teacher_a, &pupil.id).await;
+    let child = child_token(&app, &world.class_a.code, &pupil.pin).await;
+    let (_, private) = upload(&app, Some(&child), "face.png", png(640, 480)).await;
+    let private = private["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        fetch(&app, None, &private, "display").await.0,
+        401,
+        "not published"
+    );
+    let media = publish_a_drawing(&app, &world, &child).await;
+    let (status, shown) = fetch(&app, None, &media, "display").await;
+    assert_eq!(status, 200, "published and publishable");
+    let (_, original) = fetch(&app, Some(&child), &media, "display").await;
+    assert_eq!(shown, original);
+    // Once the teacher covers a region, the public sees only the covered rendition.
+    let cover = "mutation($m: ID!) { coverMedia(id: $m, regions: [{ x: 0.1, y: 0.1, width: 0.3, height: 0.3 }]) { covered } }";
+    app.graphql_as(Some(&world.teacher_a.token), cover, json!({ "m": media }))
+        .await
+        .ok();
+    let (_, covered) = fetch(&app, None, &media, "display").await;
+    let (_, covered_rendition) = fetch(&app, Some(&child), &media, "covered").await;
+    assert_ne!(covered, original);
+    assert_eq!(covered, covered_rendition);
+    // Withdrawn from publishable: the public sees nothing.
+    let unpublish =
+        "mutation($m: ID!) { setMediaPublishable(id: $m, publishable: false) { publishable } }";
+    app.graphql_as(
+        Some(&world.teacher_a.token),
+        unpublish,
+        json!({ "m": media }),
+    )
+    .await
+    .ok();
+    assert_eq!(fetch(&app, None, &media, "display").await.0, 401);
 }

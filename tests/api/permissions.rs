@@ -240,11 +240,43 @@ const MATRIX: &[(&str, &str, [&str; 9])] = &[
             UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
         ],
     ),
+    (
+        "answerTemplates",
+        "{ answerTemplates(topic: \"safety\", outcome: ADOPTED) { childText } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
+        ],
+    ),
+    (
+        "myNotifications",
+        "{ myNotifications { nodes { kind } } }",
+        [
+            UNAUTH, OK, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID,
+        ],
+    ),
+    (
+        "publishedProposals",
+        "{ publishedProposals { nodes { id } } }",
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    ),
+    (
+        "publicStats",
+        "{ publicStats { proposals } }",
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    ),
+    (
+        "campaignReport",
+        "query($campaign: ID!) { campaignReport(campaignId: $campaign) { title } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+        ],
+    ),
 ];
 
 /// A proposal of class A awaiting review, an open safeguarding case of school A, and an approved
 /// proposal's task in the clerk's department.
 struct Fixtures {
+    campaign: String,
     proposal: String,
     case: String,
     task: String,
@@ -290,6 +322,7 @@ async fn fixtures(app: &TestApp, world: &World, child_token: &str) -> Fixtures {
         .unwrap()
         .to_owned();
     Fixtures {
+        campaign,
         proposal,
         case,
         task,
@@ -358,6 +391,7 @@ fn variables(query: &str, world: &World, fixtures: &Fixtures, child: &str, uniqu
         ("$proposal", json!(fixtures.proposal)),
         ("$case", json!(fixtures.case)),
         ("$task", json!(fixtures.task)),
+        ("$campaign", json!(fixtures.campaign)),
     ];
     for (name, value) in all {
         if query.contains(&format!("{name}:")) {
