@@ -65,6 +65,9 @@ pub struct Config {
     /// Working days after a missed deadline (and its reminder, 催办) before the coordinators
     /// are alerted (督办).
     pub escalate_after_working_days: u32,
+    /// Days after a child left the school (or their class's school year ended) before their
+    /// data is erased.
+    pub retention_days: u32,
     /// Load the demo district into a new embedded database (never into PostgreSQL or production).
     pub demo: bool,
 }
@@ -139,6 +142,7 @@ impl Config {
             },
             media_worker_memory_mb: parse(&lookup, "MEDIA_WORKER_MEMORY_MB", "1024")?,
             escalate_after_working_days: parse(&lookup, "ESCALATE_AFTER_WORKING_DAYS", "3")?,
+            retention_days: parse(&lookup, "RETENTION_DAYS", "365")?,
             jobs_interval: match parse::<u64>(&lookup, "JOBS_INTERVAL_MS", "2000")? {
                 0 => None,
                 ms => Some(Duration::from_millis(ms)),

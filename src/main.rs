@@ -40,6 +40,11 @@ enum Command {
         #[command(subcommand)]
         action: RosterCommand,
     },
+    /// Retention: erase the children past the retention period (`RETENTION_DAYS`).
+    Retention {
+        #[command(subcommand)]
+        action: RetentionCommand,
+    },
     /// Process one image from standard input (the server runs this, isolated).
     #[command(hide = true)]
     MediaWorker,
@@ -69,6 +74,17 @@ enum RosterCommand {
         /// The class's id.
         #[arg(long = "class")]
         class: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Erase every child who left the school (or whose class's school year ended) more than
+    /// the retention period ago. Running it twice erases nothing the second time.
+    Run {
+        /// List who would be erased, erase no one.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -163,6 +179,20 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Roster {
             action: RosterCommand::Import { file, class },
         } => import_roster(config, &file, &class).await,
+        Command::Retention {
+            action: RetentionCommand::Run { dry_run },
+        } => {
+            let app = Application::build(config).await?;
+            let children = services::privacy::retention_run(app.state(), dry_run)
+                .await
+                .map_err(|error| anyhow::anyhow!("{}", error.public_message()))?;
+            let verb = if dry_run { "would erase" } else { "erased" };
+            println!("{verb} {} children", children.len());
+            for child in children {
+                println!("{child}");
+            }
+            Ok(())
+        }
         Command::MediaWorker => Ok(()),
         Command::ExportSchema { out } => {
             let sdl = graphql::sdl();

@@ -14,6 +14,9 @@ mod m20261130_000005_media;
 mod m20261130_000006_moderation;
 mod m20261130_000007_routing;
 mod m20261130_000008_answers;
+mod m20261130_000009_privacy;
+
+pub use m20261130_000009_privacy::{ERASED_CHILD, ERASED_CLASS, ERASED_SCHOOL};
 
 pub struct Migrator;
 
@@ -29,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_moderation::Migration),
             Box::new(m20261130_000007_routing::Migration),
             Box::new(m20261130_000008_answers::Migration),
+            Box::new(m20261130_000009_privacy::Migration),
         ]
     }
 }

@@ -73,3 +73,48 @@ impl Backplane {
         }
     }
 }
+
+impl Backplane {
+    /// Deletes every key whose name contains `needle` (a child's id at erasure); returns how
+    /// many went. The in-process stand-ins forget theirs too.
+    pub async fn forget_containing(&self, needle: &str) -> redis::RedisResult<usize> {
+        match self {
+            Backplane::Local(local) => {
+                let mut gone = 0;
+                if let Ok(mut cache) = local.cache.lock() {
+                    let before = cache.len();
+                    cache.retain(|key, _| !key.contains(needle));
+                    gone += before - cache.len();
+                }
+                gone += local.forget_counters_containing(needle);
+                Ok(gone)
+            }
+            Backplane::Redis(redis) => {
+                let mut connection = redis.connection();
+                let pattern = format!("{}*{needle}*", redis.key(""));
+                let mut cursor: u64 = 0;
+                let mut gone = 0;
+                loop {
+                    let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+                        .arg(cursor)
+                        .arg("MATCH")
+                        .arg(&pattern)
+                        .arg("COUNT")
+                        .arg(500)
+                        .query_async(&mut connection)
+                        .await?;
+                    if !keys.is_empty() {
+                        gone += redis::cmd("DEL")
+                            .arg(&keys)
+                            .query_async::<usize>(&mut connection)
+                            .await?;
+                    }
+                    if next == 0 {
+                        return Ok(gone);
+                    }
+                    cursor = next;
+                }
+            }
+        }
+    }
+}

@@ -122,6 +122,18 @@ impl LocalBackplane {
     }
 }
 
+impl LocalBackplane {
+    /// Forgets the counters whose key contains `needle`; returns how many.
+    pub(super) fn forget_counters_containing(&self, needle: &str) -> usize {
+        let Ok(mut counters) = self.counters.lock() else {
+            return 0;
+        };
+        let before = counters.len();
+        counters.retain(|key, _| !key.contains(needle));
+        before - counters.len()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,7 @@ mod media;
 mod moderation;
 mod page;
 mod people;
+mod privacy;
 mod proposals;
 mod public;
 mod report;
@@ -57,6 +58,7 @@ pub struct QueryRoot(
     answers::AnswersQuery,
     public::PublicQuery,
     report::ReportQuery,
+    privacy::PrivacyQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -76,6 +78,7 @@ pub struct MutationRoot(
     tasks::TasksMutation,
     answers::AnswersMutation,
     public::PublicMutation,
+    privacy::PrivacyMutation,
     children::ChildrenMutation,
 );
 

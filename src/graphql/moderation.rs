@@ -394,7 +394,7 @@ impl ModerationQuery {
         proposal_id: ID,
     ) -> GqlResult<Vec<ModerationLogEntry>> {
         let id = parse_id(&proposal_id, ProposalId::parse, &["proposalId"])?;
-        let entries = services::review::log(state(ctx)?, actor(ctx), id).await?;
+        let entries = services::review::log(state(ctx)?, actor(ctx), id, request_id(ctx)?).await?;
         Ok(entries
             .into_iter()
             .map(|entry| ModerationLogEntry {

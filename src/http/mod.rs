@@ -6,6 +6,7 @@ mod client;
 mod graphql;
 mod health;
 mod media;
+mod privacy;
 mod public;
 mod reports;
 mod request_context;
@@ -48,6 +49,8 @@ pub fn router(app: AppState, schema: AppSchema) -> Router {
         )
         .route("/media/{id}/{rendition}", get(media::rendition))
         .route("/reports/campaigns/{file}", get(reports::campaign))
+        .route("/reports/compliance/{file}", get(privacy::compliance))
+        .route("/privacy/requests/{id}/export.zip", get(privacy::export))
         .route("/", get(public::wall))
         .route("/feed.atom", get(public::feed))
         .route("/published.csv", get(public::csv))

@@ -1,5 +1,5 @@
 //! Background work, fed by the outbox (screening, the task streams' relay) and the clock (the
-//! deadline sweep): each job claims its rows in the same transaction as the
+//! deadline sweep, unrated answers closing, retention): each job claims its rows in the same transaction as the
 //! change it makes, so a row is handled once even with many instances, and a crash leaves it for
 //! the next run. Tests drain the queue with [`run_pending`] instead of waiting.
 
@@ -19,6 +19,9 @@ pub async fn run_pending(state: &AppState) -> Result<usize, AppError> {
         let mut done = screening::run(state).await?;
         done += crate::services::tasks::sweep(state).await?;
         done += crate::services::answers::close_unrated(state).await?;
+        done += crate::services::privacy::retention_run(state, false)
+            .await?
+            .len();
         // Redis down holds up only the streams: the rest of the work goes on.
         done += match streams::run(state).await {
             Err(AppError::Unavailable) if state.backplane.kind() == "redis" => 0,

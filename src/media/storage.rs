@@ -37,6 +37,19 @@ impl Storage {
         tokio::fs::read(self.path(key)).await
     }
 
+    /// Deletes a stored rendition; a file already gone is not an error.
+    pub async fn delete(&self, key: &str) -> std::io::Result<()> {
+        match tokio::fs::remove_file(self.path(key)).await {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(error),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether a rendition is stored.
+    pub async fn exists(&self, key: &str) -> bool {
+        tokio::fs::try_exists(self.path(key)).await.unwrap_or(false)
+    }
+
     fn path(&self, key: &str) -> PathBuf {
         let (prefix, _) = key.split_at(key.len().min(2));
         self.root.join(prefix).join(format!("{key}.jpg"))

@@ -191,12 +191,12 @@ pub async fn log_reads(
     Ok(())
 }
 
-/// Coordinators only: the access log, newest first, optionally for one child.
+/// Coordinators only: the access log, newest first, filtered.
 pub async fn access_log(
     db: &impl ConnectionTrait,
     _: &Coordinator,
-    child: Option<ChildId>,
+    filter: &store::access_log::AccessFilter,
     page: &PageRequest<i64>,
 ) -> Result<Page<AccessEntry>, AppError> {
-    Ok(store::access_log::list(db, child, page).await?)
+    Ok(store::access_log::list(db, filter, page).await?)
 }

@@ -76,6 +76,7 @@ pub async fn withdraw_consent(
         state.clock.now(),
     )
     .await?;
+    crate::services::privacy::consent_withdrawn(state, child, teacher.staff.member.id).await?;
     access::log_reads(
         state,
         &teacher.staff,

@@ -364,12 +364,27 @@ pub async fn log(
     state: &AppState,
     actor: &Actor,
     id: ProposalId,
+    request: &RequestId,
 ) -> Result<Vec<store::moderation::Logged>, AppError> {
     let proposal = store::proposals::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if crate::services::access::coordinator(actor).is_err() {
-        class_teacher(&state.db, actor, proposal.class_id).await?;
-    }
+    let staff = match crate::services::access::coordinator(actor) {
+        Ok(coordinator) => coordinator.staff().clone(),
+        Err(_) => {
+            class_teacher(&state.db, actor, proposal.class_id)
+                .await?
+                .staff
+        }
+    };
+    // The log holds the child's words: a read of their data.
+    log_reads(
+        state,
+        &staff,
+        &[proposal.child_id],
+        "moderation.log",
+        request,
+    )
+    .await?;
     Ok(store::moderation::log_of(&state.db, id).await?)
 }

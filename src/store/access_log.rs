@@ -44,17 +44,39 @@ pub async fn append(
     Ok(())
 }
 
-/// Newest first; optionally one child's reads only.
+/// Which reads an audit looks at.
+#[derive(Clone, Debug, Default)]
+pub struct AccessFilter {
+    pub child: Option<ChildId>,
+    pub staff: Option<StaffId>,
+    pub operation: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// Newest first, filtered.
 pub async fn list(
     db: &impl ConnectionTrait,
-    child: Option<ChildId>,
+    filter: &AccessFilter,
     page: &PageRequest<i64>,
 ) -> Result<Page<AccessEntry>, DbErr> {
     let mut query = access_log::Entity::find()
         .order_by_desc(access_log::Column::Id)
         .limit(page.fetch_limit());
-    if let Some(child) = child {
+    if let Some(child) = filter.child {
         query = query.filter(access_log::Column::ChildId.eq(child.0));
+    }
+    if let Some(staff) = filter.staff {
+        query = query.filter(access_log::Column::StaffId.eq(staff.0));
+    }
+    if let Some(operation) = &filter.operation {
+        query = query.filter(access_log::Column::Operation.eq(operation.as_str()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(access_log::Column::At.gte(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(access_log::Column::At.lt(to));
     }
     if let Some(after) = page.after {
         query = query.filter(access_log::Column::Id.lt(after));
@@ -72,4 +94,26 @@ pub async fn list(
         })
         .collect();
     Ok(Page::from_overfetched(entries, page))
+}
+
+/// Reads in a period, per member of staff.
+pub async fn reads_by_staff(
+    db: &impl ConnectionTrait,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<(StaffId, u64)>, DbErr> {
+    let rows: Vec<(uuid::Uuid, i64)> = access_log::Entity::find()
+        .select_only()
+        .column(access_log::Column::StaffId)
+        .column_as(access_log::Column::Id.count(), "n")
+        .filter(access_log::Column::At.gte(from))
+        .filter(access_log::Column::At.lt(to))
+        .group_by(access_log::Column::StaffId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(staff, n)| (StaffId(staff), u64::try_from(n).unwrap_or_default()))
+        .collect())
 }

@@ -37,6 +37,7 @@ pub async fn insert(
         birth_month: Set(child.birth.month() as i16),
         pin_digest: Set(child.pin_digest),
         created_at: Set(now),
+        left_at: Set(None),
     }
     .insert(db)
     .await?;

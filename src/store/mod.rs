@@ -15,6 +15,7 @@ pub mod entities;
 pub mod media;
 pub mod moderation;
 pub mod people;
+pub mod privacy;
 pub mod proposals;
 pub mod publications;
 pub mod routing;

@@ -112,7 +112,12 @@ pub async fn find_school(db: &impl ConnectionTrait, id: SchoolId) -> Result<Opti
 }
 
 pub async fn any_school(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
-    Ok(schools::Entity::find().one(db).await?.is_some())
+    // The anonymous record of erased children is not a school anyone set up.
+    Ok(schools::Entity::find()
+        .filter(schools::Column::Code.ne("erased"))
+        .one(db)
+        .await?
+        .is_some())
 }
 
 pub async fn school_code_taken(db: &impl ConnectionTrait, code: &str) -> Result<bool, DbErr> {

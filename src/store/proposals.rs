@@ -392,3 +392,23 @@ pub async fn count_in_campaign(
     }
     query.count(db).await
 }
+
+/// The campaigns these proposals belong to, each once.
+pub async fn campaigns_of(
+    db: &impl ConnectionTrait,
+    ids: &[ProposalId],
+) -> Result<Vec<CampaignId>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut campaigns: Vec<uuid::Uuid> = proposals::Entity::find()
+        .select_only()
+        .column(proposals::Column::CampaignId)
+        .filter(proposals::Column::Id.is_in(ids.iter().map(|id| id.0)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    campaigns.sort();
+    campaigns.dedup();
+    Ok(campaigns.into_iter().map(CampaignId).collect())
+}

@@ -176,3 +176,23 @@ fn to_domain(row: safeguarding_cases::Model) -> Result<Case, DbErr> {
         closing_note: row.closing_note,
     })
 }
+
+/// Cases opened, and cases closed, in a period.
+pub async fn opened_and_closed(
+    db: &impl ConnectionTrait,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<(u64, u64), DbErr> {
+    use sea_orm::PaginatorTrait;
+    let opened = safeguarding_cases::Entity::find()
+        .filter(safeguarding_cases::Column::OpenedAt.gte(from))
+        .filter(safeguarding_cases::Column::OpenedAt.lt(to))
+        .count(db)
+        .await?;
+    let closed = safeguarding_cases::Entity::find()
+        .filter(safeguarding_cases::Column::ClosedAt.gte(from))
+        .filter(safeguarding_cases::Column::ClosedAt.lt(to))
+        .count(db)
+        .await?;
+    Ok((opened, closed))
+}

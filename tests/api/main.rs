@@ -19,6 +19,7 @@ mod media;
 mod migrations;
 mod moderation;
 mod permissions;
+mod privacy;
 mod proposals;
 mod public;
 mod review;

@@ -271,6 +271,25 @@ const MATRIX: &[(&str, &str, [&str; 9])] = &[
             UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
         ],
     ),
+    (
+        "dataRequests",
+        "{ dataRequests { id } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+        ],
+    ),
+    (
+        "complianceReport",
+        "{ complianceReport(year: 2026) { erasures } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+        ],
+    ),
+    (
+        "fileDataRequest",
+        "mutation($child: ID!) { fileDataRequest(childId: $child, kind: EXPORT) { id } }",
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+    ),
 ];
 
 /// A proposal of class A awaiting review, an open safeguarding case of school A, and an approved
@@ -285,8 +304,17 @@ struct Fixtures {
 async fn fixtures(app: &TestApp, world: &World, child_token: &str) -> Fixtures {
     let campaign = open_campaign(app, &world.coordinator, &["B"], None).await;
     record_consent(app, &world.teacher_a, &world.class_a.children[0].id).await;
+    // The matrix withdraws the first child's consent, which withdraws what they submitted: the
+    // proposal to moderate is a classmate's.
+    let classmate = &world.class_a.children[1];
+    record_consent(app, &world.teacher_a, &classmate.id).await;
+    let classmate_token = app.sign_in_child(&world.class_a.code, &classmate.pin).await;
+    let classmate_token = classmate_token.ok()["signInChild"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let answers = [("noticed", "路口没有红绿灯"), ("idea", "装一个")];
-    let proposal = submit(app, child_token, &campaign, "safety", &answers).await;
+    let proposal = submit(app, &classmate_token, &campaign, "safety", &answers).await;
     let disclosure = [("noticed", "我不想活了"), ("idea", "想有人陪我")];
     submit(app, child_token, &campaign, "safety", &disclosure).await;
     let swings = [("noticed", "秋千坏了"), ("idea", "修好")];

@@ -11,6 +11,7 @@ pub struct Model {
     pub birth_month: i16,
     pub pin_digest: String,
     pub created_at: DateTimeUtc,
+    pub left_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

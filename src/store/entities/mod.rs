@@ -18,6 +18,8 @@ pub mod media;
 pub mod moderation_log;
 pub mod notifications;
 pub mod outbox;
+pub mod privacy_events;
+pub mod privacy_requests;
 pub mod progress_updates;
 pub mod proposal_events;
 pub mod proposals;

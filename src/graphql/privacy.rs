@@ -1,0 +1,174 @@
+//! The privacy lifecycle: leaving school, withdrawing consent to publish, data requests, and the
+//! yearly compliance report.
+
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use super::context::{actor, state};
+use super::errors::GqlResult;
+use super::ids::parse_id;
+use crate::domain::ids::{ChildId, ProposalId};
+use crate::services;
+use crate::store::privacy::Request;
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum DataRequestKind {
+    /// A ZIP of the child's data and images (`/privacy/requests/{id}/export.zip`).
+    Export,
+    /// The same erasure as retention.
+    Erasure,
+}
+
+#[derive(SimpleObject)]
+pub struct DataRequest {
+    pub id: ID,
+    pub child_id: ID,
+    /// `export` or `erasure`.
+    pub kind: String,
+    pub reason: Option<String>,
+    pub filed_by: ID,
+    pub filed_at: DateTime<Utc>,
+    /// `pending`, `approved` (an export ready to download), `done` (erased) or `refused`.
+    pub state: String,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+impl From<Request> for DataRequest {
+    fn from(r: Request) -> Self {
+        DataRequest {
+            id: ID(r.id.to_string()),
+            child_id: ID(r.child_id.to_string()),
+            kind: r.kind,
+            reason: r.reason,
+            filed_by: ID(r.filed_by.to_string()),
+            filed_at: r.filed_at,
+            state: r.state,
+            decided_at: r.decided_at,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct RoleReads {
+    pub role: String,
+    pub reads: u64,
+}
+
+#[derive(SimpleObject)]
+pub struct ComplianceReport {
+    pub year: i32,
+    pub reads_by_role: Vec<RoleReads>,
+    pub requests_filed: u64,
+    pub requests_decided: u64,
+    pub median_hours_to_decide: Option<f64>,
+    pub erasures: u64,
+    pub consent_withdrawals: u64,
+    pub safeguarding_opened: u64,
+    pub safeguarding_closed: u64,
+}
+
+fn request_id(id: &ID) -> Result<uuid::Uuid, crate::error::AppError> {
+    parse_id(id, |text| uuid::Uuid::parse_str(text).ok(), &["id"])
+}
+
+#[derive(Default)]
+pub struct PrivacyQuery;
+
+#[Object]
+impl PrivacyQuery {
+    /// Coordinators: data requests, oldest first.
+    async fn data_requests(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = true)] pending_only: bool,
+    ) -> GqlResult<Vec<DataRequest>> {
+        let requests = services::privacy::requests(state(ctx)?, actor(ctx), pending_only).await?;
+        Ok(requests.into_iter().map(Into::into).collect())
+    }
+
+    /// Coordinators: the yearly compliance report (also `/reports/compliance/{year}.csv`).
+    async fn compliance_report(&self, ctx: &Context<'_>, year: i32) -> GqlResult<ComplianceReport> {
+        let report = services::compliance::report(state(ctx)?, actor(ctx), year).await?;
+        Ok(ComplianceReport {
+            year: report.year,
+            reads_by_role: report
+                .reads_by_role
+                .into_iter()
+                .map(|(role, reads)| RoleReads {
+                    role: role.to_owned(),
+                    reads,
+                })
+                .collect(),
+            requests_filed: report.requests_filed,
+            requests_decided: report.requests_decided,
+            median_hours_to_decide: report.median_hours_to_decide,
+            erasures: report.erasures,
+            consent_withdrawals: report.consent_withdrawals,
+            safeguarding_opened: report.safeguarding_opened,
+            safeguarding_closed: report.safeguarding_closed,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct PrivacyMutation;
+
+#[Object]
+impl PrivacyMutation {
+    /// The class's teacher: the child has left the school; their data is erased after the
+    /// retention period.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn mark_child_left(&self, ctx: &Context<'_>, child_id: ID) -> GqlResult<bool> {
+        let child = parse_id(&child_id, ChildId::parse, &["childId"])?;
+        services::privacy::mark_left(state(ctx)?, actor(ctx), child).await?;
+        Ok(true)
+    }
+
+    /// The child who made it: no longer agrees that the proposal is public; it leaves every
+    /// public view at once.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn withdraw_publication_consent(
+        &self,
+        ctx: &Context<'_>,
+        proposal_id: ID,
+    ) -> GqlResult<super::proposals::Proposal> {
+        let state = state(ctx)?;
+        let id = parse_id(&proposal_id, ProposalId::parse, &["proposalId"])?;
+        let proposal =
+            services::privacy::withdraw_publication_consent(state, actor(ctx), id).await?;
+        Ok(super::proposals::for_child(state, proposal).await?)
+    }
+
+    /// The child's teacher: asks for the child's data export or erasure; a coordinator decides.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn file_data_request(
+        &self,
+        ctx: &Context<'_>,
+        child_id: ID,
+        kind: DataRequestKind,
+        reason: Option<String>,
+    ) -> GqlResult<DataRequest> {
+        let child = parse_id(&child_id, ChildId::parse, &["childId"])?;
+        let kind = match kind {
+            DataRequestKind::Export => "export",
+            DataRequestKind::Erasure => "erasure",
+        };
+        let request =
+            services::privacy::file_request(state(ctx)?, actor(ctx), child, kind, reason).await?;
+        Ok(request.into())
+    }
+
+    /// Coordinators: approves or refuses a pending request; an approved erasure runs at once.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn decide_data_request(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        approve: bool,
+    ) -> GqlResult<DataRequest> {
+        let id = request_id(&id)?;
+        let request =
+            services::privacy::decide_request(state(ctx)?, actor(ctx), id, approve).await?;
+        Ok(request.into())
+    }
+}
