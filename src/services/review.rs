@@ -388,3 +388,21 @@ pub async fn log(
     .await?;
     Ok(store::moderation::log_of(&state.db, id).await?)
 }
+
+/// Logs the read of the child's data that a decision's answer carries.
+pub async fn log_decision_read(
+    state: &AppState,
+    actor: &Actor,
+    proposal: &Proposal,
+    request: &RequestId,
+) -> Result<(), AppError> {
+    let teacher = class_teacher(&state.db, actor, proposal.class_id).await?;
+    log_reads(
+        state,
+        &teacher.staff,
+        &[proposal.child_id],
+        "moderateProposal",
+        request,
+    )
+    .await
+}

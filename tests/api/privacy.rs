@@ -513,6 +513,15 @@ async fn every_staff_read_of_a_childs_data_leaves_exactly_one_log_row(app: TestA
             assert_eq!(entries[0]["childId"], child, "{operation}");
         }
     }
+    // A decision's answer shows the child's words: one row too.
+    app.graphql_as(
+        Some(&world.teacher_a.token),
+        "mutation($p: ID!) { moderateProposal(id: $p, input: { decision: APPROVE }) { id } }",
+        json!({ "p": clean }),
+    )
+    .await
+    .ok();
+    assert_eq!(logged(&app, &world, "moderateProposal").await.len(), 1);
     // A refused read leaves no row.
     app.graphql_as(
         Some(&world.teacher_b.token),
