@@ -1,16 +1,14 @@
 //! `POST /classes/{id}/cards.pdf`: the class's teacher prints sign-in cards. A POST because it
 //! changes things: every child gets a new PIN and QR badge (see `services::cards`).
 
-use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 
-use super::HttpState;
 use super::client::bearer_token;
-use super::graphql::app_error;
+use super::{HttpState, refusal};
 use crate::domain::ids::ClassId;
-use crate::error::{AppError, ErrorCode};
+use crate::error::AppError;
 use crate::services;
 
 pub async fn print(
@@ -30,21 +28,7 @@ pub async fn print(
             )
                 .into_response()
         }
-        Err(error) => {
-            let status = match error.code() {
-                ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
-                ErrorCode::NotFound => StatusCode::NOT_FOUND,
-                ErrorCode::Validation => StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-                _ => StatusCode::INTERNAL_SERVER_ERROR,
-            };
-            state.app.metrics.record_error(error.code().as_str());
-            (
-                status,
-                Json(async_graphql::Response::from_errors(vec![app_error(error)])),
-            )
-                .into_response()
-        }
+        Err(error) => refusal(&state, error),
     }
 }
 

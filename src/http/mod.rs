@@ -19,6 +19,33 @@ use axum::routing::{get, post};
 use crate::graphql::AppSchema;
 use crate::state::AppState;
 
+/// An error from a handler outside GraphQL (files, exports), with its HTTP status and the same
+/// JSON error body GraphQL answers with.
+pub(crate) fn refusal(
+    state: &HttpState,
+    error: crate::error::AppError,
+) -> axum::response::Response {
+    use crate::error::ErrorCode;
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse as _;
+    let status = match error.code() {
+        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        ErrorCode::Validation => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    state.app.metrics.record_error(error.code().as_str());
+    (
+        status,
+        axum::Json(async_graphql::Response::from_errors(vec![
+            graphql::app_error(error),
+        ])),
+    )
+        .into_response()
+}
+
 /// Request bodies larger than this are answered with 413 before they are parsed.
 pub const MAX_GRAPHQL_BODY: usize = 64 * 1024;
 

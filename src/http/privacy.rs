@@ -1,34 +1,15 @@
 //! `GET /privacy/requests/{id}/export.zip` (an approved export) and
 //! `GET /reports/compliance/{year}.csv`, for coordinators with their bearer token.
 
-use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 
-use super::HttpState;
 use super::client::bearer_token;
-use super::graphql::app_error;
-use crate::error::{AppError, ErrorCode};
+use super::{HttpState, refusal};
+use crate::error::AppError;
 use crate::services;
 use crate::telemetry::RequestId;
-
-fn refusal(state: &HttpState, error: AppError) -> Response {
-    let status = match error.code() {
-        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
-        ErrorCode::NotFound => StatusCode::NOT_FOUND,
-        ErrorCode::Validation => StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    state.app.metrics.record_error(error.code().as_str());
-    (
-        status,
-        Json(async_graphql::Response::from_errors(vec![app_error(error)])),
-    )
-        .into_response()
-}
 
 pub async fn export(
     State(state): State<HttpState>,

@@ -1,15 +1,13 @@
 //! `GET /reports/campaigns/{id}.csv` and `.xlsx`: the coordinators' report, for a spreadsheet.
 
-use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 
-use super::HttpState;
 use super::client::bearer_token;
-use super::graphql::app_error;
+use super::{HttpState, refusal};
 use crate::domain::ids::CampaignId;
-use crate::error::{AppError, ErrorCode};
+use crate::error::AppError;
 use crate::services;
 
 pub async fn campaign(
@@ -29,21 +27,7 @@ pub async fn campaign(
             bytes,
         )
             .into_response(),
-        Err(error) => {
-            let status = match error.code() {
-                ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
-                ErrorCode::Forbidden => StatusCode::FORBIDDEN,
-                ErrorCode::NotFound => StatusCode::NOT_FOUND,
-                ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-                _ => StatusCode::INTERNAL_SERVER_ERROR,
-            };
-            state.app.metrics.record_error(error.code().as_str());
-            (
-                status,
-                Json(async_graphql::Response::from_errors(vec![app_error(error)])),
-            )
-                .into_response()
-        }
+        Err(error) => refusal(&state, error),
     }
 }
 

@@ -8,7 +8,8 @@ use std::collections::HashSet;
 
 use crate::both_databases;
 use crate::helpers::world::{
-    Pupil, World, child_token, class_with_child, enrol, open_campaign, record_consent, submit,
+    Pupil, World, approve_answer_publish, child_token, class_with_child, enrol, open_campaign,
+    record_consent, submit,
 };
 use crate::helpers::{Answer, TestApp};
 
@@ -295,48 +296,6 @@ async fn public_surfaces(app: &TestApp) -> String {
     all
 }
 
-async fn answer_and_publish(app: &TestApp, world: &World, proposal: &str) {
-    app.graphql_as(
-        Some(&world.teacher_a.token),
-        APPROVE,
-        json!({ "p": proposal }),
-    )
-    .await
-    .ok();
-    let tasks = app
-        .graphql_as(
-            Some(&world.clerk.token),
-            "{ departmentTasks(first: 50) { nodes { id proposalId } } }",
-            json!({}),
-        )
-        .await;
-    let task = tasks.ok()["departmentTasks"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["proposalId"] == proposal)
-        .unwrap()["id"]
-        .clone();
-    let t = json!({ "t": task });
-    app.graphql_as(
-        Some(&world.clerk.token),
-        "mutation($t: ID!) { signForTask(taskId: $t) { state } }",
-        t.clone(),
-    )
-    .await
-    .ok();
-    app.graphql_as(Some(&world.clerk.token), "mutation($t: ID!) { answerTask(taskId: $t, input: { outcome: ADOPTED, officialText: \"采纳。\", childText: \"会修好！\" }) { task { state } } }", t)
-        .await
-        .ok();
-    app.graphql_as(
-        Some(&world.coordinator.token),
-        "mutation($p: ID!) { publishProposal(id: $p) { id } }",
-        json!({ "p": proposal }),
-    )
-    .await
-    .ok();
-}
-
 async fn withdrawn_consent_takes_a_childs_items_off_every_public_view(app: TestApp) {
     let (world, campaign, token) = class_with_child(&app).await;
     let first = submit(
@@ -364,8 +323,8 @@ async fn withdrawn_consent_takes_a_childs_items_off_every_public_view(app: TestA
     )
     .await;
     app.run_pending().await;
-    answer_and_publish(&app, &world, &first).await;
-    answer_and_publish(&app, &world, &second).await;
+    approve_answer_publish(&app, &world, &first).await;
+    approve_answer_publish(&app, &world, &second).await;
     let before = public_surfaces(&app).await;
     assert!(before.contains(&first) && before.contains(&second));
 

@@ -368,3 +368,47 @@ pub async fn class_with_child(app: &TestApp) -> (World, String, String) {
     let token = child_token(app, &world.class_a.code, &pupil.pin).await;
     (world, campaign, token)
 }
+
+/// The class-A teacher approves a screened proposal, the construction clerk signs for and answers
+/// its task, and the coordinator publishes it.
+pub async fn approve_answer_publish(app: &TestApp, world: &World, proposal: &str) {
+    app.graphql_as(
+        Some(&world.teacher_a.token),
+        "mutation($p: ID!) { moderateProposal(id: $p, input: { decision: APPROVE }) { status } }",
+        json!({ "p": proposal }),
+    )
+    .await
+    .ok();
+    let tasks = app
+        .graphql_as(
+            Some(&world.clerk.token),
+            "{ departmentTasks(first: 50) { nodes { id proposalId } } }",
+            json!({}),
+        )
+        .await;
+    let task = tasks.ok()["departmentTasks"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["proposalId"] == proposal)
+        .unwrap()["id"]
+        .clone();
+    let t = json!({ "t": task });
+    app.graphql_as(
+        Some(&world.clerk.token),
+        "mutation($t: ID!) { signForTask(taskId: $t) { state } }",
+        t.clone(),
+    )
+    .await
+    .ok();
+    app.graphql_as(Some(&world.clerk.token), "mutation($t: ID!) { answerTask(taskId: $t, input: { outcome: ADOPTED, officialText: \"采纳。\", childText: \"会修好！\" }) { task { state } } }", t)
+        .await
+        .ok();
+    app.graphql_as(
+        Some(&world.coordinator.token),
+        "mutation($p: ID!) { publishProposal(id: $p) { id } }",
+        json!({ "p": proposal }),
+    )
+    .await
+    .ok();
+}
