@@ -15,6 +15,7 @@ mod errors;
 mod health;
 mod limits;
 mod live_updates;
+mod lost_responses;
 mod media;
 mod migrations;
 mod moderation;
