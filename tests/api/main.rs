@@ -21,6 +21,7 @@ mod migrations;
 mod moderation;
 mod permissions;
 mod privacy;
+mod properties;
 mod proposals;
 mod public;
 mod review;
