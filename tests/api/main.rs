@@ -19,6 +19,7 @@ mod lost_responses;
 mod media;
 mod migrations;
 mod moderation;
+mod outages;
 mod permissions;
 mod privacy;
 mod properties;

@@ -3,6 +3,7 @@
 pub mod databases;
 mod faults;
 pub mod live;
+pub mod postgres_server;
 pub mod redis_server;
 pub mod world;
 
@@ -78,6 +79,7 @@ pub struct TestAppBuilder {
     jobs_interval: Option<Duration>,
     thread_media: bool,
     media_memory_mb: Option<u64>,
+    database_url: Option<String>,
 }
 
 /// What instances of one deployment share.
@@ -144,6 +146,7 @@ impl TestApp {
             jobs_interval: None,
             thread_media: false,
             media_memory_mb: None,
+            database_url: None,
         }
     }
 
@@ -300,6 +303,13 @@ impl TestAppBuilder {
 
     /// Runs the background jobs by themselves, as a server does (tests otherwise drain them with
     /// `run_pending`).
+    /// A database of the test's own (a private server it may stop).
+    pub fn database_url(mut self, url: &str) -> Self {
+        self.database_url = Some(url.to_owned());
+        self.backend = Backend::Postgres;
+        self
+    }
+
     pub fn jobs_every(mut self, interval: Duration) -> Self {
         self.jobs_interval = Some(interval);
         self
@@ -328,9 +338,10 @@ impl TestAppBuilder {
         let shared = match self.shared_with {
             Some(shared) => shared,
             None => Shared {
-                database_url: match self.backend {
-                    Backend::Sqlite => None,
-                    Backend::Postgres => Some(databases::fresh_postgres_database().await),
+                database_url: match (self.database_url, self.backend) {
+                    (Some(url), _) => Some(url),
+                    (None, Backend::Sqlite) => None,
+                    (None, Backend::Postgres) => Some(databases::fresh_postgres_database().await),
                 },
                 redis_prefix: format!("tstest:{}:", uuid::Uuid::new_v4()),
                 secret: format!("test secret {} of enough length", uuid::Uuid::new_v4()),
