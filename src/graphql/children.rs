@@ -148,7 +148,10 @@ impl ChildrenQuery {
         let state = state(ctx)?;
         let id = parse_id(&id, ChildId::parse, &[])?;
         let child = services::children::get(state, actor(ctx), id, request_id(ctx)?).await?;
-        Ok(Child::from_domain(child, state.clock.now().date_naive()))
+        Ok(Child::from_domain(
+            child,
+            crate::clock::local_date(state.clock.now()),
+        ))
     }
 }
 
@@ -177,7 +180,10 @@ impl ChildrenMutation {
             request_id(ctx)?,
         )
         .await?;
-        Ok(Child::from_domain(child, state.clock.now().date_naive()))
+        Ok(Child::from_domain(
+            child,
+            crate::clock::local_date(state.clock.now()),
+        ))
     }
 
     /// The child's teacher: records that the guardian withdrew consent.
@@ -187,6 +193,9 @@ impl ChildrenMutation {
         let id = parse_id(&child_id, ChildId::parse, &[])?;
         let child =
             services::children::withdraw_consent(state, actor(ctx), id, request_id(ctx)?).await?;
-        Ok(Child::from_domain(child, state.clock.now().date_naive()))
+        Ok(Child::from_domain(
+            child,
+            crate::clock::local_date(state.clock.now()),
+        ))
     }
 }

@@ -69,7 +69,7 @@ impl Class {
             request_id(ctx)?,
         )
         .await?;
-        let today = state.clock.now().date_naive();
+        let today = crate::clock::local_date(state.clock.now());
         Ok(connection(
             page,
             |child| child.id.to_string(),
@@ -205,7 +205,7 @@ impl ClassesMutation {
         .await?;
         Ok(EnrolledChild::list(
             enrolled,
-            state.clock.now().date_naive(),
+            crate::clock::local_date(state.clock.now()),
         ))
     }
 
@@ -216,7 +216,7 @@ impl ClassesMutation {
         let id = parse_id(&child_id, ChildId::parse, &[])?;
         let teacher = services::children::teacher_of_child(state, actor(ctx), id).await?;
         let (child, pin) = services::classes::reset_pin(state, &teacher, id).await?;
-        let today = state.clock.now().date_naive();
+        let today = crate::clock::local_date(state.clock.now());
         Ok(EnrolledChild {
             child: Child::from_domain(child, today),
             pin: pin.reveal().to_owned(),
@@ -236,7 +236,7 @@ impl ClassesMutation {
         let teacher = services::access::class_teacher(&state.db, actor(ctx), class).await?;
         let issued =
             services::classes::issue_badges(state, &teacher, parse_child_ids(child_ids)?).await?;
-        let today = state.clock.now().date_naive();
+        let today = crate::clock::local_date(state.clock.now());
         Ok(issued
             .into_iter()
             .map(|(child, token)| IssuedBadge {

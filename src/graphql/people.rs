@@ -196,7 +196,7 @@ impl Viewer {
         }
         let state = state(ctx)?;
         let (child, class, school) = services::children::own_profile(state, actor(ctx)).await?;
-        let today = state.clock.now().date_naive();
+        let today = crate::clock::local_date(state.clock.now());
         let view = super::children::Child::from_domain(child, today);
         Ok(Some(ChildProfile {
             pseudonym: view.pseudonym,

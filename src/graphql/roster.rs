@@ -54,7 +54,7 @@ impl RosterMutation {
             services::enrolment::import_roster(state, &roster, format, &bytes, &|| ()).await?;
         Ok(EnrolledChild::list(
             enrolled,
-            state.clock.now().date_naive(),
+            crate::clock::local_date(state.clock.now()),
         ))
     }
 }

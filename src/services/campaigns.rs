@@ -96,7 +96,7 @@ pub async fn open_for_child(
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let now = state.clock.now();
-    let Some(band) = record.birth.band_on(now.date_naive()) else {
+    let Some(band) = record.birth.band_on(crate::clock::local_date(now)) else {
         return Ok(Vec::new());
     };
     let open = store::campaigns::open(&state.db).await?;

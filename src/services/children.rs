@@ -34,7 +34,7 @@ pub async fn record_consent(
 ) -> Result<Child, AppError> {
     let teacher = teacher_of_child(state, actor, child).await?;
     let now = state.clock.now();
-    if given_on > now.date_naive() {
+    if given_on > crate::clock::local_date(now) {
         return Err(AppError::validation(
             &["input", "givenOn"],
             "IN_FUTURE",

@@ -66,7 +66,7 @@ pub async fn enrol(
         ));
     }
     let class = roster.class().id;
-    let today = state.clock.now().date_naive();
+    let today = crate::clock::local_date(state.clock.now());
     let existing = store::children::pins_and_names(&state.db, class).await?;
     let mut names: HashSet<String> = existing
         .iter()

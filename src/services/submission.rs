@@ -69,7 +69,7 @@ pub async fn prepare(
     if !campaign.is_open_at(now) {
         return Err(AppError::CampaignClosed);
     }
-    let today = now.date_naive();
+    let today = crate::clock::local_date(now);
     let band = record.birth.band_on(today).ok_or(AppError::NotInAudience)?;
     if !campaign.includes(author.school, band) {
         return Err(AppError::NotInAudience);
