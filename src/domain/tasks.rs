@@ -50,12 +50,6 @@ impl Task {
         self.reminded_at = None;
         self.escalated_at = None;
     }
-
-    /// Waiting for the coordinators: bounced, or never given a department.
-    pub fn in_triage(&self) -> bool {
-        self.state == GovernmentState::Bounced
-            || (self.department_id.is_none() && self.state == GovernmentState::Routed)
-    }
 }
 
 /// What happened to a task.

@@ -45,11 +45,6 @@ impl Storage {
         }
     }
 
-    /// Whether a rendition is stored.
-    pub async fn exists(&self, key: &str) -> bool {
-        tokio::fs::try_exists(self.path(key)).await.unwrap_or(false)
-    }
-
     fn path(&self, key: &str) -> PathBuf {
         let (prefix, _) = key.split_at(key.len().min(2));
         self.root.join(prefix).join(format!("{key}.jpg"))
