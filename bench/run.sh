@@ -8,3 +8,4 @@ if ! command -v vipsthumbnail >/dev/null; then
 fi
 cargo bench --bench media_pipeline
 cargo bench -p moderation --bench screen
+cargo bench --bench service
