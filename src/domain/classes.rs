@@ -96,6 +96,18 @@ pub fn parse_class_name(name: &str, path: &[&str]) -> Result<String, AppError> {
     }
 }
 
+/// Who proposed it, as the public reads it: the grade, and the school where it may be named
+/// (四年级 · 百官小学, or 四年级). Never the child.
+pub fn proposer_label(grade: u8, school: Option<&str>) -> String {
+    let grade = Grade::parse(i32::from(grade), &[])
+        .map(Grade::label_zh)
+        .unwrap_or_default();
+    match school {
+        Some(school) => format!("{grade} · {school}"),
+        None => grade,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

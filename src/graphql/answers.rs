@@ -11,7 +11,7 @@ use super::page::{KeyedConnection, connection, page_request};
 use super::tasks::Task;
 use crate::domain::answers::{
     Answer as DomainAnswer, Jargon, Outcome as DomainOutcome, Progress as DomainProgress,
-    Rating as DomainRating, Stage as DomainStage, templates,
+    Rating as DomainRating, Stage as DomainStage,
 };
 use crate::domain::ids::{ProposalId, TaskId};
 use crate::services;
@@ -192,15 +192,16 @@ impl AnswersQuery {
         topic: String,
         outcome: Outcome,
     ) -> GqlResult<Vec<AnswerTemplate>> {
-        services::access::department_member(actor(ctx))?;
-        Ok(templates(&topic, outcome.into())
-            .into_iter()
-            .map(|t| AnswerTemplate {
-                topic: t.topic.map(str::to_owned),
-                official_text: t.official_text.to_owned(),
-                child_text: t.child_text.to_owned(),
-            })
-            .collect())
+        Ok(
+            services::answers::templates(actor(ctx), &topic, outcome.into())?
+                .into_iter()
+                .map(|t| AnswerTemplate {
+                    topic: t.topic.map(str::to_owned),
+                    official_text: t.official_text.to_owned(),
+                    child_text: t.child_text.to_owned(),
+                })
+                .collect(),
+        )
     }
 
     /// A signed-in child: what happened to their proposals, newest first.

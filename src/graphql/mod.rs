@@ -23,8 +23,6 @@ mod privacy;
 mod proposals;
 mod public;
 mod report;
-
-pub use public::grade_label;
 mod roster;
 mod routing;
 mod safeguarding;

@@ -454,10 +454,9 @@ impl ModerationMutation {
     ) -> GqlResult<ReviewProposal> {
         let id = parse_id(&id, ProposalId::parse, &["id"])?;
         let moderation = input.into_moderation()?;
-        let state = state(ctx)?;
-        let proposal = services::review::moderate(state, actor(ctx), id, moderation).await?;
-        // The answer shows the child's words again: a read of their data.
-        services::review::log_decision_read(state, actor(ctx), &proposal, request_id(ctx)?).await?;
+        let proposal =
+            services::review::moderate(state(ctx)?, actor(ctx), id, moderation, request_id(ctx)?)
+                .await?;
         Ok(proposal.into())
     }
 

@@ -6,7 +6,7 @@ use futures_util::StreamExt as _;
 use futures_util::stream::BoxStream;
 
 use super::children::AgeBand;
-use super::context::{actor, state};
+use super::context::{actor, request_id, state};
 use super::errors::GqlResult;
 use super::ids::parse_id;
 use super::page::{KeyedConnection, connection, page_request};
@@ -386,11 +386,15 @@ impl ProposalsMutation {
         note: String,
     ) -> GqlResult<StaffProposal> {
         let id = parse_id(&id, ProposalId::parse, &[])?;
-        Ok(
-            services::review::return_for_changes(state(ctx)?, actor(ctx), id, &note)
-                .await?
-                .into(),
+        Ok(services::review::return_for_changes(
+            state(ctx)?,
+            actor(ctx),
+            id,
+            &note,
+            request_id(ctx)?,
         )
+        .await?
+        .into())
     }
 
     /// The child who made it: sends a proposal returned for changes again, changed.

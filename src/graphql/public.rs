@@ -10,7 +10,7 @@ use super::errors::GqlResult;
 use super::ids::parse_id;
 use super::page::{KeyedConnection, connection, page_request};
 use super::routing::department_id;
-use crate::domain::classes::Grade;
+use crate::domain::classes::proposer_label;
 use crate::domain::ids::{CampaignId, ProposalId};
 use crate::domain::topics::Topic;
 use crate::error::AppError;
@@ -68,16 +68,9 @@ pub struct PublishedProposal {
     pub published_at: DateTime<Utc>,
 }
 
-pub fn grade_label(grade: u8) -> String {
-    Grade::parse(i32::from(grade), &[])
-        .map(Grade::label_zh)
-        .unwrap_or_default()
-}
-
 impl From<PublicItem> for PublishedProposal {
     fn from(item: PublicItem) -> Self {
         let publication = item.publication;
-        let grade = grade_label(publication.grade);
         PublishedProposal {
             id: ID(publication.proposal_id.to_string()),
             topic_label: Topic::parse(&publication.topic)
@@ -86,10 +79,7 @@ impl From<PublicItem> for PublishedProposal {
                 .to_owned(),
             topic: publication.topic,
             proposer: Proposer {
-                label: match &publication.school_name {
-                    Some(school) => format!("{grade} · {school}"),
-                    None => grade,
-                },
+                label: proposer_label(publication.grade, publication.school_name.as_deref()),
                 grade: i32::from(publication.grade),
                 school: publication.school_name,
             },

@@ -508,3 +508,13 @@ pub async fn of_proposals(
     let progress = store::answers::progress_of(&state.db, &task_ids).await?;
     Ok((answers, progress))
 }
+
+/// Department staff: the starting points for an answer on a topic with an outcome.
+pub fn templates(
+    actor: &Actor,
+    topic: &str,
+    outcome: Outcome,
+) -> Result<Vec<crate::domain::answers::Template>, AppError> {
+    department_member(actor)?;
+    Ok(crate::domain::answers::templates(topic, outcome))
+}

@@ -74,6 +74,7 @@ pub async fn moderate(
     actor: &Actor,
     id: ProposalId,
     input: Moderation,
+    request: &RequestId,
 ) -> Result<Proposal, AppError> {
     let mut proposal = store::proposals::find(&state.db, id)
         .await?
@@ -175,6 +176,15 @@ pub async fn moderate(
     )
     .await?;
     transaction.commit().await?;
+    // The answer shows the child's words again: a read of their data.
+    log_reads(
+        state,
+        &teacher.staff,
+        &[proposal.child_id],
+        "moderateProposal",
+        request,
+    )
+    .await?;
     proposal.topic = checked.topic;
     if let Some((task, event)) = &routed {
         proposal.government_state = Some(task.state);
@@ -342,6 +352,7 @@ pub async fn return_for_changes(
     actor: &Actor,
     id: ProposalId,
     note: &str,
+    request: &RequestId,
 ) -> Result<Proposal, AppError> {
     let note = note.trim();
     if !(1..=200).contains(&note.chars().count()) {
@@ -356,7 +367,7 @@ pub async fn return_for_changes(
         message: Some(note.to_owned()),
         ..Moderation::default()
     };
-    moderate(state, actor, id, input).await
+    moderate(state, actor, id, input, request).await
 }
 
 /// The proposal's class teacher, or a coordinator: every decision on a proposal, oldest first.
@@ -387,22 +398,4 @@ pub async fn log(
     )
     .await?;
     Ok(store::moderation::log_of(&state.db, id).await?)
-}
-
-/// Logs the read of the child's data that a decision's answer carries.
-pub async fn log_decision_read(
-    state: &AppState,
-    actor: &Actor,
-    proposal: &Proposal,
-    request: &RequestId,
-) -> Result<(), AppError> {
-    let teacher = class_teacher(&state.db, actor, proposal.class_id).await?;
-    log_reads(
-        state,
-        &teacher.staff,
-        &[proposal.child_id],
-        "moderateProposal",
-        request,
-    )
-    .await
 }

@@ -72,11 +72,7 @@ pub fn render(
     }
     for item in items {
         let p = &item.publication;
-        let grade = crate::graphql::grade_label(p.grade);
-        let who = match &p.school_name {
-            Some(school) => format!("{grade} · {school}"),
-            None => grade,
-        };
+        let who = crate::domain::classes::proposer_label(p.grade, p.school_name.as_deref());
         let topic = crate::domain::topics::Topic::parse(&p.topic)
             .map(|t| t.label_zh())
             .unwrap_or_default();
