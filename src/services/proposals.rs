@@ -19,7 +19,7 @@ use crate::store;
 use crate::store::proposals::{Event, EventActor};
 
 pub use super::submission::Submission;
-use super::submission::{Author, Prepared, is_duplicate, prepare, record, validated};
+use super::submission::{Author, checked, earlier_try, is_duplicate, record, validated};
 use super::transitions::school_step;
 
 /// A child may submit this many proposals an hour.
@@ -32,6 +32,10 @@ pub const SUBMISSIONS: Limit = Limit {
 /// A signed-in child: submits a proposal to a campaign that asks them. Idempotent on
 /// `client_submission_id`: the same content returns the proposal already made (days later too),
 /// other content is a CONFLICT.
+///
+/// A first try is the common case, so it is checked and recorded straight away; only when that
+/// fails is an earlier try looked for (the unique key on the submission id catches a retry that
+/// passes the checks).
 pub async fn submit(
     state: &AppState,
     actor: &Actor,
@@ -43,11 +47,24 @@ pub async fn submit(
         class: child.class_id,
         school: child.school_id,
     };
-    let proposal = match prepare(state, &author, &submission, None).await? {
-        Prepared::Existing(proposal) => return Ok(proposal),
-        Prepared::New(proposal) => proposal,
+    let error = match submit_first_try(state, &author, &submission).await {
+        Ok(proposal) => return Ok(proposal),
+        Err(error) => error,
     };
-    let subject = child.id.to_string();
+    match earlier_try(state, &author, &submission).await {
+        Ok(Some(proposal)) => Ok(proposal),
+        Err(conflict @ AppError::Conflict(_)) => Err(conflict),
+        Ok(None) | Err(_) => Err(error),
+    }
+}
+
+async fn submit_first_try(
+    state: &AppState,
+    author: &Author,
+    submission: &Submission,
+) -> Result<Proposal, AppError> {
+    let proposal = checked(state, author, submission, None).await?;
+    let subject = author.child.to_string();
     let now = proposal.created_at;
     if let Some(retry_after) = state.backplane.blocked(&SUBMISSIONS, &subject, now).await {
         return Err(AppError::RateLimited { retry_after });
@@ -55,7 +72,7 @@ pub async fn submit(
     match record(
         state,
         std::slice::from_ref(&proposal),
-        EventActor::Child(child.id),
+        EventActor::Child(author.child),
     )
     .await
     {
@@ -64,13 +81,7 @@ pub async fn submit(
             announce(state, &proposal).await;
             Ok(proposal)
         }
-        // Two tries of one submission raced and the other one won: answer as a retry.
-        Err(error) if is_duplicate(&error) => {
-            match prepare(state, &author, &submission, None).await? {
-                Prepared::Existing(proposal) => Ok(proposal),
-                Prepared::New(_) => Err(AppError::Conflict("clientSubmissionId".into())),
-            }
-        }
+        Err(error) if is_duplicate(&error) => Err(AppError::Conflict("clientSubmissionId".into())),
         Err(error) => Err(error.into()),
     }
 }

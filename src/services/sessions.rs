@@ -257,10 +257,7 @@ async fn actor_for(
 ) -> Result<Option<Actor>, AppError> {
     Ok(match subject {
         Subject::Child { id, .. } => {
-            let Some(child) = store::children::find(&state.db, id).await? else {
-                return Ok(None);
-            };
-            let Some(class) = store::classes::find(&state.db, child.class_id).await? else {
+            let Some(class) = store::classes::of_child(&state.db, id).await? else {
                 return Ok(None);
             };
             Some(Actor::Child(ChildActor {

@@ -40,25 +40,50 @@ pub enum Prepared {
 }
 
 /// Checks a submission for its author: a retry returns the proposal already recorded (or
-/// CONFLICT for other content); otherwise the campaign must be open and ask the child, an
-/// under-14 needs a guardian's consent, and the answers must fit the child's band form.
+/// CONFLICT for other content); otherwise the submission must pass [`checked`].
 pub async fn prepare(
     state: &AppState,
     author: &Author,
     submission: &Submission,
     assisted_by: Option<StaffId>,
 ) -> Result<Prepared, AppError> {
-    if let Some(existing) = store::proposals::find_by_submission(
+    if let Some(existing) = earlier_try(state, author, submission).await? {
+        return Ok(Prepared::Existing(existing));
+    }
+    checked(state, author, submission, assisted_by)
+        .await
+        .map(Prepared::New)
+}
+
+/// The proposal an earlier try of this submission recorded, if there was one; CONFLICT when
+/// its content differs.
+pub async fn earlier_try(
+    state: &AppState,
+    author: &Author,
+    submission: &Submission,
+) -> Result<Option<Proposal>, AppError> {
+    match store::proposals::find_by_submission(
         &state.db,
         author.child,
         submission.client_submission_id,
     )
     .await?
     {
-        return same_or_conflict(state, existing, submission)
+        Some(existing) => same_or_conflict(state, existing, submission)
             .await
-            .map(Prepared::Existing);
+            .map(Some),
+        None => Ok(None),
     }
+}
+
+/// A new proposal, checked, not yet recorded: the campaign must be open and ask the child, an
+/// under-14 needs a guardian's consent, and the answers must fit the child's band form.
+pub async fn checked(
+    state: &AppState,
+    author: &Author,
+    submission: &Submission,
+    assisted_by: Option<StaffId>,
+) -> Result<Proposal, AppError> {
     let record = store::children::find(&state.db, author.child)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -91,7 +116,7 @@ pub async fn prepare(
         submission.place.as_deref(),
     )?;
     usable_media(state, author, assisted_by, &answers).await?;
-    Ok(Prepared::New(Proposal {
+    Ok(Proposal {
         id: ProposalId::new(),
         campaign_id: campaign.id,
         child_id: author.child,
@@ -116,7 +141,7 @@ pub async fn prepare(
         reopened: false,
         screening: None,
         created_at: now,
-    }))
+    })
 }
 
 /// Every attached image must be ready and be the child's own upload, or their teacher's.

@@ -1,17 +1,32 @@
 //! Class rows and which teachers teach them.
 
-use sea_orm::sea_query::{Expr, ExprTrait as _};
+use sea_orm::sea_query::{Expr, ExprTrait as _, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     Set,
 };
 
-use super::entities::{class_teachers, classes};
+use super::entities::{children, class_teachers, classes};
 use crate::domain::classes::{Class, ClassCode, Grade};
-use crate::domain::ids::{ClassId, SchoolId, StaffId};
+use crate::domain::ids::{ChildId, ClassId, SchoolId, StaffId};
 
 pub async fn find(db: &impl ConnectionTrait, id: ClassId) -> Result<Option<Class>, DbErr> {
     classes::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .map(to_domain)
+        .transpose()
+}
+
+/// The class a child is in, in one statement (a signed-in child's every request needs it).
+pub async fn of_child(db: &impl ConnectionTrait, child: ChildId) -> Result<Option<Class>, DbErr> {
+    let class_of_child = Query::select()
+        .column(children::Column::ClassId)
+        .from(children::Entity)
+        .and_where(children::Column::Id.eq(child.0))
+        .to_owned();
+    classes::Entity::find()
+        .filter(classes::Column::Id.in_subquery(class_of_child))
         .one(db)
         .await?
         .map(to_domain)
