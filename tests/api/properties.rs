@@ -1,12 +1,14 @@
 //! Properties over random sequences of lifecycle actions by random actors: nothing unpublished
-//! is ever public, an escalated proposal never reaches a department or the public, and only the
-//! assigned department answers. 256 cases (`PROPERTY_CASES` for more), each a few random steps,
+//! is ever public, an escalated proposal never reaches a department or the public, only the
+//! assigned department answers, and an erased child leaves no personal data. 256 cases (`PROPERTY_CASES` for more), each a few random steps,
 //! from a fixed seed (`PROPERTY_SEED` to explore others); a failure names its case's seed.
 
 use serde_json::{Value, json};
 use std::collections::HashSet;
 
-use crate::helpers::world::{Person, World, open_campaign, record_consent, staff};
+use crate::helpers::world::{
+    Person, World, assert_nothing_names, enrol, open_campaign, record_consent, staff,
+};
 use crate::helpers::{Backend, TestApp};
 
 /// A small deterministic generator (xorshift64*), so a failing case can be replayed.
@@ -39,6 +41,12 @@ struct Model {
     published_ever: usize,
     /// Whose each proposal is.
     owner: std::collections::HashMap<String, String>,
+    /// The class's children still enrolled (erased ones leave, new ones join).
+    children: Vec<String>,
+    /// Children erased and not yet checked: (id, pseudonym).
+    newly_erased: Vec<(String, String)>,
+    /// Every child erased so far.
+    erased: Vec<(String, String)>,
 }
 
 struct Actors {
@@ -67,17 +75,17 @@ async fn gql(
 
 async fn step(app: &TestApp, actors: &Actors, model: &mut Model, random: &mut Random) {
     let world = &actors.world;
-    match random.below(6) {
+    match random.below(7) {
         // The teacher types a child's idea (any of the class), on one of two topics.
         0 | 1 => {
-            let child = &world.class_a.children[random.below(world.class_a.children.len())];
+            let child = model.children[random.below(model.children.len())].clone();
             let topic = if random.below(2) == 0 {
                 "places_to_play"
             } else {
                 "way_to_school"
             };
             let text = TEXTS[random.below(TEXTS.len())];
-            let input = json!({ "c": child.id, "i": {
+            let input = json!({ "c": child, "i": {
                 "campaignId": actors.campaign, "clientSubmissionId": uuid::Uuid::new_v4().to_string(),
                 "topic": topic, "consentToPublish": random.below(3) > 0,
                 "answers": [{ "key": "noticed", "text": text }, { "key": "idea", "text": "请大家帮忙" }] } });
@@ -86,7 +94,7 @@ async fn step(app: &TestApp, actors: &Actors, model: &mut Model, random: &mut Ra
                 .as_str()
                 .unwrap()
                 .to_owned();
-            model.owner.insert(id.clone(), child.id.clone());
+            model.owner.insert(id.clone(), child);
             app.run_pending().await;
             let queue = gql(
                 app,
@@ -183,23 +191,92 @@ async fn step(app: &TestApp, actors: &Actors, model: &mut Model, random: &mut Ra
         }
         // A guardian withdraws consent, then gives it again: the child's items leave the public.
         5 => {
-            let child = &world.class_a.children[random.below(world.class_a.children.len())];
+            let child = model.children[random.below(model.children.len())].clone();
             gql(
                 app,
                 &world.teacher_a,
                 "mutation($k: ID!) { withdrawGuardianConsent(childId: $k) { id } }",
-                json!({ "k": child.id }),
+                json!({ "k": child }),
             )
             .await
             .ok();
             // Nothing of theirs is public any more, and what waited for the teacher is withdrawn.
             let owner = model.owner.clone();
-            let is_theirs = |id: &String| owner.get(id) == Some(&child.id);
+            let is_theirs = |id: &String| owner.get(id) == Some(&child);
             model.public.retain(|id| !is_theirs(id));
             model.awaiting.retain(|id| !is_theirs(id));
-            record_consent(app, &world.teacher_a, &child.id).await;
+            record_consent(app, &world.teacher_a, &child).await;
         }
+        // A guardian asks for their child to be erased and a coordinator agrees; a new child
+        // joins the class. What the child wrote stays, anonymous, wherever it has got to.
+        6 => erase_one(app, world, model, random).await,
         _ => {}
+    }
+}
+
+async fn erase_one(app: &TestApp, world: &World, model: &mut Model, random: &mut Random) {
+    let child = model
+        .children
+        .swap_remove(random.below(model.children.len()));
+    let roster = gql(
+        app,
+        &world.teacher_a,
+        "query($c: ID!) { child(id: $c) { pseudonym } }",
+        json!({ "c": child }),
+    )
+    .await;
+    let pseudonym = roster.ok()["child"]["pseudonym"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let filed = gql(app, &world.teacher_a, "mutation($c: ID!) { fileDataRequest(childId: $c, kind: ERASURE, reason: \"家长申请\") { id } }", json!({ "c": child })).await;
+    let request = filed.ok()["fileDataRequest"]["id"].clone();
+    let decided = gql(
+        app,
+        &world.coordinator,
+        "mutation($r: ID!) { decideDataRequest(id: $r, approve: true) { state } }",
+        json!({ "r": request }),
+    )
+    .await;
+    assert_eq!(decided.ok()["decideDataRequest"]["state"], "done");
+    let owner = model.owner.clone();
+    model.awaiting.retain(|id| owner.get(id) != Some(&child));
+    model.newly_erased.push((child.clone(), pseudonym.clone()));
+    model.erased.push((child, pseudonym));
+    let joined = format!("新同学{}", model.erased.len());
+    let enrolled = enrol(
+        app,
+        &world.teacher_a,
+        &world.class_a.id,
+        json!([{ "pseudonym": joined, "birthYear": 2017, "birthMonth": 5 }]),
+    )
+    .await;
+    let id = enrolled.ok()["enrolChildren"][0]["child"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    record_consent(app, &world.teacher_a, &id).await;
+    model.children.push(id);
+}
+
+/// Nothing names the child, and what they wrote keeps none of their personal information.
+async fn assert_erased(
+    app: &TestApp,
+    model: &Model,
+    (child, pseudonym): &(String, String),
+    seed: u64,
+) {
+    let context = format!("case {seed}");
+    assert_nothing_names(app, child, pseudonym, &context).await;
+    for (proposal, _) in model.owner.iter().filter(|(_, owner)| *owner == child) {
+        let sql = format!(
+            "SELECT COUNT(*) AS n FROM proposals WHERE id = '{proposal}' AND (CAST(answers AS TEXT) LIKE '%13812345678%' OR CAST(answers AS TEXT) LIKE '%王小明%')"
+        );
+        assert_eq!(
+            app.count(&sql).await,
+            0,
+            "{context}: {proposal} keeps their personal information"
+        );
     }
 }
 
@@ -221,7 +298,10 @@ async fn public_ids(app: &TestApp) -> HashSet<String> {
     }
 }
 
-async fn check(app: &TestApp, actors: &Actors, model: &Model, seed: u64) {
+async fn check(app: &TestApp, actors: &Actors, model: &mut Model, seed: u64) {
+    for erased in std::mem::take(&mut model.newly_erased) {
+        assert_erased(app, model, &erased, seed).await;
+    }
     let public = public_ids(app).await;
     let extra: Vec<_> = public.difference(&model.public).collect();
     assert!(
@@ -283,15 +363,29 @@ async fn random_lifecycles_keep_the_public_and_the_departments_to_what_they_may_
         campaign,
         transport,
     };
-    let mut model = Model::default();
+    let mut model = Model {
+        children: actors
+            .world
+            .class_a
+            .children
+            .iter()
+            .map(|c| c.id.clone())
+            .collect(),
+        ..Model::default()
+    };
     for case in 0..cases {
         let seed = first_seed.wrapping_add(case).max(1);
         let mut random = Random(seed);
         for _ in 0..4 {
             step(&app, &actors, &mut model, &mut random).await;
         }
-        check(&app, &actors, &model, seed).await;
+        check(&app, &actors, &mut model, seed).await;
     }
     assert!(model.published_ever > 0, "some cases published");
     assert!(!model.escalated.is_empty(), "some cases escalated");
+    assert!(!model.erased.is_empty(), "some cases erased a child");
+    // Erasure is for good: nothing has come back by the end of the run.
+    for erased in &model.erased {
+        assert_erased(&app, &model, erased, first_seed).await;
+    }
 }

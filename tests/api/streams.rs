@@ -291,10 +291,12 @@ async fn redis_killed_during_500_approvals_loses_no_task_and_no_stream_entry() {
     assert_eq!(pending_task_rows(&app).await, 0);
 
     // Exactly one task per proposal, and every task's event in the stream, once in effect.
-    let tasks = count(&app, "SELECT COUNT(*) AS n FROM tasks").await;
-    let distinct = count(&app, "SELECT COUNT(DISTINCT proposal_id) AS n FROM tasks").await;
+    let tasks = app.count("SELECT COUNT(*) AS n FROM tasks").await;
+    let distinct = app
+        .count("SELECT COUNT(DISTINCT proposal_id) AS n FROM tasks")
+        .await;
     assert_eq!((tasks, distinct), (500, 500));
-    let events = count(&app, "SELECT COUNT(*) AS n FROM task_events").await;
+    let events = app.count("SELECT COUNT(*) AS n FROM task_events").await as usize;
     let mut redis = connection(&redis_server.url()).await;
     let key = format!("{}tasks:construction", app.redis_prefix());
     let mut reader = StreamReader::join(redis.clone(), &key, "construction-system", "one")
@@ -320,21 +322,7 @@ async fn redis_killed_during_500_approvals_loses_no_task_and_no_stream_entry() {
     assert!(length(&mut redis, &key).await >= events);
 }
 
-async fn count(app: &TestApp, sql: &str) -> usize {
-    use sea_orm::{ConnectionTrait, Statement};
-    let row = app
-        .db
-        .query_one_raw(Statement::from_string(app.db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get::<i64>("", "n").unwrap() as usize
-}
-
 async fn pending_task_rows(app: &TestApp) -> usize {
-    count(
-        app,
-        "SELECT COUNT(*) AS n FROM outbox WHERE processed_at IS NULL AND topic LIKE 'task.%'",
-    )
-    .await
+    app.count("SELECT COUNT(*) AS n FROM outbox WHERE processed_at IS NULL AND topic LIKE 'task.%'")
+        .await as usize
 }

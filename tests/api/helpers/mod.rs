@@ -176,6 +176,18 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("jobs failed: {:?}", e.code()))
     }
 
+    /// The number a `SELECT COUNT(*) AS n …` statement gives, read straight from the database.
+    pub async fn count(&self, sql: &str) -> i64 {
+        use sea_orm::{ConnectionTrait, Statement};
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(self.db.get_database_backend(), sql))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<i64>("", "n").unwrap()
+    }
+
     /// The prefix of every Redis key this app writes.
     pub fn redis_prefix(&self) -> &str {
         &self.shared.redis_prefix

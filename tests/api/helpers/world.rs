@@ -412,3 +412,33 @@ pub async fn approve_answer_publish(app: &TestApp, world: &World, proposal: &str
     .await
     .ok();
 }
+
+/// Every place a child's id could be written, as (table, column).
+pub const CHILD_COLUMNS: [(&str, &str); 8] = [
+    ("children", "id"),
+    ("proposals", "child_id"),
+    ("media", "child_id"),
+    ("sessions", "child_id"),
+    ("badges", "child_id"),
+    ("guardian_consents", "child_id"),
+    ("notifications", "child_id"),
+    ("safeguarding_cases", "child_id"),
+];
+
+/// An erased child: no row names their id or their pseudonym. `context` says which case failed.
+pub async fn assert_nothing_names(app: &TestApp, child: &str, pseudonym: &str, context: &str) {
+    for (table, column) in CHILD_COLUMNS {
+        let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE {column} = '{child}'");
+        assert_eq!(
+            app.count(&sql).await,
+            0,
+            "{context}: {table} still names {child}"
+        );
+    }
+    let sql = format!("SELECT COUNT(*) AS n FROM children WHERE pseudonym = '{pseudonym}'");
+    assert_eq!(
+        app.count(&sql).await,
+        0,
+        "{context}: {pseudonym} is still on a roster"
+    );
+}
