@@ -10,7 +10,7 @@ mod boundary;
 mod campaigns;
 mod children;
 mod classes;
-mod context;
+pub mod context;
 mod departments;
 pub mod errors;
 mod ids;
