@@ -8,6 +8,8 @@
 #   it must find no 5xx and no response that breaks the schema. Its ST113 ("GraphQL server
 #   error") flags every GraphQL `errors` entry, which this API uses by design for refusals
 #   (UNAUTHENTICATED, VALIDATION, NOT_FOUND …, each with its code), so ST113 is not counted.
+# - cargo-deny (crates.io) on the dependency graph: licences, bans and sources (deny.toml). Its
+#   advisories check needs the RustSec database from GitHub, which these machines cannot reach.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_BUDGET="${1:-120}"
@@ -19,6 +21,10 @@ echo "== graphql-schema-linter"
 "$work/node_modules/.bin/graphql-schema-linter" \
   --rules defined-types-are-used,deprecations-have-a-reason,enum-values-all-caps,input-object-values-are-camel-cased,types-are-capitalized,fields-are-camel-cased,relay-page-info-spec,relay-connection-types-spec,relay-connection-arguments-spec \
   schema/schema.graphql
+
+echo "== cargo deny"
+command -v cargo-deny >/dev/null || cargo install --locked cargo-deny
+cargo deny --workspace check licenses bans sources
 
 echo "== schemathesis"
 command -v st >/dev/null || pip install -q schemathesis
