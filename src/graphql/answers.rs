@@ -17,6 +17,7 @@ use crate::domain::ids::{ProposalId, TaskId};
 use crate::services;
 use crate::services::answers::{AnswerInput as ServiceAnswer, ProgressInput};
 
+/// What a department's answer says will happen.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Adopted,
@@ -50,6 +51,7 @@ impl From<DomainOutcome> for Outcome {
     }
 }
 
+/// How far the work a department promised has got.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum ProgressStage {
     Planned,
@@ -69,6 +71,7 @@ impl From<ProgressStage> for DomainStage {
     }
 }
 
+/// The child's verdict on the answer they got.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum AnswerRating {
     Satisfied,
@@ -76,6 +79,7 @@ pub enum AnswerRating {
     NotSatisfied,
 }
 
+/// A department's answer: the outcome, the official text and the text for the child.
 #[derive(InputObject)]
 pub struct TaskAnswerInput {
     pub outcome: Outcome,
@@ -110,6 +114,7 @@ impl From<Jargon> for JargonWarning {
     }
 }
 
+/// A department's answer as saved, with any words a child may not follow.
 #[derive(SimpleObject)]
 pub struct AnswerPayload {
     pub task: Task,
@@ -117,6 +122,7 @@ pub struct AnswerPayload {
     pub warnings: Vec<JargonWarning>,
 }
 
+/// A starting text for a department's answer, per topic or general.
 #[derive(SimpleObject)]
 pub struct AnswerTemplate {
     /// Null for the general template.
@@ -164,6 +170,7 @@ impl From<DomainProgress> for ChildProgress {
     }
 }
 
+/// A message to a child about one of their proposals.
 #[derive(SimpleObject)]
 pub struct Notification {
     pub id: ID,

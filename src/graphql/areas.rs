@@ -7,6 +7,7 @@ use super::errors::GqlResult;
 use crate::domain::areas::{Area as DomainArea, AreaKind as DomainKind};
 use crate::services;
 
+/// What sort of area it is: 街道 (subdistrict), 镇 (town) or 乡 (township).
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum AreaKind {
     /// 街道
@@ -17,6 +18,7 @@ pub enum AreaKind {
     Township,
 }
 
+/// A township or subdistrict of the district; routing rules can differ by area.
 #[derive(SimpleObject)]
 pub struct Area {
     pub id: ID,
@@ -41,6 +43,7 @@ impl From<DomainArea> for Area {
     }
 }
 
+/// A new area of the district.
 #[derive(InputObject)]
 pub struct CreateAreaInput {
     pub code: String,

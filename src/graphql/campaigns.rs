@@ -18,6 +18,7 @@ use crate::domain::forms::{
 use crate::domain::ids::{CampaignId, SchoolId};
 use crate::services;
 
+/// Where a campaign is in its life: drafted, open for proposals, or closed.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum CampaignState {
     Draft,
@@ -25,6 +26,7 @@ pub enum CampaignState {
     Closed,
 }
 
+/// When answers become public: as soon as they are given, or when a coordinator decides.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum Publication {
     /// A coordinator decides each answer's publication.
@@ -33,6 +35,7 @@ pub enum Publication {
     AfterAnswer,
 }
 
+/// What kind of answer a form field takes.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum FieldType {
     ShortText,
@@ -46,6 +49,7 @@ pub enum FieldType {
     Attachment,
 }
 
+/// One option of a choice field, with its label and an optional picture.
 #[derive(SimpleObject)]
 pub struct ChoiceOption {
     pub key: String,
@@ -53,6 +57,7 @@ pub struct ChoiceOption {
     pub picture: Option<String>,
 }
 
+/// One field of a form.
 #[derive(SimpleObject)]
 pub struct FormField {
     pub key: String,
@@ -66,6 +71,7 @@ pub struct FormField {
     pub options: Vec<ChoiceOption>,
 }
 
+/// The form one age band fills in for a campaign.
 #[derive(SimpleObject)]
 pub struct Form {
     pub band: AgeBand,
@@ -121,6 +127,7 @@ fn field_of(field: &DomainField, locale: &str) -> FormField {
     }
 }
 
+/// A topic a campaign asks about, with the label children see.
 #[derive(SimpleObject)]
 pub struct Topic {
     pub key: String,
@@ -197,6 +204,7 @@ impl Campaign {
     }
 }
 
+/// What a coordinator sets when creating or changing a campaign.
 #[derive(InputObject)]
 pub struct CampaignInput {
     pub title: String,

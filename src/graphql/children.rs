@@ -13,6 +13,7 @@ use crate::domain::children::{
 use crate::domain::ids::ChildId;
 use crate::services;
 
+/// The age band a form is written for: A 6-8, B 9-11, C 12-14, D 15-17.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum AgeBand {
     /// 6-8
@@ -47,6 +48,7 @@ impl From<DomainBand> for AgeBand {
     }
 }
 
+/// How a guardian gave their consent.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum ConsentMethod {
     Written,
@@ -54,6 +56,7 @@ pub enum ConsentMethod {
     Electronic,
 }
 
+/// Who the guardian is to the child.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum GuardianRelation {
     Mother,
@@ -85,6 +88,7 @@ mirror!(
     [Mother, Father, Grandparent, Guardian, Other]
 );
 
+/// A guardian's consent for a child, as the teacher recorded it.
 #[derive(SimpleObject)]
 pub struct GuardianConsent {
     pub method: ConsentMethod,
@@ -130,6 +134,7 @@ impl Child {
     }
 }
 
+/// A guardian's consent as the teacher records it.
 #[derive(InputObject)]
 pub struct GuardianConsentInput {
     pub method: ConsentMethod,

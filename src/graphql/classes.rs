@@ -15,6 +15,7 @@ use crate::services::classes::NewClass;
 use crate::services::enrolment::{ClassRoster, Enrolment};
 use chrono::NaiveDate;
 
+/// A school class, its teachers and its children.
 #[derive(SimpleObject)]
 #[graphql(complex)]
 pub struct Class {
@@ -78,6 +79,7 @@ impl Class {
     }
 }
 
+/// A new class in the teacher's school.
 #[derive(InputObject)]
 pub struct CreateClassInput {
     /// 1 (first year of primary) to 12.
@@ -88,6 +90,7 @@ pub struct CreateClassInput {
     pub school_year: i32,
 }
 
+/// A child to enrol: a pseudonym and the month of birth, never a real name.
 #[derive(InputObject)]
 pub struct EnrolChildInput {
     /// A name the child goes by here; never their real name.

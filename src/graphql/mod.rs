@@ -38,6 +38,8 @@ pub use context::{ClientAddress, RequestId};
 
 use crate::state::AppState;
 
+/// What can be read: the public wall and statistics for anyone; a child's own proposals; a
+/// teacher's classes and moderation queue; a department's tasks; coordinators' reports.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
 pub struct QueryRoot(
@@ -59,6 +61,8 @@ pub struct QueryRoot(
     privacy::PrivacyQuery,
 );
 
+/// What can be done, each step of the loop: sign in, submit, moderate, route, answer, publish,
+/// and the privacy lifecycle.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
 pub struct MutationRoot(
@@ -80,6 +84,7 @@ pub struct MutationRoot(
     children::ChildrenMutation,
 );
 
+/// Live updates over `/graphql/ws` (graphql-transport-ws).
 #[derive(MergedSubscription, Default)]
 #[graphql(name = "Subscription")]
 pub struct SubscriptionRoot(

@@ -19,6 +19,7 @@ use crate::services;
 use crate::services::review::Moderation;
 use crate::store::moderation::Suggestion;
 
+/// What a teacher decides about a proposal waiting in their queue.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum ModerationDecision {
     /// On to the departments, with the topic confirmed and redactions applied.
@@ -49,6 +50,7 @@ pub struct SpanInput {
     pub end: i32,
 }
 
+/// A teacher's decision on one attached image: whether the public may see it.
 #[derive(InputObject)]
 pub struct MediaDecisionInput {
     pub id: ID,
@@ -56,6 +58,7 @@ pub struct MediaDecisionInput {
     pub publishable: bool,
 }
 
+/// A teacher's decision on a proposal, with its reason, redactions and image decisions.
 #[derive(InputObject)]
 pub struct ModerateProposalInput {
     pub decision: ModerationDecision,
@@ -283,6 +286,7 @@ impl ModerateProposalInput {
     }
 }
 
+/// Where a suggestion for the allow-list stands.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum SuggestionState {
     Open,

@@ -12,6 +12,7 @@ use crate::services;
 use crate::services::people::NewStaff;
 use crate::store::people::School as DomainSchool;
 
+/// What a member of staff does.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     Teacher,
@@ -66,6 +67,7 @@ impl From<StaffMember> for Staff {
     }
 }
 
+/// A school of the district.
 #[derive(SimpleObject)]
 pub struct School {
     pub id: ID,
@@ -83,6 +85,7 @@ impl From<DomainSchool> for School {
     }
 }
 
+/// A new school of the district.
 #[derive(InputObject)]
 pub struct CreateSchoolInput {
     /// A stable code, lower-case ASCII, for example `baiguan_primary`.
@@ -90,6 +93,7 @@ pub struct CreateSchoolInput {
     pub name_zh: String,
 }
 
+/// A new member of staff: teacher, safeguarding lead, department staff or coordinator.
 #[derive(InputObject)]
 pub struct CreateStaffInput {
     pub username: String,
@@ -164,6 +168,7 @@ pub enum ViewerKind {
     Staff,
 }
 
+/// Who is signed in: a child, a member of staff, or nobody.
 #[derive(SimpleObject)]
 #[graphql(complex)]
 pub struct Viewer {

@@ -11,6 +11,7 @@ use crate::domain::ids::{ChildId, ProposalId};
 use crate::services;
 use crate::store::privacy::Request;
 
+/// What a data request asks for.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum DataRequestKind {
     /// A ZIP of the child's data and images (`/privacy/requests/{id}/export.zip`).
@@ -19,6 +20,7 @@ pub enum DataRequestKind {
     Erasure,
 }
 
+/// A request to export or erase a child's data, filed by a teacher and decided by a coordinator.
 #[derive(SimpleObject)]
 pub struct DataRequest {
     pub id: ID,
@@ -48,12 +50,14 @@ impl From<Request> for DataRequest {
     }
 }
 
+/// How many reads of children's data one role made.
 #[derive(SimpleObject)]
 pub struct RoleReads {
     pub role: String,
     pub reads: u64,
 }
 
+/// A year's privacy figures: requests filed and decided, erasures, reads of children's data.
 #[derive(SimpleObject)]
 pub struct ComplianceReport {
     pub year: i32,

@@ -20,6 +20,7 @@ use crate::services::proposals::{Revision, Submission};
 use crate::state::AppState;
 use crate::store::proposals::Event;
 
+/// One field of the form, answered: text, chosen option keys, or attached images.
 #[derive(InputObject)]
 pub struct AnswerInput {
     /// The form field's key.
@@ -34,6 +35,7 @@ pub struct AnswerInput {
     pub media: Vec<ID>,
 }
 
+/// A proposal as a child (or their teacher for them) submits it.
 #[derive(InputObject)]
 pub struct SubmitProposalInput {
     pub campaign_id: ID,
@@ -124,6 +126,7 @@ impl From<DomainProposal> for StaffProposal {
     }
 }
 
+/// One answered field of a proposal's form.
 #[derive(SimpleObject)]
 pub struct Answer {
     pub key: String,
@@ -157,6 +160,7 @@ pub struct TimelineEntry {
     pub note: Option<String>,
 }
 
+/// A child's proposal, as the child and their teacher see it.
 #[derive(SimpleObject)]
 pub struct Proposal {
     pub id: ID,

@@ -28,12 +28,14 @@ pub struct Proposer {
     pub school: Option<String>,
 }
 
+/// One answered field of a published proposal, with the teacher's redactions applied.
 #[derive(SimpleObject)]
 pub struct PublicText {
     pub key: String,
     pub text: String,
 }
 
+/// A department's answer as the public sees it.
 #[derive(SimpleObject)]
 pub struct PublicAnswer {
     pub outcome: Outcome,
@@ -44,6 +46,7 @@ pub struct PublicAnswer {
     pub answered_at: DateTime<Utc>,
 }
 
+/// A department as the public sees it.
 #[derive(SimpleObject)]
 pub struct PublicDepartment {
     pub code: String,
@@ -116,6 +119,7 @@ impl From<PublicItem> for PublishedProposal {
     }
 }
 
+/// Narrows the published proposals to a campaign, a topic or a department.
 #[derive(InputObject, Default)]
 pub struct PublishedFilter {
     pub campaign_id: Option<ID>,
@@ -139,6 +143,7 @@ impl PublishedFilter {
     }
 }
 
+/// A group in the public statistics with its count ("<5" for small groups).
 #[derive(SimpleObject)]
 pub struct CountedGroup {
     pub key: String,
@@ -182,6 +187,7 @@ impl From<Handling> for HandlingStats {
     }
 }
 
+/// One department's handling on the public statistics page.
 #[derive(SimpleObject)]
 pub struct DepartmentStats {
     pub department: PublicDepartment,
@@ -200,6 +206,7 @@ impl From<DepartmentHandling> for DepartmentStats {
     }
 }
 
+/// The district's figures for the public: proposals by stage, topic and department, and how they were handled.
 #[derive(SimpleObject)]
 pub struct PublicStatistics {
     /// Proposals received: a number, or "<5".

@@ -10,6 +10,7 @@ use crate::domain::ids::CampaignId;
 use crate::services;
 use crate::services::report::{OUTCOMES, ReportRow};
 
+/// How many answers had one outcome.
 #[derive(SimpleObject)]
 pub struct OutcomeCount {
     /// `adopted`, `partly_adopted`, `under_study`, `not_feasible`, `already_done`.
@@ -17,6 +18,7 @@ pub struct OutcomeCount {
     pub count: u64,
 }
 
+/// One department's handling in a campaign report.
 #[derive(SimpleObject)]
 pub struct DepartmentReport {
     pub code: String,
@@ -58,6 +60,7 @@ impl From<ReportRow> for DepartmentReport {
     }
 }
 
+/// A campaign's handling, department by department.
 #[derive(SimpleObject)]
 pub struct CampaignReport {
     pub title: String,

@@ -13,6 +13,7 @@ use crate::roster_files::RosterFormat as FileFormat;
 use crate::services;
 use crate::services::enrolment::ClassRoster;
 
+/// The file format of a class roster.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum RosterFormat {
     /// Comma-separated, UTF-8 or GBK (as Excel saves it on a Chinese system).

@@ -48,6 +48,7 @@ impl From<DomainRule> for RoutingRule {
     }
 }
 
+/// A routing rule: which department leads (and which help) on a topic, in one area or any; without a lead, the coordinators triage.
 #[derive(InputObject)]
 pub struct RoutingRuleInput {
     pub topic: String,

@@ -16,12 +16,14 @@ use crate::domain::safeguarding::{ActionKind, CaseAction, CaseState};
 use crate::services;
 use crate::services::safeguarding::{ActionInput, CaseView};
 
+/// Whether a safeguarding case is still being worked.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum CaseStatus {
     Open,
     Closed,
 }
 
+/// What sort of action the safeguarding lead took.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum SafeguardingActionKind {
     TalkedWithChild,
@@ -61,6 +63,7 @@ impl From<SafeguardingActionKind> for ActionKind {
     }
 }
 
+/// An action the safeguarding lead records on a case.
 #[derive(InputObject)]
 pub struct SafeguardingActionInput {
     pub kind: SafeguardingActionKind,
@@ -73,6 +76,7 @@ pub struct SafeguardingActionInput {
     pub note: Option<String>,
 }
 
+/// Something the safeguarding lead did on a case.
 #[derive(SimpleObject)]
 pub struct SafeguardingAction {
     pub kind: SafeguardingActionKind,
@@ -116,6 +120,7 @@ pub struct CaseProposal {
     pub submitted_at: DateTime<Utc>,
 }
 
+/// A case opened when a child's words suggest they may be at risk; only the school's safeguarding lead sees it.
 #[derive(SimpleObject)]
 pub struct SafeguardingCase {
     pub id: ID,

@@ -25,6 +25,7 @@ use crate::services::tasks::QueueRequest;
 use crate::state::AppState;
 use crate::store::tasks::QueueKey;
 
+/// Where a department's task is in its life.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum TaskState {
     Routed,
@@ -180,6 +181,7 @@ fn task_id(id: &ID, path: &str) -> Result<TaskId, AppError> {
     parse_id(id, TaskId::parse, &[path])
 }
 
+/// Narrows a department's task queue: by state, campaign, topic, overdue only, or the tasks it helps with.
 #[derive(InputObject, Default)]
 pub struct TaskFilterInput {
     /// Only these states; omitted: all but bounced.
