@@ -15,11 +15,15 @@ impl Backplane {
                 (Instant::now() < *expires).then(|| value.clone())
             }
             Backplane::Redis(redis) => {
-                let mut connection = redis.connection();
-                redis::cmd("GET")
-                    .arg(redis.key(key))
-                    .query_async::<Option<String>>(&mut connection)
-                    .await
+                let key = redis.key(key);
+                redis
+                    .on_request_path(|mut connection| async move {
+                        redis::cmd("GET")
+                            .arg(key)
+                            .query_async::<Option<String>>(&mut connection)
+                            .await
+                    })
+                    .await?
                     .ok()
                     .flatten()
             }
@@ -37,15 +41,19 @@ impl Backplane {
                 }
             }
             Backplane::Redis(redis) => {
-                let mut connection = redis.connection();
-                let result: redis::RedisResult<()> = redis::cmd("SET")
-                    .arg(redis.key(key))
-                    .arg(value)
-                    .arg("PX")
-                    .arg(u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX))
-                    .query_async(&mut connection)
+                let key = redis.key(key);
+                let result = redis
+                    .on_request_path(|mut connection| async move {
+                        redis::cmd("SET")
+                            .arg(key)
+                            .arg(value)
+                            .arg("PX")
+                            .arg(u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX))
+                            .query_async::<()>(&mut connection)
+                            .await
+                    })
                     .await;
-                if let Err(error) = result {
+                if let Some(Err(error)) = result {
                     tracing::warn!(error = %error, "could not cache");
                 }
             }

@@ -20,13 +20,17 @@ impl Backplane {
                 let _ = local.sender(channel).send(message.to_owned());
             }
             Backplane::Redis(redis) => {
-                let mut connection = redis.connection();
-                let result: redis::RedisResult<i64> = redis::cmd("PUBLISH")
-                    .arg(redis.key(channel))
-                    .arg(message)
-                    .query_async(&mut connection)
+                let channel = redis.key(channel);
+                let result = redis
+                    .on_request_path(|mut connection| async move {
+                        redis::cmd("PUBLISH")
+                            .arg(channel)
+                            .arg(message)
+                            .query_async::<i64>(&mut connection)
+                            .await
+                    })
                     .await;
-                if let Err(error) = result {
+                if let Some(Err(error)) = result {
                     tracing::warn!(error = %error, "could not publish a live update");
                 }
             }

@@ -39,22 +39,26 @@ impl Backplane {
         match self {
             Backplane::Local(local) => local.blocked(limit, &key, now),
             Backplane::Redis(redis) => {
-                let mut connection = redis.connection();
                 let key = redis.key(&key);
-                let result: redis::RedisResult<(Option<u32>, i64)> = redis::pipe()
-                    .get(&key)
-                    .ttl(&key)
-                    .query_async(&mut connection)
+                let result = redis
+                    .on_request_path(|mut connection| async move {
+                        redis::pipe()
+                            .get(&key)
+                            .ttl(&key)
+                            .query_async::<(Option<u32>, i64)>(&mut connection)
+                            .await
+                    })
                     .await;
                 match result {
-                    Ok((Some(count), ttl)) if count >= limit.max => {
+                    Some(Ok((Some(count), ttl))) if count >= limit.max => {
                         Some(Duration::from_secs(u64::try_from(ttl).unwrap_or(1).max(1)))
                     }
-                    Ok(_) => None,
-                    Err(error) => {
+                    Some(Ok(_)) => None,
+                    Some(Err(error)) => {
                         tracing::warn!(error = %error, limit = limit.name, "rate limit unavailable; allowing");
                         None
                     }
+                    None => None,
                 }
             }
         }
@@ -66,22 +70,22 @@ impl Backplane {
         match self {
             Backplane::Local(local) => local.record(limit, key, now),
             Backplane::Redis(redis) => {
-                let mut connection = redis.connection();
                 let key = redis.key(&key);
                 let window = i64::try_from(limit.window.as_secs()).unwrap_or(i64::MAX);
-                let result: redis::RedisResult<()> = async {
-                    let _: u32 = connection.incr(&key, 1).await?;
-                    // NX: the window starts at the first failure and is not extended by later ones.
-                    redis::cmd("EXPIRE")
-                        .arg(&key)
-                        .arg(window)
-                        .arg("NX")
-                        .query_async::<()>(&mut connection)
-                        .await
-                }
-                .await;
-                if let Err(error) = result {
-                    tracing::warn!(error = %error, limit = limit.name, "could not count a failure");
+                let result = redis
+                    .on_request_path(|mut connection| async move {
+                        let _: u32 = connection.incr(&key, 1).await?;
+                        // NX: the window starts at the first event and is not extended by later ones.
+                        redis::cmd("EXPIRE")
+                            .arg(&key)
+                            .arg(window)
+                            .arg("NX")
+                            .query_async::<()>(&mut connection)
+                            .await
+                    })
+                    .await;
+                if let Some(Err(error)) = result {
+                    tracing::warn!(error = %error, limit = limit.name, "could not count an event");
                 }
             }
         }

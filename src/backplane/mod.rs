@@ -15,7 +15,7 @@ use anyhow::Context as _;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::config::Config;
 
@@ -39,7 +39,12 @@ pub struct RedisBackplane {
     client: redis::Client,
     connection: ConnectionManager,
     prefix: String,
+    /// Until when the request paths leave Redis alone after it failed them.
+    resting_until: Arc<Mutex<Option<Instant>>>,
 }
+
+/// How long the request paths leave Redis alone after a connection failure or a timeout.
+const REST: Duration = Duration::from_secs(2);
 
 impl Backplane {
     /// Connects lazily: a Redis that is down at start does not stop the server starting; it shows
@@ -60,6 +65,7 @@ impl Backplane {
             client,
             connection,
             prefix: config.redis_key_prefix.clone(),
+            resting_until: Arc::default(),
         }))
     }
 
@@ -88,6 +94,31 @@ impl RedisBackplane {
 
     pub fn connection(&self) -> ConnectionManager {
         self.connection.clone()
+    }
+
+    /// Runs a command on a request's path (rate limits, live updates, the cache), whose caller
+    /// has a fallback. After a connection failure or a timeout, Redis rests for [`REST`]: the
+    /// commands in that time give `None` at once, so a dead Redis costs a request its fallback,
+    /// not a timeout for each command.
+    pub async fn on_request_path<T, F, Fut>(&self, command: F) -> Option<redis::RedisResult<T>>
+    where
+        F: FnOnce(ConnectionManager) -> Fut,
+        Fut: Future<Output = redis::RedisResult<T>>,
+    {
+        let now = Instant::now();
+        if let Ok(resting) = self.resting_until.lock()
+            && resting.is_some_and(|until| now < until)
+        {
+            return None;
+        }
+        let result = command(self.connection.clone()).await;
+        if let Err(error) = &result
+            && (error.is_io_error() || error.is_timeout() || error.is_connection_dropped())
+            && let Ok(mut resting) = self.resting_until.lock()
+        {
+            *resting = Some(Instant::now() + REST);
+        }
+        Some(result)
     }
 
     async fn ping(&self) -> redis::RedisResult<()> {

@@ -8,9 +8,9 @@ use std::collections::HashSet;
 use std::time::Duration;
 use tongsheng::backplane::streams::{MAX_DELIVERIES, StreamReader, dead_letters};
 
-use crate::helpers::databases::{skip_or_fail, test_redis_url};
+use crate::helpers::databases::{skip_or_fail, test_database_url, test_redis_url};
 use crate::helpers::redis_server::PrivateRedis;
-use crate::helpers::world::{World, child_token, open_campaign, record_consent, submit};
+use crate::helpers::world::{World, child_token, enrol, open_campaign, record_consent, submit};
 use crate::helpers::{Backend, TestApp};
 
 async fn connection(url: &str) -> redis::aio::ConnectionManager {
@@ -325,4 +325,84 @@ async fn redis_killed_during_500_approvals_loses_no_task_and_no_stream_entry() {
 async fn pending_task_rows(app: &TestApp) -> usize {
     app.count("SELECT COUNT(*) AS n FROM outbox WHERE processed_at IS NULL AND topic LIKE 'task.%'")
         .await as usize
+}
+
+#[tokio::test]
+async fn redis_killed_during_500_submissions_answers_each_and_records_each_once() {
+    if test_database_url().is_none() {
+        return skip_or_fail("TEST_DATABASE_URL");
+    }
+    let Some(mut redis_server) = PrivateRedis::start().await else {
+        return skip_or_fail("redis-server");
+    };
+    let app = TestApp::builder(Backend::Postgres)
+        .redis_url(&redis_server.url())
+        .spawn()
+        .await;
+    let world = World::build(&app).await;
+    let campaign = open_campaign(&app, &world.coordinator, &["C"], None).await;
+    // Fifty fourteen-year-olds (no guardian's consent needed), each allowed ten an hour.
+    let roster: Vec<_> = (0..50)
+        .map(|i| json!({ "pseudonym": format!("初二同学{i}"), "birthYear": 2012, "birthMonth": 3 }))
+        .collect();
+    let enrolled = enrol(&app, &world.teacher_a, &world.class_a.id, json!(roster)).await;
+    let mut tokens = Vec::new();
+    for child in enrolled.ok()["enrolChildren"].as_array().unwrap() {
+        let pin = child["pin"].as_str().unwrap();
+        tokens.push(child_token(&app, &world.class_a.code, pin).await);
+    }
+    let submit = "mutation($i: SubmitProposalInput!) { submitProposal(input: $i) { id status } }";
+    let input = |n: usize, client: &str| {
+        json!({ "i": { "campaignId": campaign, "clientSubmissionId": client,
+            "topic": "places_to_play", "consentToPublish": false,
+            "answers": [{ "key": "title", "text": format!("第{n}个想法") },
+                { "key": "problem", "text": "操场的篮球架坏了" }, { "key": "suggestion", "text": "请修好篮球架" }] } })
+    };
+    // Ten at a time; Redis dies after the first hundred and comes back after three hundred.
+    let mut recorded = Vec::new();
+    for round in 0..50 {
+        let done = round * 10;
+        if done == 100 {
+            redis_server.kill();
+        }
+        if done == 300 {
+            redis_server.restart().await;
+        }
+        let clients: Vec<String> = (0..10).map(|_| uuid::Uuid::new_v4().to_string()).collect();
+        let answers =
+            futures_util::future::join_all(clients.iter().enumerate().map(|(i, client)| {
+                app.graphql_as(
+                    Some(&tokens[(done + i) % tokens.len()]),
+                    submit,
+                    input(done + i, client),
+                )
+            }))
+            .await;
+        for (answer, client) in answers.into_iter().zip(clients) {
+            let proposal = answer.ok()["submitProposal"].clone();
+            assert_eq!(proposal["status"], "submitted", "answer {done}");
+            recorded.push((proposal["id"].as_str().unwrap().to_owned(), client));
+        }
+    }
+    // A retry of each, with Redis back, gives the same proposal: exactly once in effect.
+    for (n, (id, client)) in recorded.iter().enumerate().step_by(7) {
+        let again = app
+            .graphql_as(Some(&tokens[n % tokens.len()]), submit, input(n, client))
+            .await;
+        assert_eq!(again.ok()["submitProposal"]["id"], id.as_str());
+    }
+    let ids: HashSet<&String> = recorded.iter().map(|(id, _)| id).collect();
+    assert_eq!(ids.len(), 500);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM proposals").await, 500);
+    // Every one is screened, once.
+    app.run_pending().await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM outbox WHERE topic = 'proposal.submitted' AND processed_at IS NULL").await,
+        0
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM proposals WHERE screening IS NULL")
+            .await,
+        0
+    );
 }
