@@ -30,15 +30,16 @@ pub enum Backplane {
 #[derive(Default)]
 pub struct LocalBackplane {
     counters: Mutex<HashMap<String, limits::LocalCounter>>,
-    channels: Mutex<HashMap<String, tokio::sync::broadcast::Sender<String>>>,
+    channels: events::Channels,
     cache: Mutex<HashMap<String, (std::time::Instant, String)>>,
 }
 
 #[derive(Clone)]
 pub struct RedisBackplane {
-    client: redis::Client,
     connection: ConnectionManager,
     prefix: String,
+    /// The one pub/sub connection this instance's subscribers share.
+    hub: Arc<events::Hub>,
     /// Until when the request paths leave Redis alone after it failed them.
     resting_until: Arc<Mutex<Option<Instant>>>,
 }
@@ -62,9 +63,9 @@ impl Backplane {
         let connection = ConnectionManager::new_lazy_with_config(client.clone(), manager_config)
             .context("configuring the Redis connection")?;
         Ok(Backplane::Redis(RedisBackplane {
-            client,
             connection,
             prefix: config.redis_key_prefix.clone(),
+            hub: events::Hub::new(client),
             resting_until: Arc::default(),
         }))
     }

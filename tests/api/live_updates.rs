@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::both_databases;
 use crate::helpers::TestApp;
 use crate::helpers::live::Live;
+use crate::helpers::redis_server::PrivateRedis;
 use crate::helpers::world::{World, child_token, open_campaign, record_consent};
 
 both_databases!(a_child_hears_of_their_own_proposals_changing_and_of_no_one_elses);
@@ -131,4 +132,71 @@ async fn only_a_signed_in_child_may_subscribe() {
     let code = &refused["payload"]["errors"][0]["extensions"]["code"];
     assert_eq!(code, "UNAUTHENTICATED", "{refused}");
     assert!(refused["payload"]["data"].is_null());
+}
+
+/// Redis's own count of this app's pub/sub connections (clients subscribed to a channel).
+async fn pubsub_connections(redis_url: &str) -> usize {
+    let mut redis = redis::Client::open(redis_url)
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    let clients: String = redis::cmd("CLIENT")
+        .arg("LIST")
+        .query_async(&mut redis)
+        .await
+        .unwrap();
+    clients
+        .lines()
+        .filter(|line| {
+            line.split(' ')
+                .any(|f| f.starts_with("sub=") && f != "sub=0")
+        })
+        .count()
+}
+
+#[tokio::test]
+async fn subscribers_share_one_redis_connection_and_hear_again_after_redis_restarts() {
+    let Some(mut redis_server) = PrivateRedis::start().await else {
+        return crate::helpers::databases::skip_or_fail("redis-server");
+    };
+    let app = TestApp::builder(crate::helpers::Backend::Sqlite)
+        .redis_url(&redis_server.url())
+        .spawn()
+        .await;
+    let world = World::build(&app).await;
+    let (campaign, mine, classmate) = setup(&app, &world).await;
+    let mut live = Live::start(&app, Some(&mine), UPDATES).await;
+    first_heard(&mut live, &app, &mine, &campaign).await;
+    // Twenty more subscriptions, the classmate's and the child's own: still one connection.
+    let mut others = Vec::new();
+    for n in 0..20 {
+        let token = if n % 2 == 0 { &classmate } else { &mine };
+        others.push(Live::start(&app, Some(token), UPDATES).await);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(pubsub_connections(&redis_server.url()).await, 1);
+
+    // Redis dies and comes back: the subscription stays open and hears the next change.
+    redis_server.kill();
+    app.graphql_as(Some(&mine), SUBMIT, submission(&campaign))
+        .await
+        .ok();
+    redis_server.restart().await;
+    let mut heard = None;
+    for _ in 0..30 {
+        app.graphql_as(Some(&mine), SUBMIT, submission(&campaign))
+            .await
+            .ok();
+        heard = live.next(Duration::from_millis(500)).await;
+        if heard.is_some() {
+            break;
+        }
+    }
+    let heard = heard.expect("updates resume once Redis is back");
+    assert_eq!(
+        heard["payload"]["data"]["proposalUpdated"]["status"],
+        "submitted"
+    );
+    assert_eq!(pubsub_connections(&redis_server.url()).await, 1);
 }
