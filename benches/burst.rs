@@ -79,7 +79,7 @@ impl Server {
                 .env("RUST_LOG", "warn");
             command
         };
-        let mut bootstrap = command(&["admin", "create-coordinator", "coordinator"])
+        let mut bootstrap = command(&["admin", "create-coordinator", "--username", "coordinator"])
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
@@ -129,8 +129,13 @@ impl Server {
         (field("VmRSS:"), field("VmHWM:"))
     }
 
-    /// Sends one operation; whether it was answered without errors.
-    async fn try_gql(&self, token: Option<&str>, query: &str, variables: Value) -> Option<Value> {
+    /// Sends one operation: its data, or what went wrong.
+    async fn try_gql(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Result<Value, String> {
         let mut request = self
             .client
             .post(format!("{}/graphql", self.url))
@@ -138,14 +143,19 @@ impl Server {
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        let body: Value = request.send().await.ok()?.json().await.ok()?;
-        body["errors"].is_null().then(|| body["data"].clone())
+        let response = request.send().await.map_err(|e| e.to_string())?;
+        let body: Value = response.json().await.map_err(|e| e.to_string())?;
+        if body["errors"].is_null() {
+            Ok(body["data"].clone())
+        } else {
+            Err(body["errors"].to_string())
+        }
     }
 
     async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
-        self.try_gql(token, query, variables.clone())
+        self.try_gql(token, query, variables)
             .await
-            .unwrap_or_else(|| panic!("{query} failed"))
+            .unwrap_or_else(|errors| panic!("{query} failed: {errors}"))
     }
 
     async fn statements(&self) -> u64 {
@@ -204,7 +214,7 @@ async fn district(server: &Arc<Server>, children: usize) -> District {
             "mutation($i: CampaignInput!) { createCampaign(input: $i) { id } }",
             json!({ "i": {
                 "title": "我心中的上虞", "description": "说说你的想法", "bands": ["C"],
-                "topics": ["places_to_play", "safe_routes"],
+                "topics": ["places_to_play", "way_to_school"],
                 "opensAt": (now - chrono::Duration::hours(1)).to_rfc3339(),
                 "closesAt": (now + chrono::Duration::days(7)).to_rfc3339() } }),
         )
@@ -358,7 +368,7 @@ const POLL: &str = "{ myProposals(first: 5) { nodes { id status statusLabel } } 
 fn submission(campaign: &Value, i: usize) -> Value {
     json!({ "i": {
         "campaignId": campaign, "clientSubmissionId": uuid::Uuid::new_v4().to_string(),
-        "topic": if i.is_multiple_of(2) { "places_to_play" } else { "safe_routes" }, "consentToPublish": true,
+        "topic": if i.is_multiple_of(2) { "places_to_play" } else { "way_to_school" }, "consentToPublish": true,
         "answers": [
             { "key": "title", "text": format!("学校门口的路口 {i}") },
             { "key": "problem", "text": "放学的时候车很多，过马路很危险。" },
@@ -384,6 +394,7 @@ async fn moderate(
                     json!({ "c": class }),
                 )
                 .await
+                .ok()
             else {
                 outcome.failed += 1;
                 continue;
@@ -403,8 +414,8 @@ async fn moderate(
                     )
                     .await;
                 match approved {
-                    Some(_) => outcome.latencies.push(at.elapsed()),
-                    None => outcome.failed += 1,
+                    Ok(_) => outcome.latencies.push(at.elapsed()),
+                    Err(_) => outcome.failed += 1,
                 }
             }
         }
@@ -444,7 +455,7 @@ async fn burst(server: &Arc<Server>, district: &District, rate: f64, seconds: f6
                 server
                     .try_gql(Some(token), SUBMIT, submission(&campaign, i))
                     .await
-                    .is_some()
+                    .is_ok()
             }
         })
     };
@@ -454,7 +465,7 @@ async fn burst(server: &Arc<Server>, district: &District, rate: f64, seconds: f6
             let (server, children) = (server.clone(), children.clone());
             async move {
                 let token = &children[(i * 7) % children.len()];
-                server.try_gql(Some(token), POLL, json!({})).await.is_some()
+                server.try_gql(Some(token), POLL, json!({})).await.is_ok()
             }
         })
     };
@@ -561,7 +572,7 @@ async fn polls_for(server: &Arc<Server>, children: &Arc<Vec<String>>, seconds: f
                 let ok = server
                     .try_gql(Some(&children[i % children.len()]), POLL, json!({}))
                     .await
-                    .is_some();
+                    .is_ok();
                 if ok {
                     outcome.latencies.push(at.elapsed());
                 } else {
