@@ -35,7 +35,13 @@ pub async fn websocket(
         &state.app.config.trusted_proxies,
     ));
     let app = state.app.clone();
+    // Small buffers: ten thousand idle subscriptions must not cost a gigabyte (the defaults are
+    // 128 KiB each way), and no client message of ours is larger than a GraphQL request.
     upgrade
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(4 * 1024)
+        .max_message_size(super::MAX_GRAPHQL_BODY)
+        .max_frame_size(super::MAX_GRAPHQL_BODY)
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |stream| {
             let mut data = Data::default();
