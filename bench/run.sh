@@ -9,3 +9,4 @@ fi
 cargo bench --bench media_pipeline
 cargo bench -p moderation --bench screen
 cargo bench --bench service
+cargo bench --bench burst
