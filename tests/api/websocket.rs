@@ -72,3 +72,39 @@ async fn an_operation_over_graphql_transport_ws_is_answered_and_completed() {
         .unwrap();
     assert_eq!(next_json(&mut socket).await["type"], "pong");
 }
+
+#[tokio::test]
+async fn a_message_larger_than_a_graphql_request_closes_the_connection() {
+    let app = TestApp::builder(Backend::Sqlite).spawn().await;
+    let mut request = format!("ws://{}/graphql/ws", app.address)
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    socket
+        .send(Message::text(
+            json!({ "type": "connection_init" }).to_string(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    // 100 KiB of query text: over the 64 KiB that /graphql takes in a body.
+    let huge = json!({ "id": "1", "type": "subscribe",
+        "payload": { "query": format!("{{ __typename }} #{}", "x".repeat(100 * 1024)) } });
+    let _ = socket.send(Message::text(huge.to_string())).await;
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        loop {
+            match socket.next().await {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return true,
+                Some(Ok(Message::Text(text))) if text.contains("\"next\"") => return false,
+                Some(Ok(_)) => continue,
+            }
+        }
+    })
+    .await
+    .expect("the server answers within 5 s");
+    assert!(ended, "the oversized operation was refused, not run");
+}
