@@ -10,12 +10,6 @@ use tongsheng::config::Config;
 use tongsheng::startup::{Application, Signals};
 use tongsheng::{graphql, services, store, telemetry};
 
-/// mimalloc gives memory back to the system: with glibc's allocator, each password hash
-/// (argon2, 19 MiB) left its memory held by the thread that made it, and an idle server that had
-/// signed in a dozen staff held over 100 MB (`cargo bench --bench burst` measures it).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     name = "tongsheng",
