@@ -16,6 +16,8 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod support;
+
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};
@@ -44,8 +46,15 @@ fn setting(name: &str, default: f64) -> f64 {
 /// The server under test, in its own process.
 struct Server {
     process: Child,
-    url: String,
-    client: reqwest::Client,
+    api: support::Api,
+}
+
+impl std::ops::Deref for Server {
+    type Target = support::Api;
+
+    fn deref(&self) -> &support::Api {
+        &self.api
+    }
 }
 
 impl Drop for Server {
@@ -98,8 +107,10 @@ impl Server {
             .unwrap();
         Server {
             process,
-            url: format!("http://127.0.0.1:{port}"),
-            client,
+            api: support::Api {
+                url: format!("http://127.0.0.1:{port}"),
+                client,
+            },
         }
     }
 
@@ -127,52 +138,6 @@ impl Server {
                 .map_or(0.0, |kb| kb / 1024.0)
         };
         (field("VmRSS:"), field("VmHWM:"))
-    }
-
-    /// Sends one operation: its data, or what went wrong.
-    async fn try_gql(
-        &self,
-        token: Option<&str>,
-        query: &str,
-        variables: Value,
-    ) -> Result<Value, String> {
-        let mut request = self
-            .client
-            .post(format!("{}/graphql", self.url))
-            .json(&json!({ "query": query, "variables": variables }));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        let response = request.send().await.map_err(|e| e.to_string())?;
-        let body: Value = response.json().await.map_err(|e| e.to_string())?;
-        if body["errors"].is_null() {
-            Ok(body["data"].clone())
-        } else {
-            Err(body["errors"].to_string())
-        }
-    }
-
-    async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
-        self.try_gql(token, query, variables)
-            .await
-            .unwrap_or_else(|errors| panic!("{query} failed: {errors}"))
-    }
-
-    async fn statements(&self) -> u64 {
-        let metrics = self
-            .client
-            .get(format!("{}/metrics", self.url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        metrics
-            .lines()
-            .filter(|l| l.starts_with("tongsheng_db_statements_total"))
-            .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
-            .sum()
     }
 
     async fn sign_in_staff(&self, username: &str) -> String {
@@ -648,15 +613,8 @@ fn main() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let name = format!("burst_{}", uuid::Uuid::now_v7().simple());
-        let status = Command::new("psql")
-            .arg(&admin)
-            .args(["-qc", &format!("CREATE DATABASE {name}")])
-            .status()
-            .expect("psql");
-        assert!(status.success());
-        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
-        let server = Arc::new(Server::start(&format!("{base}/{name}"), &redis));
+        let database = support::fresh_postgres(&admin, "burst");
+        let server = Arc::new(Server::start(&database, &redis));
         server.wait_ready().await;
         tokio::time::sleep(Duration::from_secs(2)).await;
         let (started_rss, _) = server.memory();

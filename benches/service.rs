@@ -13,6 +13,8 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod support;
+
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,42 +27,7 @@ const PER_CHILD: usize = 10;
 const CONCURRENCY: usize = 32;
 const PASSWORD: &str = "a long enough password";
 
-struct Server {
-    url: String,
-    client: reqwest::Client,
-}
-
-impl Server {
-    async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
-        let mut request = self
-            .client
-            .post(format!("{}/graphql", self.url))
-            .json(&json!({ "query": query, "variables": variables }));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        let body: Value = request.send().await.unwrap().json().await.unwrap();
-        assert!(body["errors"].is_null(), "{body}");
-        body["data"].clone()
-    }
-
-    async fn statements(&self) -> u64 {
-        let metrics = self
-            .client
-            .get(format!("{}/metrics", self.url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        metrics
-            .lines()
-            .filter(|l| l.starts_with("tongsheng_db_statements_total"))
-            .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
-            .sum()
-    }
-}
+type Server = support::Api;
 
 async fn start(database_url: Option<String>, redis_url: Option<String>) -> (Server, Application) {
     let dir = std::env::temp_dir().join(format!("tongsheng-bench-{}", uuid::Uuid::now_v7()));
@@ -479,18 +446,6 @@ fn row(name: &str, m: &Measured) {
     );
 }
 
-async fn fresh_postgres(admin: &str) -> String {
-    let name = format!("bench_{}", uuid::Uuid::now_v7().simple());
-    let status = std::process::Command::new("psql")
-        .arg(admin)
-        .args(["-qc", &format!("CREATE DATABASE {name}")])
-        .status()
-        .expect("psql");
-    assert!(status.success());
-    let base = admin.rsplit_once('/').map_or(admin, |(base, _)| base);
-    format!("{base}/{name}")
-}
-
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -503,7 +458,7 @@ fn main() {
         println!("{CHILDREN} children x {PER_CHILD} submissions, {CONCURRENCY} clients at a time; 2 cores");
 
         // PostgreSQL + Redis.
-        let database = fresh_postgres(&admin).await;
+        let database = support::fresh_postgres(&admin, "bench");
         let (server, app) = start(Some(database.clone()), Some(redis)).await;
         let handle = app.shutdown_token();
         let state = app.state().clone();
