@@ -23,9 +23,13 @@ where
     }
 }
 
-#[tokio::test]
-async fn an_operation_over_graphql_transport_ws_is_answered_and_completed() {
-    let app = TestApp::builder(Backend::Sqlite).spawn().await;
+/// A WebSocket to `/graphql/ws` speaking graphql-transport-ws, and the upgrade's response.
+async fn connect(
+    app: &TestApp,
+) -> (
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    tokio_tungstenite::tungstenite::handshake::client::Response,
+) {
     let mut request = format!("ws://{}/graphql/ws", app.address)
         .into_client_request()
         .unwrap();
@@ -33,9 +37,15 @@ async fn an_operation_over_graphql_transport_ws_is_answered_and_completed() {
         "sec-websocket-protocol",
         "graphql-transport-ws".parse().unwrap(),
     );
-    let (mut socket, response) = tokio_tungstenite::connect_async(request)
+    tokio_tungstenite::connect_async(request)
         .await
-        .expect("the upgrade succeeds");
+        .expect("the upgrade succeeds")
+}
+
+#[tokio::test]
+async fn an_operation_over_graphql_transport_ws_is_answered_and_completed() {
+    let app = TestApp::builder(Backend::Sqlite).spawn().await;
+    let (mut socket, response) = connect(&app).await;
     assert_eq!(
         response.headers()["sec-websocket-protocol"],
         "graphql-transport-ws"
@@ -76,14 +86,7 @@ async fn an_operation_over_graphql_transport_ws_is_answered_and_completed() {
 #[tokio::test]
 async fn a_message_larger_than_a_graphql_request_closes_the_connection() {
     let app = TestApp::builder(Backend::Sqlite).spawn().await;
-    let mut request = format!("ws://{}/graphql/ws", app.address)
-        .into_client_request()
-        .unwrap();
-    request.headers_mut().insert(
-        "sec-websocket-protocol",
-        "graphql-transport-ws".parse().unwrap(),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let (mut socket, _) = connect(&app).await;
     socket
         .send(Message::text(
             json!({ "type": "connection_init" }).to_string(),
