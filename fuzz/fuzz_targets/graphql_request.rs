@@ -3,6 +3,7 @@
 //! on the embedded default. Never a panic, and never an INTERNAL error: bad input must get a
 //! clear code.
 #![no_main]
+#![recursion_limit = "256"]
 
 use async_graphql::{Request, Variables};
 use libfuzzer_sys::fuzz_target;
