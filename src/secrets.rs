@@ -99,23 +99,22 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Hashes a password with argon2id on the hashing thread.
+/// Hashes a password with argon2id on a blocking thread.
 pub async fn hash_password(password: String) -> anyhow::Result<String> {
-    on_hashing_thread(move || {
+    tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|hash| hash.to_string())
             .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
     })
-    .await
-    .unwrap_or_else(|| Err(anyhow::anyhow!("the hashing thread is gone")))
+    .await?
 }
 
-/// Checks a password against a stored hash on the hashing thread. With no stored hash (an
-/// unknown user) it checks against a dummy, so both answers take as long.
+/// Checks a password against a stored hash on a blocking thread. With no stored hash (an unknown
+/// user) it checks against a dummy, so both answers take as long.
 pub async fn verify_password(stored: Option<String>, candidate: String) -> bool {
-    on_hashing_thread(move || {
+    tokio::task::spawn_blocking(move || {
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.clone());
         let Ok(hash) = PasswordHash::new(&stored) else {
             return false;
@@ -126,33 +125,6 @@ pub async fn verify_password(stored: Option<String>, candidate: String) -> bool 
     })
     .await
     .unwrap_or(false)
-}
-
-type HashingJob = Box<dyn FnOnce() + Send>;
-
-/// Argon2 runs on one thread of its own. Each hash takes 19 MiB, and glibc keeps what a thread
-/// freed for that thread: hashes spread over the runtime's blocking threads left an idle server
-/// that had signed in a dozen staff holding over 100 MB (`cargo bench --bench burst` measures
-/// it). The cost: password checks wait their turn (about 25 ms each in a release build).
-static HASHING_THREAD: std::sync::LazyLock<std::sync::Mutex<std::sync::mpsc::Sender<HashingJob>>> =
-    std::sync::LazyLock::new(|| {
-        let (sender, jobs) = std::sync::mpsc::channel::<HashingJob>();
-        // Should the thread not start, the jobs channel closes and every hash fails: no wait.
-        let _ = std::thread::Builder::new()
-            .name("argon2".into())
-            .spawn(move || jobs.into_iter().for_each(|job| job()));
-        std::sync::Mutex::new(sender)
-    });
-
-async fn on_hashing_thread<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Option<T> {
-    let (reply, answer) = tokio::sync::oneshot::channel();
-    let job: HashingJob = Box::new(move || {
-        let _ = reply.send(work());
-    });
-    HASHING_THREAD.lock().ok()?.send(job).ok()?;
-    answer.await.ok()
 }
 
 /// The argon2id hash of a random password nobody knows, made once.
