@@ -172,25 +172,8 @@ async fn district(server: &Arc<Server>, children: usize) -> District {
         )
         .await["createSchool"]["id"]
         .clone();
-    let now = chrono::Utc::now();
     let campaign = server
-        .gql(
-            Some(&coordinator),
-            "mutation($i: CampaignInput!) { createCampaign(input: $i) { id } }",
-            json!({ "i": {
-                "title": "我心中的上虞", "description": "说说你的想法", "bands": ["C"],
-                "topics": ["places_to_play", "way_to_school"],
-                "opensAt": (now - chrono::Duration::hours(1)).to_rfc3339(),
-                "closesAt": (now + chrono::Duration::days(7)).to_rfc3339() } }),
-        )
-        .await["createCampaign"]["id"]
-        .clone();
-    server
-        .gql(
-            Some(&coordinator),
-            "mutation($c: ID!) { openCampaign(id: $c) { id } }",
-            json!({ "c": campaign }),
-        )
+        .open_campaign(&coordinator, &["C"], &["places_to_play", "way_to_school"])
         .await;
     let classes = children.div_ceil(CLASS_SIZE);
     let mut teachers = Vec::new();

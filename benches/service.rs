@@ -105,24 +105,8 @@ async fn district(
         .gql(Some(&teacher), "mutation { createClass(input: { grade: 4, name: \"1班\", schoolYear: 2026 }) { id code } }", json!({}))
         .await["createClass"]
         .clone();
-    let now = chrono::Utc::now();
     let campaign = server
-        .gql(
-            Some(&coordinator),
-            "mutation($i: CampaignInput!) { createCampaign(input: $i) { id } }",
-            json!({ "i": {
-            "title": "基准", "description": "基准", "bands": ["B"], "topics": ["places_to_play"],
-            "opensAt": (now - chrono::Duration::hours(1)).to_rfc3339(),
-            "closesAt": (now + chrono::Duration::days(7)).to_rfc3339() } }),
-        )
-        .await["createCampaign"]["id"]
-        .clone();
-    server
-        .gql(
-            Some(&coordinator),
-            "mutation($c: ID!) { openCampaign(id: $c) { id } }",
-            json!({ "c": campaign }),
-        )
+        .open_campaign(&coordinator, &["B"], &["places_to_play"])
         .await;
     let mut tokens = Vec::new();
     for batch in 0..CHILDREN / 40 {

@@ -40,6 +40,29 @@ impl Api {
             .unwrap_or_else(|errors| panic!("{query} failed: {errors}"))
     }
 
+    /// A coordinator opens a campaign for `bands` on `topics`, open from an hour ago for a week.
+    pub async fn open_campaign(&self, coordinator: &str, bands: &[&str], topics: &[&str]) -> Value {
+        let now = chrono::Utc::now();
+        let campaign = self
+            .gql(
+                Some(coordinator),
+                "mutation($i: CampaignInput!) { createCampaign(input: $i) { id } }",
+                json!({ "i": {
+                    "title": "我心中的上虞", "description": "说说你的想法", "bands": bands, "topics": topics,
+                    "opensAt": (now - chrono::Duration::hours(1)).to_rfc3339(),
+                    "closesAt": (now + chrono::Duration::days(7)).to_rfc3339() } }),
+            )
+            .await["createCampaign"]["id"]
+            .clone();
+        self.gql(
+            Some(coordinator),
+            "mutation($c: ID!) { openCampaign(id: $c) { id } }",
+            json!({ "c": campaign }),
+        )
+        .await;
+        campaign
+    }
+
     /// SQL statements the server has run so far (its own counter, from `/metrics`).
     pub async fn statements(&self) -> u64 {
         let metrics = self
