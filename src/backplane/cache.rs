@@ -69,12 +69,16 @@ impl Backplane {
                 }
             }
             Backplane::Redis(redis) => {
-                let mut connection = redis.connection();
-                let result: redis::RedisResult<i64> = redis::cmd("DEL")
-                    .arg(redis.key(key))
-                    .query_async(&mut connection)
+                let key = redis.key(key);
+                let result = redis
+                    .on_request_path(|mut connection| async move {
+                        redis::cmd("DEL")
+                            .arg(key)
+                            .query_async::<i64>(&mut connection)
+                            .await
+                    })
                     .await;
-                if let Err(error) = result {
+                if let Some(Err(error)) = result {
                     tracing::warn!(error = %error, "could not drop a cached value");
                 }
             }
