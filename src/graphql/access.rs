@@ -14,21 +14,28 @@ use crate::store::access_log::AccessFilter;
 /// One staff read of a child's personal data.
 #[derive(SimpleObject)]
 pub struct AccessLogEntry {
+    /// When the read happened.
     pub at: DateTime<Utc>,
+    /// The staff member who read.
     pub staff_id: ID,
+    /// The child whose data was read.
     pub child_id: ID,
     /// What was read, for example `child` or `class.children`.
     pub operation: String,
+    /// The request that read it, as in the server's logs.
     pub request_id: String,
 }
 
 /// Which reads to show; all given conditions hold.
 #[derive(InputObject, Default)]
 pub struct AccessLogFilter {
+    /// Only reads of this child.
     pub child_id: Option<ID>,
+    /// Only reads by this staff member.
     pub staff_id: Option<ID>,
     /// For example `child`, `class.children`, `moderation.queue`.
     pub operation: Option<String>,
+    /// Inclusive.
     pub from: Option<DateTime<Utc>>,
     /// Exclusive.
     pub to: Option<DateTime<Utc>>,
@@ -44,10 +51,11 @@ impl AccessQuery {
     async fn access_log(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only reads of this child (the same as `filter.childId`).")]
         child_id: Option<ID>,
-        filter: Option<AccessLogFilter>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Which reads to show.")] filter: Option<AccessLogFilter>,
+        #[graphql(desc = "How many to return: 20 if not given, at most 50.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the page before; the first page if not given.")] after: Option<String>,
     ) -> GqlResult<KeyedConnection<i64, AccessLogEntry>> {
         let coordinator = services::access::coordinator(actor(ctx))?;
         let filter = filter.unwrap_or_default();

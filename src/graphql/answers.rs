@@ -20,10 +20,15 @@ use crate::services::answers::{AnswerInput as ServiceAnswer, ProgressInput};
 /// What a department's answer says will happen.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
+    /// The proposal will be carried out as the child suggested.
     Adopted,
+    /// Part of it will be carried out.
     PartlyAdopted,
+    /// The department is still looking into it and will say more later.
     UnderStudy,
+    /// It cannot be done; the answer says why.
     NotFeasible,
+    /// It has been done already, or is being done.
     AlreadyDone,
 }
 
@@ -54,9 +59,13 @@ impl From<DomainOutcome> for Outcome {
 /// How far the work a department promised has got.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum ProgressStage {
+    /// The work is planned but has not started.
     Planned,
+    /// The work has started.
     InProgress,
+    /// The work is finished.
     Done,
+    /// The work turned out not to be possible; the text says why.
     NotFeasible,
 }
 
@@ -74,20 +83,25 @@ impl From<ProgressStage> for DomainStage {
 /// The child's verdict on the answer they got.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum AnswerRating {
+    /// The answer was good enough.
     Satisfied,
+    /// Some of it was.
     Partly,
+    /// It was not; the task goes back to the department once.
     NotSatisfied,
 }
 
 /// A department's answer: the outcome, the official text and the text for the child.
 #[derive(InputObject)]
 pub struct TaskAnswerInput {
+    /// What will happen.
     pub outcome: Outcome,
     /// The official answer (1 to 5,000 characters).
     pub official_text: String,
     /// The same in words for the child's age band: at most 120 characters for 6-8, 240 for
     /// 9-11, 400 for 12-14, 600 for 15-17. Administrative words come back as warnings.
     pub child_text: String,
+    /// When the work should be done, if the outcome promises work.
     pub planned_completion: Option<NaiveDate>,
     /// Whole yuan.
     pub cost_yuan: Option<i64>,
@@ -96,10 +110,13 @@ pub struct TaskAnswerInput {
 /// An administrative word in the child text, with plainer words.
 #[derive(SimpleObject)]
 pub struct JargonWarning {
+    /// The word as it stands in the child text.
     pub word: String,
+    /// Plainer words to use instead.
     pub suggestion: String,
     /// Characters of the child text.
     pub start: i32,
+    /// Characters of the child text, exclusive.
     pub end: i32,
 }
 
@@ -117,6 +134,7 @@ impl From<Jargon> for JargonWarning {
 /// A department's answer as saved, with any words a child may not follow.
 #[derive(SimpleObject)]
 pub struct AnswerPayload {
+    /// The task, now answered.
     pub task: Task,
     /// Words a child may not follow; the answer is saved all the same.
     pub warnings: Vec<JargonWarning>,
@@ -127,16 +145,22 @@ pub struct AnswerPayload {
 pub struct AnswerTemplate {
     /// Null for the general template.
     pub topic: Option<String>,
+    /// A start for the official answer.
     pub official_text: String,
+    /// A start for the child's text.
     pub child_text: String,
 }
 
 /// A department's answer as the child reads it.
 #[derive(SimpleObject)]
 pub struct ChildAnswer {
+    /// What will happen.
     pub outcome: Outcome,
+    /// The answer in words for the child's age band.
     pub text: String,
+    /// When the work should be done, where the answer promises it.
     pub planned_completion: Option<NaiveDate>,
+    /// When the department answered.
     pub answered_at: DateTime<Utc>,
 }
 
@@ -156,7 +180,9 @@ impl From<DomainAnswer> for ChildAnswer {
 pub struct ChildProgress {
     /// `planned`, `in_progress`, `done` or `not_feasible`.
     pub stage: String,
+    /// In words for the child's age band.
     pub text: String,
+    /// When the department reported it.
     pub at: DateTime<Utc>,
 }
 
@@ -173,12 +199,15 @@ impl From<DomainProgress> for ChildProgress {
 /// A message to a child about one of their proposals.
 #[derive(SimpleObject)]
 pub struct Notification {
+    /// This notification.
     pub id: ID,
+    /// The proposal it is about.
     pub proposal_id: ID,
     /// The status reached (`routed`, `answered`, …) or `progress`.
     pub kind: String,
     /// In words for the child's age band.
     pub text: String,
+    /// When it was sent.
     pub at: DateTime<Utc>,
 }
 
@@ -196,8 +225,8 @@ impl AnswersQuery {
     async fn answer_templates(
         &self,
         ctx: &Context<'_>,
-        topic: String,
-        outcome: Outcome,
+        #[graphql(desc = "The topic's key, for example `places_to_play`.")] topic: String,
+        #[graphql(desc = "The outcome the answer will give.")] outcome: Outcome,
     ) -> GqlResult<Vec<AnswerTemplate>> {
         Ok(
             services::answers::templates(actor(ctx), &topic, outcome.into())?
@@ -216,8 +245,8 @@ impl AnswersQuery {
     async fn my_notifications(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "How many to return: 20 if not given, at most 50.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the page before; the first page if not given.")] after: Option<String>,
     ) -> GqlResult<KeyedConnection<uuid::Uuid, Notification>> {
         let request = page_request::<uuid::Uuid>(first, after)?;
         let page = services::notifications::mine(state(ctx)?, actor(ctx), &request).await?;
@@ -247,8 +276,8 @@ impl AnswersMutation {
     async fn answer_task(
         &self,
         ctx: &Context<'_>,
-        task_id: ID,
-        input: TaskAnswerInput,
+        #[graphql(desc = "The task to answer.")] task_id: ID,
+        #[graphql(desc = "The answer.")] input: TaskAnswerInput,
     ) -> GqlResult<AnswerPayload> {
         let state = state(ctx)?;
         let id = self::task_id(&task_id, "taskId")?;
@@ -277,7 +306,8 @@ impl AnswersMutation {
     async fn link_duplicate(
         &self,
         ctx: &Context<'_>,
-        task_id: ID,
+        #[graphql(desc = "The task that duplicates another.")] task_id: ID,
+        #[graphql(desc = "The task it duplicates; this department must lead it.")]
         duplicate_of_task_id: ID,
     ) -> GqlResult<Task> {
         let state = state(ctx)?;
@@ -293,10 +323,10 @@ impl AnswersMutation {
     async fn post_progress(
         &self,
         ctx: &Context<'_>,
-        task_id: ID,
-        stage: ProgressStage,
-        text: String,
-        child_text: String,
+        #[graphql(desc = "The answered task.")] task_id: ID,
+        #[graphql(desc = "How far the work has got.")] stage: ProgressStage,
+        #[graphql(desc = "The official text.")] text: String,
+        #[graphql(desc = "The same in words for the child's age band.")] child_text: String,
     ) -> GqlResult<Task> {
         let state = state(ctx)?;
         let id = self::task_id(&task_id, "taskId")?;
@@ -315,9 +345,11 @@ impl AnswersMutation {
     async fn rate_answer(
         &self,
         ctx: &Context<'_>,
-        proposal_id: ID,
-        rating: AnswerRating,
-        comment: Option<String>,
+        #[graphql(desc = "The child's proposal that was answered.")] proposal_id: ID,
+        #[graphql(desc = "Whether the answer was good enough.")] rating: AnswerRating,
+        #[graphql(desc = "What was missing, in the child's words (optional).")] comment: Option<
+            String,
+        >,
     ) -> GqlResult<super::proposals::Proposal> {
         let state = state(ctx)?;
         let id = parse_id(&proposal_id, ProposalId::parse, &["proposalId"])?;

@@ -21,9 +21,13 @@ pub enum AreaKind {
 /// A township or subdistrict of the district; routing rules can differ by area.
 #[derive(SimpleObject)]
 pub struct Area {
+    /// This area.
     pub id: ID,
+    /// A stable code, for example `baiguan`.
     pub code: String,
+    /// Its name, for example 百官街道.
     pub name_zh: String,
+    /// Subdistrict, town or township.
     pub kind: AreaKind,
 }
 
@@ -46,8 +50,11 @@ impl From<DomainArea> for Area {
 /// A new area of the district.
 #[derive(InputObject)]
 pub struct CreateAreaInput {
+    /// A stable code: 2 to 64 lower-case letters, digits or underscores; unique.
     pub code: String,
+    /// Its name in Chinese.
     pub name_zh: String,
+    /// Subdistrict, town or township.
     pub kind: AreaKind,
 }
 
@@ -73,7 +80,11 @@ pub struct AreasMutation;
 impl AreasMutation {
     /// Coordinators: adds a township or subdistrict from the official division list.
     #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
-    async fn create_area(&self, ctx: &Context<'_>, input: CreateAreaInput) -> GqlResult<Area> {
+    async fn create_area(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new area.")] input: CreateAreaInput,
+    ) -> GqlResult<Area> {
         let coordinator = services::access::coordinator(actor(ctx))?;
         let kind = match input.kind {
             AreaKind::Subdistrict => DomainKind::Subdistrict,

@@ -21,8 +21,11 @@ use crate::services;
 /// Where a campaign is in its life: drafted, open for proposals, or closed.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum CampaignState {
+    /// Being prepared; children cannot see it yet.
     Draft,
+    /// Open: children in its schools and bands can send proposals until it closes.
     Open,
+    /// Closed to new proposals; answers still go on.
     Closed,
 }
 
@@ -38,12 +41,17 @@ pub enum Publication {
 /// What kind of answer a form field takes.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum FieldType {
+    /// One line of text, up to `maxLength` characters.
     ShortText,
+    /// Several lines of text, up to `maxLength` characters.
     LongText,
+    /// One of `options`.
     SingleChoice,
+    /// Up to `maxCount` of `options`.
     MultipleChoice,
     /// Answered by the `topic` input of `submitProposal`.
     Topic,
+    /// Where it is, in the child's words; answered by the `place` input of `submitProposal`.
     Place,
     /// A drawing or photo (accepted once the image pipeline lands).
     Attachment,
@@ -52,29 +60,40 @@ pub enum FieldType {
 /// One option of a choice field, with its label and an optional picture.
 #[derive(SimpleObject)]
 pub struct ChoiceOption {
+    /// The key sent back in the answer.
     pub key: String,
+    /// In the requested locale.
     pub label: String,
+    /// A picture's name for the youngest children, where the option has one.
     pub picture: Option<String>,
 }
 
 /// One field of a form.
 #[derive(SimpleObject)]
 pub struct FormField {
+    /// The key its answer carries in `answers`.
     pub key: String,
+    /// What kind of answer it takes.
     #[graphql(name = "type")]
     pub field_type: FieldType,
+    /// Whether a proposal must answer it.
     pub required: bool,
     /// In the requested locale (`zh-CN` unless `en` is asked for and present).
     pub label: String,
+    /// For text fields: the most characters an answer may have.
     pub max_length: Option<i32>,
+    /// For multiple choice: the most options that may be chosen.
     pub max_count: Option<i32>,
+    /// For choice fields: the options, in order.
     pub options: Vec<ChoiceOption>,
 }
 
 /// The form one age band fills in for a campaign.
 #[derive(SimpleObject)]
 pub struct Form {
+    /// The age band that fills it in.
     pub band: AgeBand,
+    /// Its fields, in the order to show them.
     pub fields: Vec<FormField>,
 }
 
@@ -130,6 +149,7 @@ fn field_of(field: &DomainField, locale: &str) -> FormField {
 /// A topic a campaign asks about, with the label children see.
 #[derive(SimpleObject)]
 pub struct Topic {
+    /// The topic's key, for example `places_to_play`.
     pub key: String,
     /// The label children see.
     pub label_zh: String,
@@ -138,18 +158,31 @@ pub struct Topic {
 /// A call for ideas.
 #[derive(SimpleObject)]
 pub struct Campaign {
+    /// This campaign.
     pub id: ID,
+    /// Its title, shown to children.
     pub title: String,
+    /// What it asks, shown to children.
     pub description: String,
+    /// Draft, open or closed.
     pub state: CampaignState,
+    /// Whether every school of the district takes part.
     pub all_schools: bool,
+    /// The schools that take part, when not all do.
     pub school_ids: Vec<ID>,
+    /// The age bands it asks.
     pub bands: Vec<AgeBand>,
+    /// The topics it asks about.
     pub topics: Vec<Topic>,
+    /// When children can start to send proposals.
     pub opens_at: DateTime<Utc>,
+    /// When it stops taking proposals.
     pub closes_at: DateTime<Utc>,
+    /// Working days a department has to sign for a task (签收).
     pub sign_for_days: i32,
+    /// Working days a department has to answer a task (办结).
     pub answer_days: i32,
+    /// When answers become public.
     pub publication: Publication,
     /// For coordinators: every band's form. For a child: the form for their band only.
     pub forms: Vec<Form>,
@@ -207,20 +240,28 @@ impl Campaign {
 /// What a coordinator sets when creating or changing a campaign.
 #[derive(InputObject)]
 pub struct CampaignInput {
+    /// Its title, shown to children (2 to 100 characters).
     pub title: String,
+    /// What it asks, shown to children.
     #[graphql(default)]
     pub description: String,
     /// Omit for every school of the district.
     pub school_ids: Option<Vec<ID>>,
+    /// The age bands it asks; at least one.
     pub bands: Vec<AgeBand>,
     /// Topic keys, for example `places_to_play`.
     pub topics: Vec<String>,
+    /// When children can start to send proposals.
     pub opens_at: DateTime<Utc>,
+    /// When it stops taking proposals; after `opensAt`.
     pub closes_at: DateTime<Utc>,
+    /// Working days a department has to sign for a task (签收); 2 if not given.
     #[graphql(default = 2)]
     pub sign_for_days: i32,
+    /// Working days a department has to answer a task (办结); 15 if not given.
     #[graphql(default = 15)]
     pub answer_days: i32,
+    /// When answers become public; by a coordinator if not given.
     #[graphql(default_with = "Publication::ByCoordinator")]
     pub publication: Publication,
 }
@@ -272,7 +313,11 @@ impl CampaignsQuery {
     async fn open_campaigns(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = "zh-CN")] locale: String,
+        #[graphql(
+            default = "zh-CN",
+            desc = "`zh-CN` (the default) or `en` for the labels."
+        )]
+        locale: String,
     ) -> GqlResult<Vec<Campaign>> {
         let open = services::campaigns::open_for_child(state(ctx)?, actor(ctx)).await?;
         Ok(open
@@ -295,7 +340,7 @@ impl CampaignsMutation {
     async fn create_campaign(
         &self,
         ctx: &Context<'_>,
-        input: CampaignInput,
+        #[graphql(desc = "The new campaign's settings.")] input: CampaignInput,
     ) -> GqlResult<Campaign> {
         let coordinator = services::access::coordinator(actor(ctx))?;
         let campaign =
@@ -308,8 +353,8 @@ impl CampaignsMutation {
     async fn update_campaign(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        input: CampaignInput,
+        #[graphql(desc = "The campaign to change; a closed one cannot be.")] id: ID,
+        #[graphql(desc = "Its new settings, all of them.")] input: CampaignInput,
     ) -> GqlResult<Campaign> {
         let coordinator = services::access::coordinator(actor(ctx))?;
         let id = parse_id(&id, CampaignId::parse, &[])?;
@@ -320,7 +365,11 @@ impl CampaignsMutation {
 
     /// Coordinators: opens a campaign; children see it between its opening and closing times.
     #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
-    async fn open_campaign(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Campaign> {
+    async fn open_campaign(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The campaign to open.")] id: ID,
+    ) -> GqlResult<Campaign> {
         let coordinator = services::access::coordinator(actor(ctx))?;
         let id = parse_id(&id, CampaignId::parse, &[])?;
         Ok(Campaign::with_all_forms(
@@ -330,7 +379,11 @@ impl CampaignsMutation {
 
     /// Coordinators: closes a campaign.
     #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
-    async fn close_campaign(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Campaign> {
+    async fn close_campaign(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The campaign to close.")] id: ID,
+    ) -> GqlResult<Campaign> {
         let coordinator = services::access::coordinator(actor(ctx))?;
         let id = parse_id(&id, CampaignId::parse, &[])?;
         Ok(Campaign::with_all_forms(

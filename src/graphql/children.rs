@@ -51,18 +51,26 @@ impl From<DomainBand> for AgeBand {
 /// How a guardian gave their consent.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum ConsentMethod {
+    /// A signed paper form.
     Written,
+    /// Said to the teacher in person.
     InPerson,
+    /// Given electronically, for example on a signed electronic form.
     Electronic,
 }
 
 /// Who the guardian is to the child.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum GuardianRelation {
+    /// The child's mother.
     Mother,
+    /// The child's father.
     Father,
+    /// A grandparent.
     Grandparent,
+    /// A legal guardian who is not a parent.
     Guardian,
+    /// Someone else with the right to consent; the teacher keeps the details.
     Other,
 }
 
@@ -91,17 +99,24 @@ mirror!(
 /// A guardian's consent for a child, as the teacher recorded it.
 #[derive(SimpleObject)]
 pub struct GuardianConsent {
+    /// How it was given.
     pub method: ConsentMethod,
+    /// The day it was given.
     pub given_on: NaiveDate,
+    /// Who gave it.
     pub relation: GuardianRelation,
 }
 
 /// A child as their teachers see them. Every read is written to the access log.
 #[derive(SimpleObject)]
 pub struct Child {
+    /// This child.
     pub id: ID,
+    /// The name the child goes by here; never their real name.
     pub pseudonym: String,
+    /// Year of birth.
     pub birth_year: i32,
+    /// Month of birth, 1 to 12.
     pub birth_month: i32,
     /// Age today, in whole years.
     pub age: Option<i32>,
@@ -137,9 +152,11 @@ impl Child {
 /// A guardian's consent as the teacher records it.
 #[derive(InputObject)]
 pub struct GuardianConsentInput {
+    /// How it was given.
     pub method: ConsentMethod,
     /// The day the guardian gave consent; not in the future.
     pub given_on: NaiveDate,
+    /// Who gave it.
     pub relation: GuardianRelation,
 }
 
@@ -149,7 +166,11 @@ pub struct ChildrenQuery;
 #[Object]
 impl ChildrenQuery {
     /// The child's teachers, the school's safeguarding lead, coordinators: one child. Logged.
-    async fn child(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Child> {
+    async fn child(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The child.")] id: ID,
+    ) -> GqlResult<Child> {
         let state = state(ctx)?;
         let id = parse_id(&id, ChildId::parse, &[])?;
         let child = services::children::get(state, actor(ctx), id, request_id(ctx)?).await?;
@@ -170,8 +191,8 @@ impl ChildrenMutation {
     async fn record_guardian_consent(
         &self,
         ctx: &Context<'_>,
-        child_id: ID,
-        input: GuardianConsentInput,
+        #[graphql(desc = "The child the consent is for.")] child_id: ID,
+        #[graphql(desc = "The consent.")] input: GuardianConsentInput,
     ) -> GqlResult<Child> {
         let state = state(ctx)?;
         let id = parse_id(&child_id, ChildId::parse, &[])?;
@@ -193,7 +214,11 @@ impl ChildrenMutation {
 
     /// The child's teacher: records that the guardian withdrew consent.
     #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
-    async fn withdraw_guardian_consent(&self, ctx: &Context<'_>, child_id: ID) -> GqlResult<Child> {
+    async fn withdraw_guardian_consent(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The child whose consent was withdrawn.")] child_id: ID,
+    ) -> GqlResult<Child> {
         let state = state(ctx)?;
         let id = parse_id(&child_id, ChildId::parse, &[])?;
         let child =

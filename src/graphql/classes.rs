@@ -19,12 +19,15 @@ use chrono::NaiveDate;
 #[derive(SimpleObject)]
 #[graphql(complex)]
 pub struct Class {
+    /// This class.
     pub id: ID,
     /// The code children type to sign in, printed on their cards.
     pub code: String,
+    /// 1 (first year of primary) to 12.
     pub grade: i32,
     /// The grade as schools write it, for example 四年级 or 初二.
     pub grade_label: String,
+    /// For example 3班.
     pub name: String,
     /// The year the school year starts in.
     pub school_year: i32,
@@ -56,8 +59,8 @@ impl Class {
     async fn children(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "How many to return: 20 if not given, at most 50.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the page before; the first page if not given.")] after: Option<String>,
     ) -> GqlResult<KeyedConnection<String, Child>> {
         let state = state(ctx)?;
         let request =
@@ -95,14 +98,18 @@ pub struct CreateClassInput {
 pub struct EnrolChildInput {
     /// A name the child goes by here; never their real name.
     pub pseudonym: String,
+    /// Year of birth; the child must be 6 to 17.
     pub birth_year: i32,
+    /// Month of birth, 1 to 12.
     pub birth_month: i32,
 }
 
 /// A newly enrolled child and their PIN, shown this once.
 #[derive(SimpleObject)]
 pub struct EnrolledChild {
+    /// The child as enrolled.
     pub child: Child,
+    /// Their 6-digit PIN, shown this once; print it on their card.
     pub pin: String,
 }
 
@@ -122,7 +129,9 @@ impl EnrolledChild {
 /// A new QR badge; the token is shown this once (print it as a QR code).
 #[derive(SimpleObject)]
 pub struct IssuedBadge {
+    /// The child the badge is for.
     pub child: Child,
+    /// The token to print as a QR code, shown this once.
     pub badge_token: String,
 }
 
@@ -147,7 +156,11 @@ impl ClassesQuery {
     }
 
     /// The class's teacher: one class.
-    async fn class(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Class> {
+    async fn class(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The class.")] id: ID,
+    ) -> GqlResult<Class> {
         let state = state(ctx)?;
         let id = parse_id(&id, ClassId::parse, &[])?;
         Ok(services::access::class_teacher(&state.db, actor(ctx), id)
@@ -164,7 +177,11 @@ pub struct ClassesMutation;
 impl ClassesMutation {
     /// Teachers: creates a class in their school, with them as its teacher.
     #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
-    async fn create_class(&self, ctx: &Context<'_>, input: CreateClassInput) -> GqlResult<Class> {
+    async fn create_class(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new class.")] input: CreateClassInput,
+    ) -> GqlResult<Class> {
         let new = NewClass {
             grade: input.grade,
             name: input.name,
@@ -182,7 +199,8 @@ impl ClassesMutation {
     async fn enrol_children(
         &self,
         ctx: &Context<'_>,
-        class_id: ID,
+        #[graphql(desc = "The class to enrol them in.")] class_id: ID,
+        #[graphql(desc = "The children to enrol; if any is refused, none is enrolled.")]
         children: Vec<EnrolChildInput>,
     ) -> GqlResult<Vec<EnrolledChild>> {
         let state = state(ctx)?;
@@ -214,7 +232,11 @@ impl ClassesMutation {
 
     /// The class's teacher: a new PIN for a child, shown this once. Unlocks a locked class.
     #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
-    async fn reset_pin(&self, ctx: &Context<'_>, child_id: ID) -> GqlResult<EnrolledChild> {
+    async fn reset_pin(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The child.")] child_id: ID,
+    ) -> GqlResult<EnrolledChild> {
         let state = state(ctx)?;
         let id = parse_id(&child_id, ChildId::parse, &[])?;
         let teacher = services::children::teacher_of_child(state, actor(ctx), id).await?;
@@ -231,7 +253,8 @@ impl ClassesMutation {
     async fn issue_badges(
         &self,
         ctx: &Context<'_>,
-        class_id: ID,
+        #[graphql(desc = "The class.")] class_id: ID,
+        #[graphql(desc = "The children to issue badges to; the whole class if not given.")]
         child_ids: Option<Vec<ID>>,
     ) -> GqlResult<Vec<IssuedBadge>> {
         let state = state(ctx)?;
@@ -255,7 +278,8 @@ impl ClassesMutation {
     async fn void_badges(
         &self,
         ctx: &Context<'_>,
-        class_id: ID,
+        #[graphql(desc = "The class.")] class_id: ID,
+        #[graphql(desc = "The children whose badges to void; the whole class if not given.")]
         child_ids: Option<Vec<ID>>,
     ) -> GqlResult<i32> {
         let state = state(ctx)?;

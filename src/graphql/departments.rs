@@ -11,11 +11,13 @@ use crate::services;
 /// A department of the district government that answers children's proposals.
 #[derive(SimpleObject)]
 pub struct Department {
+    /// This department.
     pub id: ID,
     /// A stable code, for example `education_sports`.
     pub code: String,
     /// The name as the district writes it, for example 教体局.
     pub name_zh: String,
+    /// The name in English, for example Education and Sports Bureau.
     pub name_en: String,
 }
 
@@ -40,8 +42,8 @@ impl DepartmentsQuery {
     async fn departments(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "How many to return: 20 if not given, at most 50.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the page before; the first page if not given.")] after: Option<String>,
     ) -> GqlResult<KeyedConnection<String, Department>> {
         let request = page_request::<String>(first, after)?;
         let request = request.try_map_after(|code| DepartmentCode::parse(&code))?;
@@ -54,7 +56,11 @@ impl DepartmentsQuery {
     }
 
     /// One department by its code; null when there is none.
-    async fn department(&self, ctx: &Context<'_>, code: String) -> GqlResult<Option<Department>> {
+    async fn department(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The department's code, for example `education_sports`.")] code: String,
+    ) -> GqlResult<Option<Department>> {
         match services::departments::get(&state(ctx)?.db, &code).await {
             Ok(department) => Ok(Some(department.into())),
             Err(crate::error::AppError::NotFound) => Ok(None),

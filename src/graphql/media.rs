@@ -14,8 +14,11 @@ use crate::store::media::Media as StoredMedia;
 /// An uploaded image. Its renditions are at `GET /media/{id}/{display|thumbnail|covered}`.
 #[derive(SimpleObject)]
 pub struct Media {
+    /// This image.
     pub id: ID,
+    /// Width of the display rendition in pixels; null until it is processed.
     pub width: Option<i32>,
+    /// Height of the display rendition in pixels; null until it is processed.
     pub height: Option<i32>,
     /// A teacher marked it fit to be shown to the public with its published proposal.
     pub publishable: bool,
@@ -38,9 +41,13 @@ impl From<StoredMedia> for Media {
 /// A rectangle in fractions of the image's width and height, from its top-left corner.
 #[derive(InputObject)]
 pub struct RegionInput {
+    /// Left edge, 0 to 1.
     pub x: f64,
+    /// Top edge, 0 to 1.
     pub y: f64,
+    /// Width, more than 0; `x + width` at most 1.
     pub width: f64,
+    /// Height, more than 0; `y + height` at most 1.
     pub height: f64,
 }
 
@@ -54,8 +61,8 @@ impl MediaMutation {
     async fn set_media_publishable(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        publishable: bool,
+        #[graphql(desc = "The image.")] id: ID,
+        #[graphql(desc = "Whether the public may see it.")] publishable: bool,
     ) -> GqlResult<Media> {
         let id = parse_id(&id, MediaId::parse, &[])?;
         Ok(
@@ -71,8 +78,10 @@ impl MediaMutation {
     async fn cover_media(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        regions: Vec<RegionInput>,
+        #[graphql(desc = "The image.")] id: ID,
+        #[graphql(desc = "The regions to cover; an empty list removes the cover.")] regions: Vec<
+            RegionInput,
+        >,
     ) -> GqlResult<Media> {
         let id = parse_id(&id, MediaId::parse, &[])?;
         let mut problems = Vec::new();

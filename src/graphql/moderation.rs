@@ -35,24 +35,33 @@ pub enum ModerationDecision {
 /// Why a proposal is returned or rejected; each has a default text for every age band.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum ModerationReason {
+    /// Words that could hurt someone.
     UnkindWords,
+    /// A name, phone number, address or other personal information.
     PersonalInformation,
+    /// The idea is hard to follow.
     Unclear,
+    /// Not about what the campaign asks.
     OffTopic,
+    /// The child already sent the same idea.
     Duplicate,
 }
 
 /// A span of one text field: `answers.<key>` or `place`, in characters.
 #[derive(InputObject)]
 pub struct SpanInput {
+    /// `answers.<key>` or `place`.
     pub field: String,
+    /// The first character, counting from 0.
     pub start: i32,
+    /// The character after the last, exclusive.
     pub end: i32,
 }
 
 /// A teacher's decision on one attached image: whether the public may see it.
 #[derive(InputObject)]
 pub struct MediaDecisionInput {
+    /// The attached image.
     pub id: ID,
     /// Whether the public may see it once the proposal is published.
     pub publishable: bool,
@@ -61,6 +70,7 @@ pub struct MediaDecisionInput {
 /// A teacher's decision on a proposal, with its reason, redactions and image decisions.
 #[derive(InputObject)]
 pub struct ModerateProposalInput {
+    /// What happens to the proposal.
     pub decision: ModerationDecision,
     /// Needed to return or reject, unless `messageToChild` says it.
     pub reason: Option<ModerationReason>,
@@ -85,12 +95,15 @@ pub struct ModerateProposalInput {
 /// Something the screen found, in one text field of the proposal.
 #[derive(SimpleObject)]
 pub struct Finding {
+    /// `answers.<key>` or `place`.
     pub field: String,
     /// `abuse`, `sexual`, `violence`, `pii` or `safeguarding`.
     pub kind: String,
     /// For example `insult`, `mobile`, `self_harm`.
     pub subkind: String,
+    /// The first character, counting from 0.
     pub start: i32,
+    /// The character after the last, exclusive.
     pub end: i32,
     /// The flagged characters.
     pub excerpt: String,
@@ -99,9 +112,13 @@ pub struct Finding {
 /// A span of a text field, with its characters.
 #[derive(SimpleObject)]
 pub struct Span {
+    /// `answers.<key>` or `place`.
     pub field: String,
+    /// The first character, counting from 0.
     pub start: i32,
+    /// The character after the last, exclusive.
     pub end: i32,
+    /// The characters of the span.
     pub excerpt: String,
 }
 
@@ -109,20 +126,31 @@ pub struct Span {
 #[derive(SimpleObject)]
 #[graphql(complex)]
 pub struct ReviewProposal {
+    /// This proposal.
     pub id: ID,
+    /// The child who made it.
     pub child_id: ID,
+    /// The age band of the form the child filled in.
     pub band: AgeBand,
+    /// Where it is in the loop, for example `screened` or `needs_review`.
     pub status: String,
+    /// The topic's key as the child chose it.
     pub topic: String,
+    /// The topic as children see it.
     pub topic_label: String,
+    /// The child's answers to the form, as written.
     pub answers: Vec<Answer>,
+    /// Where it is, in the child's words.
     pub place: Option<String>,
+    /// Whether the child agreed to have it shown to the public.
     pub consent_to_publish: bool,
     /// Typed by a teacher for the child.
     pub assisted: bool,
+    /// When the child sent it.
     pub submitted_at: DateTime<Utc>,
     /// The screen's action: `publish`, `redact`, `review` or `escalate`; null before screening.
     pub screening_action: Option<String>,
+    /// What the screen found, if anything.
     pub findings: Vec<Finding>,
     /// Personal information to hide beyond the school, unless you change them.
     pub proposed_redactions: Vec<Span>,
@@ -289,8 +317,11 @@ impl ModerateProposalInput {
 /// Where a suggestion for the allow-list stands.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum SuggestionState {
+    /// Not yet decided.
     Open,
+    /// To be added to the allow-list in the next release.
     Accepted,
+    /// Not to be added.
     Dismissed,
 }
 
@@ -308,12 +339,17 @@ impl SuggestionState {
 /// A phrase a teacher marked as a false alarm of the screen.
 #[derive(SimpleObject)]
 pub struct AllowListSuggestion {
+    /// This suggestion.
     pub id: ID,
+    /// The phrase the screen flagged.
     pub phrase: String,
+    /// What the screen took it for: `abuse`, `sexual`, `violence`, `pii` or `safeguarding`.
     pub kind: String,
+    /// More exactly, for example `insult`.
     pub subkind: String,
     /// `open`, `accepted` (to be added to the allow-list in the next release) or `dismissed`.
     pub state: String,
+    /// When a teacher first marked it.
     pub created_at: DateTime<Utc>,
 }
 
@@ -333,7 +369,9 @@ impl From<Suggestion> for AllowListSuggestion {
 /// A proposal's text as the log kept it.
 #[derive(SimpleObject)]
 pub struct LoggedText {
+    /// The answers to the form.
     pub answers: Vec<Answer>,
+    /// Where it is, in the child's words.
     pub place: Option<String>,
 }
 
@@ -351,7 +389,9 @@ impl LoggedText {
 /// One decision on a proposal: the screen's (no `staffId`) or a teacher's.
 #[derive(SimpleObject)]
 pub struct ModerationLogEntry {
+    /// When the decision was made.
     pub at: DateTime<Utc>,
+    /// The teacher who decided; null for the screen.
     pub staff_id: Option<ID>,
     /// `screen`, `approve`, `return_for_changes`, `reject` or `escalate`.
     pub decision: String,
@@ -359,8 +399,11 @@ pub struct ModerationLogEntry {
     pub reason: Option<String>,
     /// What the child read (returned, rejected), or the note for the lead (escalated).
     pub message: Option<String>,
+    /// The topic's key before the decision.
     pub topic_before: String,
+    /// The topic's key after it.
     pub topic_after: String,
+    /// The text as the child sent it; null once the child's data is erased.
     pub text_before: Option<LoggedText>,
     /// On approval: the text with redactions applied, as departments and the public read it.
     pub text_after: Option<LoggedText>,
@@ -377,9 +420,9 @@ impl ModerationQuery {
     async fn moderation_queue(
         &self,
         ctx: &Context<'_>,
-        class_id: ID,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "The class.")] class_id: ID,
+        #[graphql(desc = "How many to return: 20 if not given, at most 50.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the page before; the first page if not given.")] after: Option<String>,
     ) -> GqlResult<KeyedConnection<String, ReviewProposal>> {
         let class = parse_id(&class_id, ClassId::parse, &["classId"])?;
         let request =
@@ -395,7 +438,7 @@ impl ModerationQuery {
     async fn moderation_log(
         &self,
         ctx: &Context<'_>,
-        proposal_id: ID,
+        #[graphql(desc = "The proposal.")] proposal_id: ID,
     ) -> GqlResult<Vec<ModerationLogEntry>> {
         let id = parse_id(&proposal_id, ProposalId::parse, &["proposalId"])?;
         let entries = services::review::log(state(ctx)?, actor(ctx), id, request_id(ctx)?).await?;
@@ -420,9 +463,13 @@ impl ModerationQuery {
     async fn allow_list_suggestions(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default_with = "SuggestionState::Open")] state: SuggestionState,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(
+            default_with = "SuggestionState::Open",
+            desc = "Which to show; the open ones if not given."
+        )]
+        state: SuggestionState,
+        #[graphql(desc = "How many to return: 20 if not given, at most 50.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the page before; the first page if not given.")] after: Option<String>,
     ) -> GqlResult<KeyedConnection<String, AllowListSuggestion>> {
         let coordinator = services::access::coordinator(actor(ctx))?;
         let request =
@@ -453,8 +500,8 @@ impl ModerationMutation {
     async fn moderate_proposal(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        input: ModerateProposalInput,
+        #[graphql(desc = "The proposal awaiting review.")] id: ID,
+        #[graphql(desc = "The decision.")] input: ModerateProposalInput,
     ) -> GqlResult<ReviewProposal> {
         let id = parse_id(&id, ProposalId::parse, &["id"])?;
         let moderation = input.into_moderation()?;
@@ -470,8 +517,8 @@ impl ModerationMutation {
     async fn decide_allow_list_suggestion(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        accept: bool,
+        #[graphql(desc = "The suggestion.")] id: ID,
+        #[graphql(desc = "True to accept it, false to dismiss it.")] accept: bool,
     ) -> GqlResult<AllowListSuggestion> {
         let coordinator = services::access::coordinator(actor(ctx))?;
         let id = parse_id(&id, SuggestionId::parse, &["id"])?;

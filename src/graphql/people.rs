@@ -15,9 +15,13 @@ use crate::store::people::School as DomainSchool;
 /// What a member of staff does.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
+    /// Teaches classes: enrols children, moderates their proposals, records consents.
     Teacher,
+    /// The school's safeguarding lead: handles the cases teachers escalate.
     SafeguardingLead,
+    /// Works a department's task queue and answers proposals.
     DepartmentStaff,
+    /// Runs the district's campaigns, routing, publication and privacy requests.
     Coordinator,
 }
 
@@ -46,11 +50,17 @@ impl From<Role> for DomainRole {
 /// A member of staff.
 #[derive(SimpleObject)]
 pub struct Staff {
+    /// This member of staff.
     pub id: ID,
+    /// What they sign in with.
     pub username: String,
+    /// The name shown to other staff.
     pub display_name: String,
+    /// What they do.
     pub role: Role,
+    /// Their school, for teachers and safeguarding leads.
     pub school_id: Option<ID>,
+    /// Their department, for department staff.
     pub department_id: Option<ID>,
 }
 
@@ -70,8 +80,11 @@ impl From<StaffMember> for Staff {
 /// A school of the district.
 #[derive(SimpleObject)]
 pub struct School {
+    /// This school.
     pub id: ID,
+    /// A stable code, for example `baiguan_primary`.
     pub code: String,
+    /// Its name in Chinese.
     pub name_zh: String,
 }
 
@@ -90,16 +103,20 @@ impl From<DomainSchool> for School {
 pub struct CreateSchoolInput {
     /// A stable code, lower-case ASCII, for example `baiguan_primary`.
     pub code: String,
+    /// Its name in Chinese.
     pub name_zh: String,
 }
 
 /// A new member of staff: teacher, safeguarding lead, department staff or coordinator.
 #[derive(InputObject)]
 pub struct CreateStaffInput {
+    /// What they will sign in with; unique.
     pub username: String,
     /// At least 10 characters.
     pub password: String,
+    /// The name shown to other staff.
     pub display_name: String,
+    /// What they do.
     pub role: Role,
     /// For teachers and safeguarding leads.
     pub school_id: Option<ID>,
@@ -117,7 +134,7 @@ impl PeopleMutation {
     async fn create_school(
         &self,
         ctx: &Context<'_>,
-        input: CreateSchoolInput,
+        #[graphql(desc = "The new school.")] input: CreateSchoolInput,
     ) -> GqlResult<School> {
         let coordinator = services::access::coordinator(actor(ctx))?;
         let school =
@@ -128,7 +145,11 @@ impl PeopleMutation {
 
     /// Coordinators: adds a member of staff.
     #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
-    async fn create_staff(&self, ctx: &Context<'_>, input: CreateStaffInput) -> GqlResult<Staff> {
+    async fn create_staff(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new member of staff.")] input: CreateStaffInput,
+    ) -> GqlResult<Staff> {
         let coordinator = services::access::coordinator(actor(ctx))?;
         let school_id = input
             .school_id
@@ -163,8 +184,11 @@ impl PeopleMutation {
 /// Who is signed in on this request.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum ViewerKind {
+    /// Nobody is signed in.
     Anonymous,
+    /// A child is signed in.
     Child,
+    /// A member of staff is signed in.
     Staff,
 }
 
@@ -172,6 +196,7 @@ pub enum ViewerKind {
 #[derive(SimpleObject)]
 #[graphql(complex)]
 pub struct Viewer {
+    /// Who is signed in.
     pub kind: ViewerKind,
     /// The signed-in member of staff.
     pub staff: Option<Staff>,
@@ -182,11 +207,13 @@ pub struct Viewer {
 /// What a signed-in child sees of themselves.
 #[derive(SimpleObject)]
 pub struct ChildProfile {
+    /// The name the child goes by here.
     pub pseudonym: String,
     /// Today's band: the forms the child gets.
     pub age_band: Option<super::children::AgeBand>,
     /// For example 四年级1班.
     pub class_label: String,
+    /// The school's name.
     pub school_name: String,
     /// Under 14 with no guardian's consent recorded: the child cannot submit yet.
     pub needs_guardian_consent: bool,

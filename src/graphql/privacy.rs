@@ -23,15 +23,21 @@ pub enum DataRequestKind {
 /// A request to export or erase a child's data, filed by a teacher and decided by a coordinator.
 #[derive(SimpleObject)]
 pub struct DataRequest {
+    /// This request.
     pub id: ID,
+    /// The child whose data it is about.
     pub child_id: ID,
     /// `export` or `erasure`.
     pub kind: String,
+    /// Why it was filed, in the teacher's words.
     pub reason: Option<String>,
+    /// The teacher who filed it.
     pub filed_by: ID,
+    /// When it was filed.
     pub filed_at: DateTime<Utc>,
     /// `pending`, `approved` (an export ready to download), `done` (erased) or `refused`.
     pub state: String,
+    /// When a coordinator decided it.
     pub decided_at: Option<DateTime<Utc>>,
 }
 
@@ -53,21 +59,32 @@ impl From<Request> for DataRequest {
 /// How many reads of children's data one role made.
 #[derive(SimpleObject)]
 pub struct RoleReads {
+    /// The role, for example `teacher`.
     pub role: String,
+    /// Reads of children's data by staff in that role.
     pub reads: u64,
 }
 
 /// A year's privacy figures: requests filed and decided, erasures, reads of children's data.
 #[derive(SimpleObject)]
 pub struct ComplianceReport {
+    /// The calendar year.
     pub year: i32,
+    /// Reads of children's data, by the reader's role.
     pub reads_by_role: Vec<RoleReads>,
+    /// Data requests filed.
     pub requests_filed: u64,
+    /// Data requests decided.
     pub requests_decided: u64,
+    /// Median hours from filing to decision; null with none decided.
     pub median_hours_to_decide: Option<f64>,
+    /// Children whose data was erased, on request or at the end of retention.
     pub erasures: u64,
+    /// Guardians' consents withdrawn.
     pub consent_withdrawals: u64,
+    /// Safeguarding cases opened.
     pub safeguarding_opened: u64,
+    /// Safeguarding cases closed.
     pub safeguarding_closed: u64,
 }
 
@@ -84,14 +101,22 @@ impl PrivacyQuery {
     async fn data_requests(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = true)] pending_only: bool,
+        #[graphql(
+            default = true,
+            desc = "Only those still waiting for a decision; true if not given."
+        )]
+        pending_only: bool,
     ) -> GqlResult<Vec<DataRequest>> {
         let requests = services::privacy::requests(state(ctx)?, actor(ctx), pending_only).await?;
         Ok(requests.into_iter().map(Into::into).collect())
     }
 
     /// Coordinators: the yearly compliance report (also `/reports/compliance/{year}.csv`).
-    async fn compliance_report(&self, ctx: &Context<'_>, year: i32) -> GqlResult<ComplianceReport> {
+    async fn compliance_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The calendar year.")] year: i32,
+    ) -> GqlResult<ComplianceReport> {
         let report = services::compliance::report(state(ctx)?, actor(ctx), year).await?;
         Ok(ComplianceReport {
             year: report.year,
@@ -122,7 +147,11 @@ impl PrivacyMutation {
     /// The class's teacher: the child has left the school; their data is erased after the
     /// retention period.
     #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
-    async fn mark_child_left(&self, ctx: &Context<'_>, child_id: ID) -> GqlResult<bool> {
+    async fn mark_child_left(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The child who left.")] child_id: ID,
+    ) -> GqlResult<bool> {
         let child = parse_id(&child_id, ChildId::parse, &["childId"])?;
         services::privacy::mark_left(state(ctx)?, actor(ctx), child).await?;
         Ok(true)
@@ -134,7 +163,7 @@ impl PrivacyMutation {
     async fn withdraw_publication_consent(
         &self,
         ctx: &Context<'_>,
-        proposal_id: ID,
+        #[graphql(desc = "The child's proposal.")] proposal_id: ID,
     ) -> GqlResult<super::proposals::Proposal> {
         let state = state(ctx)?;
         let id = parse_id(&proposal_id, ProposalId::parse, &["proposalId"])?;
@@ -148,9 +177,11 @@ impl PrivacyMutation {
     async fn file_data_request(
         &self,
         ctx: &Context<'_>,
-        child_id: ID,
-        kind: DataRequestKind,
-        reason: Option<String>,
+        #[graphql(desc = "The child.")] child_id: ID,
+        #[graphql(desc = "Export or erasure.")] kind: DataRequestKind,
+        #[graphql(desc = "Why, for example the guardian's letter of a date.")] reason: Option<
+            String,
+        >,
     ) -> GqlResult<DataRequest> {
         let child = parse_id(&child_id, ChildId::parse, &["childId"])?;
         let kind = match kind {
@@ -167,8 +198,8 @@ impl PrivacyMutation {
     async fn decide_data_request(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        approve: bool,
+        #[graphql(desc = "The pending request.")] id: ID,
+        #[graphql(desc = "True to approve it, false to refuse it.")] approve: bool,
     ) -> GqlResult<DataRequest> {
         let id = request_id(&id)?;
         let request =

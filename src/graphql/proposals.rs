@@ -38,11 +38,13 @@ pub struct AnswerInput {
 /// A proposal as a child (or their teacher for them) submits it.
 #[derive(InputObject)]
 pub struct SubmitProposalInput {
+    /// The open campaign it answers.
     pub campaign_id: ID,
     /// A UUID the app makes once per proposal and sends again on every retry.
     pub client_submission_id: String,
     /// A topic key the campaign offers.
     pub topic: String,
+    /// The answers to the form for the child's band, one per field answered.
     pub answers: Vec<AnswerInput>,
     /// Where, in the child's words.
     pub place: Option<String>,
@@ -78,9 +80,13 @@ impl SubmitProposalInput {
 /// New content for a proposal that was returned for changes.
 #[derive(InputObject)]
 pub struct ReviseProposalInput {
+    /// A topic key the campaign offers.
     pub topic: String,
+    /// The answers to the form, all of them again.
     pub answers: Vec<AnswerInput>,
+    /// Where, in the child's words.
     pub place: Option<String>,
+    /// Whether the child agrees that the proposal may be made public.
     pub consent_to_publish: bool,
 }
 
@@ -99,18 +105,24 @@ fn domain_answers(answers: Vec<AnswerInput>) -> Vec<DomainAnswer> {
 /// One paper proposal, credited to a child of the class.
 #[derive(InputObject)]
 pub struct PaperProposalInput {
+    /// The child of the class who wrote it.
     pub child_id: ID,
+    /// What the paper says.
     pub proposal: SubmitProposalInput,
 }
 
 /// A proposal as the teacher who entered it sees it.
 #[derive(SimpleObject)]
 pub struct StaffProposal {
+    /// This proposal.
     pub id: ID,
+    /// The child it is credited to.
     pub child_id: ID,
+    /// Where it is in the loop, as a stable key.
     pub status: String,
     /// Typed by a teacher for the child.
     pub assisted: bool,
+    /// The topic's key.
     pub topic: String,
 }
 
@@ -129,8 +141,11 @@ impl From<DomainProposal> for StaffProposal {
 /// One answered field of a proposal's form.
 #[derive(SimpleObject)]
 pub struct Answer {
+    /// The form field's key.
     pub key: String,
+    /// The text, for text fields.
     pub text: Option<String>,
+    /// The chosen option keys, for choice fields.
     pub choices: Vec<String>,
     /// Ids of attached images (`GET /media/{id}/display`).
     pub media: Vec<ID>,
@@ -150,6 +165,7 @@ impl From<DomainAnswer> for Answer {
 /// One step in a proposal's history, as the child reads it.
 #[derive(SimpleObject)]
 pub struct TimelineEntry {
+    /// When it happened.
     pub at: DateTime<Utc>,
     /// The state reached, as a stable key.
     pub status: String,
@@ -163,14 +179,21 @@ pub struct TimelineEntry {
 /// A child's proposal, as the child and their teacher see it.
 #[derive(SimpleObject)]
 pub struct Proposal {
+    /// This proposal.
     pub id: ID,
+    /// The campaign it answers.
     pub campaign_id: ID,
+    /// The topic's key.
     pub topic: String,
     /// The topic as children see it.
     pub topic_label: String,
+    /// The age band of the form it was written with.
     pub band: AgeBand,
+    /// The answers to the form.
     pub answers: Vec<Answer>,
+    /// Where, in the child's words.
     pub place: Option<String>,
+    /// Whether the child agreed that it may be made public.
     pub consent_to_publish: bool,
     /// A stable key: `submitted`, `awaiting_review`, `returned_for_changes`, `withdrawn`, …
     pub status: String,
@@ -178,6 +201,7 @@ pub struct Proposal {
     pub status_label: String,
     /// Oldest first.
     pub timeline: Vec<TimelineEntry>,
+    /// When it was first sent.
     pub submitted_at: DateTime<Utc>,
     /// Once a department has it: the day the child will hear back by (working days, holidays
     /// and 调休 counted).
@@ -290,8 +314,8 @@ impl ProposalsQuery {
     async fn my_proposals(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "How many to return: 20 if not given, at most 50.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the page before; the first page if not given.")] after: Option<String>,
     ) -> GqlResult<KeyedConnection<String, Proposal>> {
         let request =
             page_request::<String>(first, after)?.try_map_after(|id| ProposalId::parse(&id))?;
@@ -330,7 +354,7 @@ impl ProposalsMutation {
     async fn submit_proposal(
         &self,
         ctx: &Context<'_>,
-        input: SubmitProposalInput,
+        #[graphql(desc = "The proposal.")] input: SubmitProposalInput,
     ) -> GqlResult<Proposal> {
         let state = state(ctx)?;
         let proposal =
@@ -344,8 +368,8 @@ impl ProposalsMutation {
     async fn submit_proposal_for_child(
         &self,
         ctx: &Context<'_>,
-        child_id: ID,
-        input: SubmitProposalInput,
+        #[graphql(desc = "The child of the class who dictates it.")] child_id: ID,
+        #[graphql(desc = "The proposal, in the child's words.")] input: SubmitProposalInput,
     ) -> GqlResult<StaffProposal> {
         let state = state(ctx)?;
         let child = parse_id(&child_id, ChildId::parse, &[])?;
@@ -362,8 +386,8 @@ impl ProposalsMutation {
     async fn submit_paper_proposals(
         &self,
         ctx: &Context<'_>,
-        class_id: ID,
-        proposals: Vec<PaperProposalInput>,
+        #[graphql(desc = "The class.")] class_id: ID,
+        #[graphql(desc = "The paper proposals.")] proposals: Vec<PaperProposalInput>,
     ) -> GqlResult<Vec<StaffProposal>> {
         let state = state(ctx)?;
         let class = parse_id(&class_id, ClassId::parse, &[])?;
@@ -386,8 +410,8 @@ impl ProposalsMutation {
     async fn return_proposal_for_changes(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        note: String,
+        #[graphql(desc = "The proposal awaiting review.")] id: ID,
+        #[graphql(desc = "What to change, in kind words for the child's age.")] note: String,
     ) -> GqlResult<StaffProposal> {
         let id = parse_id(&id, ProposalId::parse, &[])?;
         Ok(services::review::return_for_changes(
@@ -406,8 +430,8 @@ impl ProposalsMutation {
     async fn revise_proposal(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        input: ReviseProposalInput,
+        #[graphql(desc = "The proposal returned for changes.")] id: ID,
+        #[graphql(desc = "The changed proposal.")] input: ReviseProposalInput,
     ) -> GqlResult<Proposal> {
         let state = state(ctx)?;
         let id = parse_id(&id, ProposalId::parse, &[])?;
@@ -424,7 +448,11 @@ impl ProposalsMutation {
 
     /// The child who made it: takes a proposal back before it is approved.
     #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
-    async fn withdraw_proposal(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Proposal> {
+    async fn withdraw_proposal(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The proposal.")] id: ID,
+    ) -> GqlResult<Proposal> {
         let state = state(ctx)?;
         let id = parse_id(&id, ProposalId::parse, &[])?;
         let proposal = services::proposals::withdraw(state, actor(ctx), id).await?;

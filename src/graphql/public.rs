@@ -24,32 +24,42 @@ use crate::store::publications::{PublicFilter, PublicKey};
 pub struct Proposer {
     /// 四年级 · 百官小学, or 四年级.
     pub label: String,
+    /// The class's grade, 1 to 12.
     pub grade: i32,
+    /// The school's name, where 5 or more children of the class took part.
     pub school: Option<String>,
 }
 
 /// One answered field of a published proposal, with the teacher's redactions applied.
 #[derive(SimpleObject)]
 pub struct PublicText {
+    /// The form field's key.
     pub key: String,
+    /// The child's words, with the teacher's redactions applied.
     pub text: String,
 }
 
 /// A department's answer as the public sees it.
 #[derive(SimpleObject)]
 pub struct PublicAnswer {
+    /// What will happen.
     pub outcome: Outcome,
     /// For children: shown first.
     pub child_text: String,
+    /// The department's official answer.
     pub official_text: String,
+    /// When the work should be done, where the answer promises it.
     pub planned_completion: Option<NaiveDate>,
+    /// When the department answered.
     pub answered_at: DateTime<Utc>,
 }
 
 /// A department as the public sees it.
 #[derive(SimpleObject)]
 pub struct PublicDepartment {
+    /// A stable code, for example `education_sports`.
     pub code: String,
+    /// Its name, for example 教体局.
     pub name_zh: String,
 }
 
@@ -57,17 +67,27 @@ pub struct PublicDepartment {
 /// answer and progress, and the images the teacher marked publishable.
 #[derive(SimpleObject)]
 pub struct PublishedProposal {
+    /// This proposal.
     pub id: ID,
+    /// The topic's key.
     pub topic: String,
+    /// The topic as children see it.
     pub topic_label: String,
+    /// Who proposed it, never by name.
     pub proposer: Proposer,
+    /// The child's answers, redacted.
     pub texts: Vec<PublicText>,
+    /// Where, in the child's words, redacted.
     pub place: Option<String>,
+    /// The department that answered.
     pub department: Option<PublicDepartment>,
+    /// The department's answer.
     pub answer: Option<PublicAnswer>,
+    /// What the department reported since, oldest first.
     pub progress: Vec<ChildProgress>,
     /// Image paths: `/media/{id}/display`.
     pub images: Vec<String>,
+    /// When it was published.
     pub published_at: DateTime<Utc>,
 }
 
@@ -122,8 +142,11 @@ impl From<PublicItem> for PublishedProposal {
 /// Narrows the published proposals to a campaign, a topic or a department.
 #[derive(InputObject, Default)]
 pub struct PublishedFilter {
+    /// Only this campaign's.
     pub campaign_id: Option<ID>,
+    /// Only this topic's (a key).
     pub topic: Option<String>,
+    /// Only those this department answered.
     pub department_id: Option<ID>,
 }
 
@@ -146,7 +169,9 @@ impl PublishedFilter {
 /// A group in the public statistics with its count ("<5" for small groups).
 #[derive(SimpleObject)]
 pub struct CountedGroup {
+    /// The group's key: a stage, a topic key or a department code.
     pub key: String,
+    /// The group as the public reads it.
     pub label: String,
     /// A number, or "<5".
     pub count: String,
@@ -167,10 +192,15 @@ impl From<Counted> for CountedGroup {
 pub struct HandlingStats {
     /// A number, or "<5".
     pub tasks: String,
+    /// Median working days from routing to signing for.
     pub median_working_days_to_sign_for: Option<f64>,
+    /// Median working days from routing to the answer.
     pub median_working_days_to_answer: Option<f64>,
+    /// Share of answers given by their deadline, 0 to 1.
     pub on_time_rate: Option<f64>,
+    /// Tasks sent back for re-routing: a number, or "<5".
     pub bounces: String,
+    /// Share of the children's ratings that were satisfied, 0 to 1.
     pub satisfaction_rate: Option<f64>,
 }
 
@@ -190,7 +220,9 @@ impl From<Handling> for HandlingStats {
 /// One department's handling on the public statistics page.
 #[derive(SimpleObject)]
 pub struct DepartmentStats {
+    /// The department.
     pub department: PublicDepartment,
+    /// How it handled its tasks.
     pub handling: HandlingStats,
 }
 
@@ -211,9 +243,13 @@ impl From<DepartmentHandling> for DepartmentStats {
 pub struct PublicStatistics {
     /// Proposals received: a number, or "<5".
     pub proposals: String,
+    /// Proposals by where they are in the loop.
     pub by_stage: Vec<CountedGroup>,
+    /// Proposals by topic.
     pub by_topic: Vec<CountedGroup>,
+    /// How all tasks were handled.
     pub overall: HandlingStats,
+    /// How each department handled its tasks.
     pub by_department: Vec<DepartmentStats>,
 }
 
@@ -239,9 +275,9 @@ impl PublicQuery {
     async fn published_proposals(
         &self,
         ctx: &Context<'_>,
-        filter: Option<PublishedFilter>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Which to show; all if not given.")] filter: Option<PublishedFilter>,
+        #[graphql(desc = "How many to return: 20 if not given, at most 50.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the page before; the first page if not given.")] after: Option<String>,
     ) -> GqlResult<KeyedConnection<PublicKey, PublishedProposal>> {
         let filter = filter.unwrap_or_default().parse()?;
         let request = page_request::<PublicKey>(first, after)?;
@@ -262,7 +298,7 @@ impl PublicQuery {
     async fn published_proposal(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The proposal.")] id: ID,
     ) -> GqlResult<Option<PublishedProposal>> {
         let id = parse_id(&id, ProposalId::parse, &["id"])?;
         let item = services::public::one(state(ctx)?, id).await?;
@@ -274,6 +310,7 @@ impl PublicQuery {
     async fn public_stats(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "One campaign's figures; all campaigns' if not given.")]
         campaign_id: Option<ID>,
     ) -> GqlResult<PublicStatistics> {
         let campaign = campaign_id
@@ -291,7 +328,11 @@ impl PublicMutation {
     /// Coordinators: publishes an answered proposal, anonymised; CONSENT_REQUIRED without the
     /// child's consent to publish (and a guardian's, under 14).
     #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
-    async fn publish_proposal(&self, ctx: &Context<'_>, id: ID) -> GqlResult<PublishedProposal> {
+    async fn publish_proposal(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The answered proposal.")] id: ID,
+    ) -> GqlResult<PublishedProposal> {
         let state = state(ctx)?;
         let id = parse_id(&id, ProposalId::parse, &["id"])?;
         services::publication::publish(state, actor(ctx), id).await?;

@@ -15,21 +15,32 @@ use crate::services::report::{OUTCOMES, ReportRow};
 pub struct OutcomeCount {
     /// `adopted`, `partly_adopted`, `under_study`, `not_feasible`, `already_done`.
     pub outcome: String,
+    /// How many answers had it.
     pub count: u64,
 }
 
 /// One department's handling in a campaign report.
 #[derive(SimpleObject)]
 pub struct DepartmentReport {
+    /// The department's code.
     pub code: String,
+    /// Its name.
     pub name_zh: String,
+    /// Tasks it received in the campaign.
     pub tasks: u64,
+    /// Tasks it answered.
     pub answered: u64,
+    /// Share answered by their deadline, 0 to 1; null with none answered.
     pub on_time_rate: Option<f64>,
+    /// Extensions it asked for.
     pub extensions: u64,
+    /// Tasks it sent back for re-routing.
     pub bounces: u64,
+    /// Its answers by outcome.
     pub outcomes: Vec<OutcomeCount>,
+    /// Answers the children rated.
     pub rated: u64,
+    /// Share of ratings that were satisfied, 0 to 1; null with none rated.
     pub satisfaction_rate: Option<f64>,
 }
 
@@ -63,7 +74,9 @@ impl From<ReportRow> for DepartmentReport {
 /// A campaign's handling, department by department.
 #[derive(SimpleObject)]
 pub struct CampaignReport {
+    /// The campaign's title.
     pub title: String,
+    /// Each department that had tasks, by code.
     pub departments: Vec<DepartmentReport>,
 }
 
@@ -76,7 +89,7 @@ impl ReportQuery {
     async fn campaign_report(
         &self,
         ctx: &Context<'_>,
-        campaign_id: ID,
+        #[graphql(desc = "The campaign.")] campaign_id: ID,
     ) -> GqlResult<CampaignReport> {
         let campaign = parse_id(&campaign_id, CampaignId::parse, &["campaignId"])?;
         let report = services::report::report(state(ctx)?, actor(ctx), campaign).await?;

@@ -18,6 +18,7 @@ use crate::services::enrolment::ClassRoster;
 pub enum RosterFormat {
     /// Comma-separated, UTF-8 or GBK (as Excel saves it on a Chinese system).
     Csv,
+    /// An Excel workbook (.xlsx); the first sheet is read.
     Xlsx,
 }
 
@@ -34,9 +35,9 @@ impl RosterMutation {
     async fn import_roster(
         &self,
         ctx: &Context<'_>,
-        class_id: ID,
-        format: RosterFormat,
-        content_base64: String,
+        #[graphql(desc = "The class to enrol the children in.")] class_id: ID,
+        #[graphql(desc = "The file's format.")] format: RosterFormat,
+        #[graphql(desc = "The file, base64-encoded.")] content_base64: String,
     ) -> GqlResult<Vec<EnrolledChild>> {
         let state = state(ctx)?;
         let class = parse_id(&class_id, ClassId::parse, &[])?;

@@ -19,15 +19,19 @@ pub fn department_id(text: &str) -> Option<DepartmentId> {
 /// Where proposals on a topic (in an area, or anywhere) go.
 #[derive(SimpleObject)]
 pub struct RoutingRule {
+    /// The topic's key.
     pub topic: String,
+    /// The topic as children see it.
     pub topic_label: String,
     /// Empty: any area.
     pub area_code: String,
     /// Null: the coordinators' triage queue.
     pub lead_department_id: Option<ID>,
+    /// Departments that help the lead; they see the task too.
     pub co_department_ids: Vec<ID>,
     /// Null for the design's default, seeded at installation.
     pub changed_by: Option<ID>,
+    /// When it was last changed.
     pub changed_at: DateTime<Utc>,
 }
 
@@ -51,11 +55,13 @@ impl From<DomainRule> for RoutingRule {
 /// A routing rule: which department leads (and which help) on a topic, in one area or any; without a lead, the coordinators triage.
 #[derive(InputObject)]
 pub struct RoutingRuleInput {
+    /// The topic's key.
     pub topic: String,
     /// A township or subdistrict code; omitted: any area.
     pub area_code: Option<String>,
     /// Omitted: the coordinators' triage queue.
     pub lead_department_id: Option<ID>,
+    /// Departments that help the lead; none if not given.
     #[graphql(default)]
     pub co_department_ids: Vec<ID>,
 }
@@ -63,7 +69,9 @@ pub struct RoutingRuleInput {
 /// A topic suggested for a text, with its share of the matched words.
 #[derive(SimpleObject)]
 pub struct TopicSuggestion {
+    /// The topic's key.
     pub topic: String,
+    /// The topic as children see it.
     pub label: String,
     /// Between 0 and 1.
     pub score: f64,
@@ -84,7 +92,7 @@ impl RoutingQuery {
     async fn routing_rule_history(
         &self,
         ctx: &Context<'_>,
-        topic: String,
+        #[graphql(desc = "The topic's key.")] topic: String,
     ) -> GqlResult<Vec<RoutingRule>> {
         let changes = services::routing::history(state(ctx)?, actor(ctx), &topic).await?;
         Ok(changes.into_iter().map(RoutingRule::from).collect())
@@ -95,7 +103,7 @@ impl RoutingQuery {
     async fn suggest_topics(
         &self,
         ctx: &Context<'_>,
-        text: String,
+        #[graphql(desc = "The child's text.")] text: String,
     ) -> GqlResult<Vec<TopicSuggestion>> {
         let ranked = services::routing::suggest(actor(ctx), &text)?;
         Ok(ranked
@@ -123,7 +131,7 @@ impl RoutingMutation {
     async fn set_routing_rule(
         &self,
         ctx: &Context<'_>,
-        input: RoutingRuleInput,
+        #[graphql(desc = "The rule.")] input: RoutingRuleInput,
     ) -> GqlResult<RoutingRule> {
         let lead = input
             .lead_department_id

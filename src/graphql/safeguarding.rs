@@ -19,19 +19,24 @@ use crate::services::safeguarding::{ActionInput, CaseView};
 /// Whether a safeguarding case is still being worked.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum CaseStatus {
+    /// Still being worked.
     Open,
+    /// Closed by the lead with a closing note.
     Closed,
 }
 
 /// What sort of action the safeguarding lead took.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum SafeguardingActionKind {
+    /// The lead talked with the child.
     TalkedWithChild,
+    /// The lead told the child's guardian.
     InformedGuardian,
     /// Needs the report's reference.
     ReportedToPolice,
     /// 民政, 妇联, a hospital …: needs the body's name and the report's reference.
     ReportedToOtherBody,
+    /// The child was referred to the school's counselling.
     ReferredToCounselling,
     /// Needs a note.
     Other,
@@ -66,6 +71,7 @@ impl From<SafeguardingActionKind> for ActionKind {
 /// An action the safeguarding lead records on a case.
 #[derive(InputObject)]
 pub struct SafeguardingActionInput {
+    /// What was done.
     pub kind: SafeguardingActionKind,
     /// The body reported to, for REPORTED_TO_OTHER_BODY.
     pub body: Option<String>,
@@ -73,18 +79,26 @@ pub struct SafeguardingActionInput {
     pub occurred_on: NaiveDate,
     /// The report's reference (报警回执号 …), for reports.
     pub reference: Option<String>,
+    /// What happened, in the lead's words; needed for OTHER.
     pub note: Option<String>,
 }
 
 /// Something the safeguarding lead did on a case.
 #[derive(SimpleObject)]
 pub struct SafeguardingAction {
+    /// What was done.
     pub kind: SafeguardingActionKind,
+    /// The body reported to, for REPORTED_TO_OTHER_BODY.
     pub body: Option<String>,
+    /// When it happened.
     pub occurred_on: NaiveDate,
+    /// The report's reference, for reports.
     pub reference: Option<String>,
+    /// What happened, in the lead's words.
     pub note: Option<String>,
+    /// The lead who recorded it.
     pub recorded_by: ID,
+    /// When it was recorded.
     pub recorded_at: DateTime<Utc>,
 }
 
@@ -105,26 +119,37 @@ impl From<CaseAction> for SafeguardingAction {
 /// The child a case is about; absent once their data has been erased.
 #[derive(SimpleObject)]
 pub struct CaseChild {
+    /// The child.
     pub id: ID,
+    /// The name the child goes by here.
     pub pseudonym: String,
+    /// The child's class, for example 四年级1班.
     pub class_name: Option<String>,
 }
 
 /// What the child wrote; absent once their data has been erased.
 #[derive(SimpleObject)]
 pub struct CaseProposal {
+    /// The proposal.
     pub id: ID,
+    /// The topic's key.
     pub topic: String,
+    /// The child's answers, as written.
     pub answers: Vec<Answer>,
+    /// Where, in the child's words.
     pub place: Option<String>,
+    /// When the child sent it.
     pub submitted_at: DateTime<Utc>,
 }
 
 /// A case opened when a child's words suggest they may be at risk; only the school's safeguarding lead sees it.
 #[derive(SimpleObject)]
 pub struct SafeguardingCase {
+    /// This case.
     pub id: ID,
+    /// Open or closed.
     pub status: CaseStatus,
+    /// When it was opened.
     pub opened_at: DateTime<Utc>,
     /// True when a teacher escalated it; false when the screen did.
     pub opened_by_teacher: bool,
@@ -133,11 +158,15 @@ pub struct SafeguardingCase {
     pub signals: Vec<String>,
     /// What the teacher who escalated it wrote for you.
     pub note_from_teacher: Option<String>,
+    /// The child it is about.
     pub child: Option<CaseChild>,
+    /// What the child wrote.
     pub proposal: Option<CaseProposal>,
     /// Oldest first.
     pub actions: Vec<SafeguardingAction>,
+    /// When it was closed.
     pub closed_at: Option<DateTime<Utc>>,
+    /// What the lead wrote on closing it.
     pub closing_note: Option<String>,
 }
 
@@ -184,9 +213,11 @@ impl SafeguardingQuery {
     async fn safeguarding_cases(
         &self,
         ctx: &Context<'_>,
-        status: Option<CaseStatus>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Only open or only closed cases; all if not given.")] status: Option<
+            CaseStatus,
+        >,
+        #[graphql(desc = "How many to return: 20 if not given, at most 50.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the page before; the first page if not given.")] after: Option<String>,
     ) -> GqlResult<KeyedConnection<String, SafeguardingCase>> {
         let request =
             page_request::<String>(first, after)?.try_map_after(|id| CaseId::parse(&id))?;
@@ -220,8 +251,8 @@ impl SafeguardingMutation {
     async fn record_safeguarding_action(
         &self,
         ctx: &Context<'_>,
-        case_id: ID,
-        input: SafeguardingActionInput,
+        #[graphql(desc = "The open case.")] case_id: ID,
+        #[graphql(desc = "What was done.")] input: SafeguardingActionInput,
     ) -> GqlResult<SafeguardingCase> {
         let id = parse_id(&case_id, CaseId::parse, &["caseId"])?;
         let input = ActionInput {
@@ -247,8 +278,8 @@ impl SafeguardingMutation {
     async fn close_safeguarding_case(
         &self,
         ctx: &Context<'_>,
-        case_id: ID,
-        note: String,
+        #[graphql(desc = "The case.")] case_id: ID,
+        #[graphql(desc = "How it ended, in the lead's words.")] note: String,
     ) -> GqlResult<SafeguardingCase> {
         let id = parse_id(&case_id, CaseId::parse, &["caseId"])?;
         let view =

@@ -12,9 +12,11 @@ use crate::services::sessions::SignedIn;
 /// A new session. Send the token as `Authorization: Bearer <token>`.
 #[derive(SimpleObject)]
 pub struct SignInPayload {
+    /// The bearer token; keep it secret.
     pub token: String,
     /// The session ends at this time at the latest.
     pub expires_at: DateTime<Utc>,
+    /// Who is now signed in.
     pub viewer: Viewer,
 }
 
@@ -38,8 +40,8 @@ impl SessionsMutation {
     async fn sign_in_child(
         &self,
         ctx: &Context<'_>,
-        class_code: String,
-        pin: String,
+        #[graphql(desc = "The code printed on the child's card.")] class_code: String,
+        #[graphql(desc = "The child's six-digit PIN.")] pin: String,
     ) -> GqlResult<SignInPayload> {
         let signed_in =
             services::sessions::sign_in_child(state(ctx)?, &class_code, &pin, client_address(ctx)?)
@@ -52,7 +54,7 @@ impl SessionsMutation {
     async fn sign_in_with_badge(
         &self,
         ctx: &Context<'_>,
-        token: String,
+        #[graphql(desc = "The token read from the QR badge.")] token: String,
     ) -> GqlResult<SignInPayload> {
         let signed_in =
             services::sessions::sign_in_with_badge(state(ctx)?, &token, client_address(ctx)?)
@@ -65,8 +67,8 @@ impl SessionsMutation {
     async fn sign_in_staff(
         &self,
         ctx: &Context<'_>,
-        username: String,
-        password: String,
+        #[graphql(desc = "The staff member's username.")] username: String,
+        #[graphql(desc = "Their password.")] password: String,
     ) -> GqlResult<SignInPayload> {
         let signed_in = services::sessions::sign_in_staff(
             state(ctx)?,

@@ -28,13 +28,21 @@ use crate::store::tasks::QueueKey;
 /// Where a department's task is in its life.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum TaskState {
+    /// With a department, waiting to be signed for (签收).
     Routed,
+    /// Signed for; the answer deadline runs.
     SignedFor,
+    /// Sent back by the department as not its business; in the triage queue.
     Bounced,
+    /// An extension is asked for; a coordinator decides.
     ExtensionRequested,
+    /// Answered; the child has been told.
     Answered,
+    /// Answered and public.
     Published,
+    /// The child gave their verdict on the answer, and the loop is finished.
     Closed,
+    /// The child was not satisfied; back with the department once.
     Reopened,
 }
 
@@ -56,13 +64,18 @@ impl From<TaskState> for GovernmentState {
 /// One thing that happened to a task.
 #[derive(SimpleObject)]
 pub struct TaskEvent {
+    /// This event.
     pub id: ID,
     /// `created`, `signed_for`, `note`, `extension_requested`, `extension_approved`,
     /// `extension_refused`, `bounced`, `rerouted`, `reminder` (催办), `escalation` (督办).
     pub kind: String,
+    /// The department it happened in.
     pub department_id: Option<ID>,
+    /// The member of staff who did it; null for the sweep.
     pub staff_id: Option<ID>,
+    /// The note, reason or decision, where it has one.
     pub text: Option<String>,
+    /// When it happened.
     pub at: DateTime<Utc>,
 }
 
@@ -83,26 +96,41 @@ impl From<DomainEvent> for TaskEvent {
 /// teacher's redactions applied; never the child's name.
 #[derive(SimpleObject)]
 pub struct Task {
+    /// This task.
     pub id: ID,
+    /// The proposal it carries.
     pub proposal_id: ID,
+    /// The campaign the proposal answers.
     pub campaign_id: ID,
+    /// The topic's key.
     pub topic: String,
+    /// The topic as children see it.
     pub topic_label: String,
     /// `routed`, `signed_for`, `bounced`, `extension_requested`, `answered`, …
     pub state: String,
     /// Null: in the coordinators' triage queue.
     pub department_id: Option<ID>,
+    /// Departments that help the lead.
     pub co_department_ids: Vec<ID>,
+    /// The last working day to sign for it.
     pub sign_for_due: NaiveDate,
+    /// The last working day to answer it.
     pub answer_due: NaiveDate,
     /// The deadline that runs now: signing for, then answering.
     pub due: NaiveDate,
+    /// Whether the deadline that runs now has passed.
     pub overdue: bool,
+    /// When the department signed for it.
     pub signed_for_at: Option<DateTime<Utc>>,
+    /// When the sweep sent the reminder (催办).
     pub reminded_at: Option<DateTime<Utc>>,
+    /// When the sweep escalated it (督办).
     pub escalated_at: Option<DateTime<Utc>>,
+    /// When it was opened, on approval.
     pub created_at: DateTime<Utc>,
+    /// The child's answers, with the teacher's redactions applied.
     pub answers: Vec<Answer>,
+    /// Where, in the child's words, redacted.
     pub place: Option<String>,
     /// Oldest first.
     pub events: Vec<TaskEvent>,
@@ -189,7 +217,9 @@ pub struct TaskFilterInput {
     /// Only open tasks past their deadline.
     #[graphql(default)]
     pub overdue: bool,
+    /// Only this campaign's.
     pub campaign_id: Option<ID>,
+    /// Only this topic's (a key).
     pub topic: Option<String>,
     /// The tasks your department helps with, instead of those it leads.
     #[graphql(default)]
@@ -199,8 +229,11 @@ pub struct TaskFilterInput {
 /// One department's load, for coordinators.
 #[derive(SimpleObject)]
 pub struct DepartmentWorkload {
+    /// The department.
     pub department: super::departments::Department,
+    /// Tasks not yet answered.
     pub open: u64,
+    /// Open tasks past their deadline.
     pub overdue: u64,
     /// Tasks it returned as not its business: counted, because bouncing is how work-order
     /// systems are gamed.
@@ -221,9 +254,11 @@ impl TasksQuery {
     async fn department_tasks(
         &self,
         ctx: &Context<'_>,
-        filter: Option<TaskFilterInput>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Which tasks; all but bounced if not given.")] filter: Option<
+            TaskFilterInput,
+        >,
+        #[graphql(desc = "How many to return: 20 if not given, at most 50.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the page before; the first page if not given.")] after: Option<String>,
     ) -> GqlResult<KeyedConnection<QueueKey, Task>> {
         let state = state(ctx)?;
         let filter = filter.unwrap_or_default();
@@ -253,8 +288,8 @@ impl TasksQuery {
     async fn triage_tasks(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "How many to return: 20 if not given, at most 50.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the page before; the first page if not given.")] after: Option<String>,
     ) -> GqlResult<KeyedConnection<QueueKey, Task>> {
         let state = state(ctx)?;
         let coordinator = services::access::coordinator(actor(ctx))?;
@@ -264,7 +299,11 @@ impl TasksQuery {
     }
 
     /// Department staff of its lead or co-departments, and coordinators: one task.
-    async fn task(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Task> {
+    async fn task(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The task.")] id: ID,
+    ) -> GqlResult<Task> {
         let state = state(ctx)?;
         let (one, events) = services::tasks::one(state, actor(ctx), task_id(&id, "id")?).await?;
         let today = local_date(state.clock.now());
@@ -305,7 +344,11 @@ pub struct TasksMutation;
 impl TasksMutation {
     /// The lead department: signs for a task; the answer deadline now runs.
     #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
-    async fn sign_for_task(&self, ctx: &Context<'_>, task_id: ID) -> GqlResult<Task> {
+    async fn sign_for_task(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The task.")] task_id: ID,
+    ) -> GqlResult<Task> {
         let state = state(ctx)?;
         let one = services::tasks::sign_for(state, actor(ctx), self::task_id(&task_id, "taskId")?)
             .await?;
@@ -314,7 +357,12 @@ impl TasksMutation {
 
     /// The lead or a co-department: adds a note (1 to 1,000 characters).
     #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
-    async fn add_task_note(&self, ctx: &Context<'_>, task_id: ID, note: String) -> GqlResult<Task> {
+    async fn add_task_note(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The task.")] task_id: ID,
+        #[graphql(desc = "The note.")] note: String,
+    ) -> GqlResult<Task> {
         let state = state(ctx)?;
         let id = self::task_id(&task_id, "taskId")?;
         let one = services::tasks::add_note(state, actor(ctx), id, &note).await?;
@@ -326,9 +374,9 @@ impl TasksMutation {
     async fn request_extension(
         &self,
         ctx: &Context<'_>,
-        task_id: ID,
-        working_days: i32,
-        reason: String,
+        #[graphql(desc = "The task.")] task_id: ID,
+        #[graphql(desc = "How many more working days, 1 to 30.")] working_days: i32,
+        #[graphql(desc = "Why.")] reason: String,
     ) -> GqlResult<Task> {
         let state = state(ctx)?;
         let id = self::task_id(&task_id, "taskId")?;
@@ -342,9 +390,9 @@ impl TasksMutation {
     async fn decide_extension(
         &self,
         ctx: &Context<'_>,
-        task_id: ID,
-        approve: bool,
-        note: Option<String>,
+        #[graphql(desc = "The task.")] task_id: ID,
+        #[graphql(desc = "True to approve, false to refuse.")] approve: bool,
+        #[graphql(desc = "A word to the department (optional).")] note: Option<String>,
     ) -> GqlResult<Task> {
         let state = state(ctx)?;
         let id = self::task_id(&task_id, "taskId")?;
@@ -356,7 +404,12 @@ impl TasksMutation {
 
     /// The lead department: returns a task that is not its business to the coordinators.
     #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
-    async fn bounce_task(&self, ctx: &Context<'_>, task_id: ID, reason: String) -> GqlResult<Task> {
+    async fn bounce_task(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The task.")] task_id: ID,
+        #[graphql(desc = "Why it is not the department's business.")] reason: String,
+    ) -> GqlResult<Task> {
         let state = state(ctx)?;
         let id = self::task_id(&task_id, "taskId")?;
         let one = services::tasks::bounce(state, actor(ctx), id, &reason).await?;
@@ -369,8 +422,8 @@ impl TasksMutation {
     async fn reroute_task(
         &self,
         ctx: &Context<'_>,
-        task_id: ID,
-        department_id: ID,
+        #[graphql(desc = "The task.")] task_id: ID,
+        #[graphql(desc = "The department to lead it.")] department_id: ID,
     ) -> GqlResult<Task> {
         let state = state(ctx)?;
         let id = self::task_id(&task_id, "taskId")?;
@@ -390,7 +443,9 @@ pub(super) async fn single(state: &AppState, one: DomainTask) -> Result<Task, Ap
 /// An event on a task, with the task as it stands.
 #[derive(SimpleObject)]
 pub struct TaskNotice {
+    /// What happened.
     pub event: TaskEvent,
+    /// The task as it stands.
     pub task: Task,
 }
 
