@@ -6,10 +6,10 @@
 //!   secret: the database alone does not give the PINs away, and the keyed digest doubles as the
 //!   lookup index (a class code and a PIN find the child in one query, without trying 40
 //!   password hashes).
-//! - Staff passwords are hashed with argon2id, off the async runtime.
+//! - Staff passwords are hashed with argon2id, off the async runtime, in memory that is not kept
+//!   after each hash (`argon2_memory`).
 
 use anyhow::{Context as _, bail};
-use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine as _;
@@ -19,9 +19,12 @@ use rand::RngExt as _;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
+mod argon2_memory;
+
 use crate::config::Config;
 use crate::domain::children::Pin;
 use crate::domain::ids::ClassId;
+use argon2_memory::Argon2Released;
 
 #[derive(Clone)]
 pub struct Secrets {
@@ -103,7 +106,7 @@ fn hex(bytes: &[u8]) -> String {
 pub async fn hash_password(password: String) -> anyhow::Result<String> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
+        Argon2Released
             .hash_password(password.as_bytes(), &salt)
             .map(|hash| hash.to_string())
             .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
@@ -119,7 +122,7 @@ pub async fn verify_password(stored: Option<String>, candidate: String) -> bool 
         let Ok(hash) = PasswordHash::new(&stored) else {
             return false;
         };
-        Argon2::default()
+        Argon2Released
             .verify_password(candidate.as_bytes(), &hash)
             .is_ok()
     })
@@ -130,7 +133,7 @@ pub async fn verify_password(stored: Option<String>, candidate: String) -> bool 
 /// The argon2id hash of a random password nobody knows, made once.
 static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
+    Argon2Released
         .hash_password(random_token().as_bytes(), &salt)
         .map(|hash| hash.to_string())
         .unwrap_or_default()
