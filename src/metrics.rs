@@ -52,6 +52,7 @@ pub struct Metrics {
     pool: Family<StateLabel, Gauge>,
     statements: Family<OutcomeLabel, Counter>,
     deadlines: Family<KindLabel, Counter>,
+    redis_skipped: Counter,
     seen_operations: Mutex<HashSet<String>>,
 }
 
@@ -71,6 +72,12 @@ impl Metrics {
         let pool = Family::<StateLabel, Gauge>::default();
         let statements = Family::<OutcomeLabel, Counter>::default();
         let deadlines = Family::<KindLabel, Counter>::default();
+        let redis_skipped = Counter::default();
+        registry.register(
+            "redis_commands_skipped",
+            "Request-path Redis commands skipped (their fallbacks used) while Redis rests after a failure",
+            redis_skipped.clone(),
+        );
         registry.register(
             "task_deadline_events",
             "Reminders (催办) and escalations (督办) of tasks past their deadline",
@@ -101,6 +108,7 @@ impl Metrics {
             registry,
             statements,
             deadlines,
+            redis_skipped,
             requests,
             latency,
             errors,
@@ -125,6 +133,11 @@ impl Metrics {
         self.statements
             .get_or_create(&OutcomeLabel { outcome })
             .inc();
+    }
+
+    /// The counter of request-path Redis commands skipped while Redis rests, for the backplane.
+    pub fn redis_skipped(&self) -> Counter {
+        self.redis_skipped.clone()
     }
 
     /// Counts a task's reminder or escalation.

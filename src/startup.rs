@@ -57,7 +57,7 @@ impl Application {
                 );
             }
         }
-        let backplane = Backplane::connect(&config)?;
+        let backplane = Backplane::connect(&config, metrics.redis_skipped())?;
         let secrets = Secrets::load(&config)?;
         let storage = crate::media::Storage::new(config.data_dir.join("media"));
         let media = crate::services::media::Pipeline::new(storage, config.media_workers);

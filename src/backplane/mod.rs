@@ -12,6 +12,7 @@ pub mod streams;
 pub use limits::Limit;
 
 use anyhow::Context as _;
+use prometheus_client::metrics::counter::Counter;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -42,6 +43,8 @@ pub struct RedisBackplane {
     hub: Arc<events::Hub>,
     /// Until when the request paths leave Redis alone after it failed them.
     resting_until: Arc<Mutex<Option<Instant>>>,
+    /// Commands skipped while Redis rests (`/metrics`).
+    skipped: Counter,
 }
 
 /// How long the request paths leave Redis alone after a connection failure or a timeout.
@@ -49,8 +52,9 @@ const REST: Duration = Duration::from_secs(2);
 
 impl Backplane {
     /// Connects lazily: a Redis that is down at start does not stop the server starting; it shows
-    /// in `/readyz` and features fall back as each one documents.
-    pub fn connect(config: &Config) -> anyhow::Result<Self> {
+    /// in `/readyz` and features fall back as each one documents. `skipped` counts the
+    /// request-path commands skipped while Redis rests.
+    pub fn connect(config: &Config, skipped: Counter) -> anyhow::Result<Self> {
         let Some(url) = &config.redis_url else {
             return Ok(Backplane::Local(Arc::default()));
         };
@@ -67,6 +71,7 @@ impl Backplane {
             prefix: config.redis_key_prefix.clone(),
             hub: events::Hub::new(client),
             resting_until: Arc::default(),
+            skipped,
         }))
     }
 
@@ -110,6 +115,7 @@ impl RedisBackplane {
         if let Ok(resting) = self.resting_until.lock()
             && resting.is_some_and(|until| now < until)
         {
+            self.skipped.inc();
             return None;
         }
         let result = command(self.connection.clone()).await;
