@@ -43,6 +43,9 @@ pub struct Config {
     /// any are pending (run `tongsheng migrate` as a release step instead).
     pub migrate_on_start: bool,
     pub database_max_connections: u32,
+    /// The background jobs' own pool on PostgreSQL, so that a burst of requests does not starve
+    /// screening (and with it the teachers' queues). On SQLite the jobs share the one pool.
+    pub jobs_database_connections: u32,
     pub request_timeout: Duration,
     pub shutdown_grace: Duration,
     /// Keys the PIN digests. Required in production; otherwise kept in `DATA_DIR/secret.key`.
@@ -119,6 +122,7 @@ impl Config {
             log_format,
             migrate_on_start: parse(&lookup, "MIGRATE_ON_START", "true")?,
             database_max_connections: parse(&lookup, "DATABASE_MAX_CONNECTIONS", "20")?,
+            jobs_database_connections: parse(&lookup, "JOBS_DATABASE_CONNECTIONS", "2")?,
             request_timeout: Duration::from_secs(parse(&lookup, "REQUEST_TIMEOUT_SECS", "10")?),
             shutdown_grace: Duration::from_secs(parse(&lookup, "SHUTDOWN_GRACE_SECS", "10")?),
             secret_key: lookup("SECRET_KEY"),

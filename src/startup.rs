@@ -4,6 +4,7 @@
 use anyhow::{Context as _, bail};
 use async_graphql::extensions::ExtensionFactory;
 use axum::Router;
+use sea_orm::DatabaseConnection;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -30,6 +31,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    /// The background jobs' own pool (PostgreSQL); `None`: they share the requests' pool.
+    jobs_db: Option<DatabaseConnection>,
 }
 
 impl Application {
@@ -45,6 +48,11 @@ impl Application {
         let mut db = store::connect(&config).await?;
         let counter = metrics.clone();
         db.set_metric_callback(move |info| counter.record_statement(info.failed));
+        let mut jobs_db = store::connect_for_jobs(&config).await?;
+        if let Some(jobs_db) = &mut jobs_db {
+            let counter = metrics.clone();
+            jobs_db.set_metric_callback(move |info| counter.record_statement(info.failed));
+        }
         if config.migrate_on_start {
             store::migrate(&db).await?;
         } else {
@@ -86,6 +94,7 @@ impl Application {
             listener,
             router,
             state,
+            jobs_db,
         })
     }
 
@@ -109,12 +118,19 @@ impl Application {
             listener,
             router,
             state,
+            jobs_db,
         } = self;
         let shutdown = state.shutdown.clone();
-        let jobs = state
-            .config
-            .jobs_interval
-            .map(|interval| crate::jobs::spawn(state.clone(), interval));
+        let jobs = state.config.jobs_interval.map(|interval| {
+            let db = jobs_db.clone().unwrap_or_else(|| state.db.clone());
+            crate::jobs::spawn(
+                AppState {
+                    db,
+                    ..state.clone()
+                },
+                interval,
+            )
+        });
         let server = axum::serve(
             listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
@@ -136,6 +152,11 @@ impl Application {
             }
         }
         tracing::info!("stopped accepting; closing the database pool");
+        if let Some(jobs_db) = jobs_db
+            && let Err(error) = jobs_db.close_by_ref().await
+        {
+            tracing::warn!(error = %error, "closing the jobs' database pool");
+        }
         if let Err(error) = state.db.close_by_ref().await {
             tracing::warn!(error = %error, "closing the database pool");
         }

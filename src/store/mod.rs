@@ -36,6 +36,21 @@ use crate::config::Config;
 /// Opens the pool for the configured database. On SQLite: WAL, `synchronous=FULL` (a child's
 /// submission survives a power cut once acknowledged), foreign keys on, a busy timeout.
 pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    connect_pool(config, config.database_max_connections).await
+}
+
+/// The background jobs' own pool of `JOBS_DATABASE_CONNECTIONS` on PostgreSQL; `None` on SQLite,
+/// whose one writer the jobs share with the requests.
+pub async fn connect_for_jobs(config: &Config) -> anyhow::Result<Option<DatabaseConnection>> {
+    if config.database_url.is_none() {
+        return Ok(None);
+    }
+    connect_pool(config, config.jobs_database_connections.max(1))
+        .await
+        .map(Some)
+}
+
+async fn connect_pool(config: &Config, max_connections: u32) -> anyhow::Result<DatabaseConnection> {
     let url = config.effective_database_url();
     if config.database_url.is_none() {
         std::fs::create_dir_all(&config.data_dir)
@@ -43,7 +58,7 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
     }
     let mut options = ConnectOptions::new(url);
     options
-        .max_connections(config.database_max_connections)
+        .max_connections(max_connections)
         .min_connections(1)
         // With the database down a request fails fast (UNAVAILABLE) instead of hanging: no
         // request waits more than about two seconds for a connection.

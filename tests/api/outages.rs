@@ -5,10 +5,10 @@
 use serde_json::json;
 use std::time::{Duration, Instant};
 
-use crate::helpers::TestApp;
 use crate::helpers::databases::skip_or_fail;
 use crate::helpers::postgres_server::PrivatePostgres;
-use crate::helpers::world::class_with_child;
+use crate::helpers::world::{class_with_child, submit};
+use crate::helpers::{TestApp, count_on};
 
 const OUTAGE: Duration = Duration::from_secs(30);
 
@@ -121,4 +121,43 @@ async fn a_database_outage_fails_fast_loses_no_acknowledged_write_and_recovers()
             "acknowledged {id} is kept"
         );
     }
+}
+
+/// The background jobs have a database pool of their own: with every request connection taken
+/// (as in a burst of submissions), new proposals are still screened and reach their teacher.
+#[tokio::test]
+async fn screening_goes_on_while_requests_hold_every_connection_of_their_pool() {
+    use sea_orm::TransactionTrait;
+    if crate::helpers::databases::test_database_url().is_none() {
+        return skip_or_fail("TEST_DATABASE_URL");
+    }
+    let url = crate::helpers::databases::fresh_postgres_database().await;
+    let app = TestApp::builder(crate::helpers::Backend::Postgres)
+        .database_url(&url)
+        .jobs_every(Duration::from_millis(50))
+        .spawn()
+        .await;
+    let (_, campaign, token) = class_with_child(&app).await;
+    let answers = [("noticed", "公园的滑梯坏了"), ("idea", "请修一修滑梯")];
+    let proposal = submit(&app, &token, &campaign, "places_to_play", &answers).await;
+    // The requests' pool (5 connections in tests), all of it, in open transactions.
+    let mut held = Vec::new();
+    for _ in 0..5 {
+        held.push(app.state.db.begin().await.unwrap());
+    }
+    let reader = sea_orm::Database::connect(&url).await.unwrap();
+    let screened = format!(
+        "SELECT COUNT(*) AS n FROM proposals WHERE id = '{proposal}' AND school_state = 'awaiting_review'"
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut reached = false;
+    while !reached && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        reached = count_on(&reader, &screened).await == 1;
+    }
+    drop(held);
+    assert!(
+        reached,
+        "the proposal was screened while requests held their pool"
+    );
 }

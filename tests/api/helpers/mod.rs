@@ -178,14 +178,7 @@ impl TestApp {
 
     /// The number a `SELECT COUNT(*) AS n …` statement gives, read straight from the database.
     pub async fn count(&self, sql: &str) -> i64 {
-        use sea_orm::{ConnectionTrait, Statement};
-        let row = self
-            .db
-            .query_one_raw(Statement::from_string(self.db.get_database_backend(), sql))
-            .await
-            .unwrap()
-            .unwrap();
-        row.try_get::<i64>("", "n").unwrap()
+        count_on(&self.db, sql).await
     }
 
     /// The prefix of every Redis key this app writes.
@@ -413,4 +406,15 @@ impl TestAppBuilder {
             _data_dir: data_dir,
         }
     }
+}
+
+/// The number a `SELECT COUNT(*) AS n …` statement gives on `db`.
+pub async fn count_on(db: &DatabaseConnection, sql: &str) -> i64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
 }
