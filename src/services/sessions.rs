@@ -245,9 +245,18 @@ pub async fn authenticate(state: &AppState, token: Option<&str>) -> Result<Actor
     if session.times.should_touch(now) {
         store::sessions::touch(&state.db, session.id, now).await?;
     }
-    Ok(actor_for(state, session.id, session.subject)
-        .await?
-        .unwrap_or(Actor::Anonymous))
+    Ok(match (session.subject, session.child_place) {
+        (Subject::Child { id, .. }, Some((class_id, school_id))) => Actor::Child(ChildActor {
+            id,
+            class_id,
+            school_id,
+            session_id: session.id,
+        }),
+        (Subject::Child { .. }, None) => Actor::Anonymous,
+        (Subject::Staff(_), _) => actor_for(state, session.id, session.subject)
+            .await?
+            .unwrap_or(Actor::Anonymous),
+    })
 }
 
 async fn actor_for(

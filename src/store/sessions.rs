@@ -1,13 +1,15 @@
 //! Session rows: a token digest, whose session it is, and the times that end it.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait as _, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, Set,
 };
+use uuid::Uuid;
 
-use super::entities::sessions;
-use crate::domain::ids::{BadgeId, ChildId, SessionId, StaffId};
+use super::entities::{children, classes, sessions};
+use crate::domain::ids::{BadgeId, ChildId, ClassId, SchoolId, SessionId, StaffId};
 use crate::domain::sessions::{SessionPolicy, SessionTimes};
 
 /// Whose session it is.
@@ -21,6 +23,8 @@ pub struct StoredSession {
     pub id: SessionId,
     pub subject: Subject,
     pub times: SessionTimes,
+    /// A child's class and school now; `None` for staff, or a child who is in no class.
+    pub child_place: Option<(ClassId, SchoolId)>,
 }
 
 pub async fn insert(
@@ -53,12 +57,59 @@ pub async fn insert(
     Ok((id, expires_at))
 }
 
+/// A session row, with the class and school its child is in now (none for staff, or a child
+/// no longer in a class).
+#[derive(FromQueryResult)]
+struct SessionRow {
+    id: Uuid,
+    child_id: Option<Uuid>,
+    staff_id: Option<Uuid>,
+    badge_id: Option<Uuid>,
+    last_seen_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    idle_timeout_seconds: Option<i32>,
+    revoked_at: Option<DateTime<Utc>>,
+    class_id: Option<Uuid>,
+    school_id: Option<Uuid>,
+}
+
+/// The session with this token digest, in one query that also finds a child's class and school,
+/// which every child's request needs.
 pub async fn find_by_digest(
     db: &impl ConnectionTrait,
     token_digest: &str,
 ) -> Result<Option<StoredSession>, DbErr> {
-    let Some(row) = sessions::Entity::find()
-        .filter(sessions::Column::TokenDigest.eq(token_digest))
+    use sessions::Column as S;
+    let query = Query::select()
+        .columns(
+            [
+                S::Id,
+                S::ChildId,
+                S::StaffId,
+                S::BadgeId,
+                S::LastSeenAt,
+                S::ExpiresAt,
+                S::IdleTimeoutSeconds,
+                S::RevokedAt,
+            ]
+            .map(|column| (sessions::Entity, column)),
+        )
+        .column((children::Entity, children::Column::ClassId))
+        .column((classes::Entity, classes::Column::SchoolId))
+        .from(sessions::Entity)
+        .left_join(
+            children::Entity,
+            Expr::col((children::Entity, children::Column::Id))
+                .equals((sessions::Entity, S::ChildId)),
+        )
+        .left_join(
+            classes::Entity,
+            Expr::col((classes::Entity, classes::Column::Id))
+                .equals((children::Entity, children::Column::ClassId)),
+        )
+        .and_where(Expr::col((sessions::Entity, S::TokenDigest)).eq(token_digest))
+        .to_owned();
+    let Some(row) = SessionRow::find_by_statement(db.get_database_backend().build(&query))
         .one(db)
         .await?
     else {
@@ -88,6 +139,10 @@ pub async fn find_by_digest(
                 .map(|s| chrono::Duration::seconds(i64::from(s))),
             revoked: row.revoked_at.is_some(),
         },
+        child_place: row
+            .class_id
+            .zip(row.school_id)
+            .map(|(class, school)| (ClassId(class), SchoolId(school))),
     }))
 }
 
