@@ -122,7 +122,7 @@ impl Config {
             log_format,
             migrate_on_start: parse(&lookup, "MIGRATE_ON_START", "true")?,
             database_max_connections: parse(&lookup, "DATABASE_MAX_CONNECTIONS", "20")?,
-            jobs_database_connections: parse(&lookup, "JOBS_DATABASE_CONNECTIONS", "2")?,
+            jobs_database_connections: parse(&lookup, "JOBS_DATABASE_CONNECTIONS", "4")?,
             request_timeout: Duration::from_secs(parse(&lookup, "REQUEST_TIMEOUT_SECS", "10")?),
             shutdown_grace: Duration::from_secs(parse(&lookup, "SHUTDOWN_GRACE_SECS", "10")?),
             secret_key: lookup("SECRET_KEY"),

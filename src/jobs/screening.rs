@@ -3,7 +3,9 @@
 //! for the teacher, or, on a safeguarding signal, goes to the school's safeguarding lead: the
 //! case opens in the same transaction, so no disclosure waits in a queue.
 
+use futures_util::future::join_all;
 use moderation::Screener;
+use sea_orm::DbBackend;
 
 use crate::domain::ids::ProposalId;
 use crate::domain::lifecycle::{SchoolEvent, SchoolState};
@@ -19,22 +21,31 @@ use crate::store::proposals::EventActor;
 
 const TOPICS: [&str; 1] = ["proposal.submitted"];
 
-/// Screens up to a batch of waiting proposals; returns how many rows were handled.
+/// Screens up to a batch of waiting proposals, as many at once as the jobs have connections
+/// (one at a time on SQLite, whose one writer they would only queue for); returns how many rows
+/// were handled.
 pub async fn run(state: &AppState) -> Result<usize, AppError> {
     let pending = store::proposals::pending(&state.db, &TOPICS, 50).await?;
+    let at_once = match state.db.get_database_backend() {
+        DbBackend::Sqlite => 1,
+        _ => state.config.jobs_database_connections.max(1) as usize,
+    };
     let mut handled = 0;
-    for row in pending {
-        match screen_row(state, &row).await {
-            Ok(true) => handled += 1,
-            Ok(false) => {}
-            // The database is down: stop, the rows wait for the next run.
-            Err(AppError::Unavailable) => return Err(AppError::Unavailable),
-            // One row that fails must not hold up the rows behind it; it is retried next run.
-            Err(error) => tracing::warn!(
-                row = row.id,
-                code = error.code().as_str(),
-                "screening a proposal failed"
-            ),
+    for rows in pending.chunks(at_once) {
+        let outcomes = join_all(rows.iter().map(|row| screen_row(state, row))).await;
+        for (row, outcome) in rows.iter().zip(outcomes) {
+            match outcome {
+                Ok(true) => handled += 1,
+                Ok(false) => {}
+                // The database is down: stop, the rows wait for the next run.
+                Err(AppError::Unavailable) => return Err(AppError::Unavailable),
+                // One row that fails must not hold up the rows behind it; it is retried next run.
+                Err(error) => tracing::warn!(
+                    row = row.id,
+                    code = error.code().as_str(),
+                    "screening a proposal failed"
+                ),
+            }
         }
     }
     Ok(handled)
