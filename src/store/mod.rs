@@ -40,9 +40,13 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
 }
 
 /// The background jobs' own pool of `JOBS_DATABASE_CONNECTIONS` on PostgreSQL; `None` on SQLite,
-/// whose one writer the jobs share with the requests.
+/// whose one writer the jobs share with the requests, and when no jobs run here.
 pub async fn connect_for_jobs(config: &Config) -> anyhow::Result<Option<DatabaseConnection>> {
-    if config.database_url.is_none() {
+    let postgres = config
+        .database_url
+        .as_deref()
+        .is_some_and(|url| url.starts_with("postgres"));
+    if !postgres || config.jobs_interval.is_none() {
         return Ok(None);
     }
     connect_pool(config, config.jobs_database_connections.max(1))
