@@ -1,10 +1,10 @@
 //! Children, their PIN digests, guardian consents and badges.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait as _, IntoCondition as _};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, RelationDef, Set,
 };
 use std::collections::HashMap;
 
@@ -44,12 +44,40 @@ pub async fn insert(
     Ok(())
 }
 
+/// One child with the guardian's consent in force, in one query.
 pub async fn find(db: &impl ConnectionTrait, id: ChildId) -> Result<Option<Child>, DbErr> {
-    let Some(row) = children::Entity::find_by_id(id.0).one(db).await? else {
-        return Ok(None);
-    };
-    let consents = consents_in_force(db, &[row.id]).await?;
-    Ok(Some(to_domain(row, &consents)))
+    let rows = children::Entity::find_by_id(id.0)
+        .select_also(guardian_consents::Entity)
+        .join(JoinType::LeftJoin, consents_in_force_of_child())
+        .order_by_asc(guardian_consents::Column::RecordedAt)
+        .all(db)
+        .await?;
+    let mut found = None;
+    let mut consents = HashMap::new();
+    for (row, consent) in rows {
+        if let Some(consent) = consent {
+            consents.insert(row.id, consent_of(&consent)?);
+        }
+        found = Some(row);
+    }
+    Ok(found.map(|row| to_domain(row, &consents)))
+}
+
+/// Joins a child to their guardians' consents that are not withdrawn.
+fn consents_in_force_of_child() -> RelationDef {
+    let consent_to_child: RelationDef = guardian_consents::Entity::belongs_to(children::Entity)
+        .from(guardian_consents::Column::ChildId)
+        .to(children::Column::Id)
+        .on_condition(|_, _| {
+            Expr::col((
+                guardian_consents::Entity,
+                guardian_consents::Column::WithdrawnAt,
+            ))
+            .is_null()
+            .into_condition()
+        })
+        .into();
+    consent_to_child.rev()
 }
 
 pub async fn find_by_pin(
@@ -147,25 +175,26 @@ async fn consents_in_force(
         .await?;
     let mut in_force = HashMap::new();
     for row in rows {
-        let (Some(method), Some(relation)) = (
-            ConsentMethod::parse(&row.method),
-            GuardianRelation::parse(&row.relation),
-        ) else {
-            return Err(DbErr::Type(format!(
-                "consent {} has an unknown method or relation",
-                row.id
-            )));
-        };
-        in_force.insert(
-            row.child_id,
-            GuardianConsent {
-                method,
-                given_on: row.given_on,
-                relation,
-            },
-        );
+        in_force.insert(row.child_id, consent_of(&row)?);
     }
     Ok(in_force)
+}
+
+fn consent_of(row: &guardian_consents::Model) -> Result<GuardianConsent, DbErr> {
+    let (Some(method), Some(relation)) = (
+        ConsentMethod::parse(&row.method),
+        GuardianRelation::parse(&row.relation),
+    ) else {
+        return Err(DbErr::Type(format!(
+            "consent {} has an unknown method or relation",
+            row.id
+        )));
+    };
+    Ok(GuardianConsent {
+        method,
+        given_on: row.given_on,
+        relation,
+    })
 }
 
 pub async fn insert_consent(
