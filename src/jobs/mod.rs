@@ -34,6 +34,24 @@ pub async fn run_pending(state: &AppState) -> Result<usize, AppError> {
     }
 }
 
+/// Counts one outbox row's outcome: 1 when handled, 0 when another worker had claimed it. A
+/// database (or Redis) that is down stops the run, and the rows wait for the next; any other
+/// failure is logged, so that one bad row does not hold up the rows behind it.
+fn tally(
+    outcome: Result<bool, AppError>,
+    row: i64,
+    failed: &'static str,
+) -> Result<usize, AppError> {
+    match outcome {
+        Ok(handled) => Ok(usize::from(handled)),
+        Err(AppError::Unavailable) => Err(AppError::Unavailable),
+        Err(error) => {
+            tracing::warn!(row, code = error.code().as_str(), "{failed}");
+            Ok(0)
+        }
+    }
+}
+
 /// Runs the jobs every `interval` until shutdown; the task ends with the work in hand finished.
 pub fn spawn(state: AppState, interval: Duration) -> JoinHandle<()> {
     tokio::spawn(async move {

@@ -34,18 +34,7 @@ pub async fn run(state: &AppState) -> Result<usize, AppError> {
     for rows in pending.chunks(at_once) {
         let outcomes = join_all(rows.iter().map(|row| screen_row(state, row))).await;
         for (row, outcome) in rows.iter().zip(outcomes) {
-            match outcome {
-                Ok(true) => handled += 1,
-                Ok(false) => {}
-                // The database is down: stop, the rows wait for the next run.
-                Err(AppError::Unavailable) => return Err(AppError::Unavailable),
-                // One row that fails must not hold up the rows behind it; it is retried next run.
-                Err(error) => tracing::warn!(
-                    row = row.id,
-                    code = error.code().as_str(),
-                    "screening a proposal failed"
-                ),
-            }
+            handled += super::tally(outcome, row.id, "screening a proposal failed")?;
         }
     }
     Ok(handled)

@@ -23,17 +23,9 @@ pub async fn run(state: &AppState) -> Result<usize, AppError> {
     let mut handled = 0;
     let mut touched = HashSet::new();
     for row in pending {
-        match relay(state, &row, &mut touched).await {
-            Ok(true) => handled += 1,
-            Ok(false) => {}
-            // Redis or the database is down: the rows wait, in order, for the next run.
-            Err(AppError::Unavailable) => return Err(AppError::Unavailable),
-            Err(error) => tracing::warn!(
-                row = row.id,
-                code = error.code().as_str(),
-                "relaying a task event failed"
-            ),
-        }
+        // Redis or the database down stops the run: the rows wait, in order, for the next.
+        let outcome = relay(state, &row, &mut touched).await;
+        handled += super::tally(outcome, row.id, "relaying a task event failed")?;
     }
     for stream in touched {
         if let Err(error) = state.backplane.trim_acknowledged(&stream).await {
