@@ -1,7 +1,7 @@
 //! Migrations go up, all the way down, and up again, on SQLite and PostgreSQL.
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use sea_orm::{Database, DatabaseConnection};
 
 use crate::helpers::databases::{empty_postgres_database, skip_or_fail, test_database_url};
 
@@ -30,15 +30,7 @@ async fn round_trip(db: &DatabaseConnection) {
 }
 
 async fn count_departments(db: &DatabaseConnection) -> i64 {
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM departments",
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get::<i64>("", "n").unwrap()
+    crate::helpers::count_on(db, "SELECT COUNT(*) AS n FROM departments").await
 }
 
 #[tokio::test]

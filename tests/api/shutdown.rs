@@ -105,26 +105,16 @@ async fn two_hundred_submissions_in_flight_at_shutdown_all_succeed_and_their_wor
     // Another instance on the same database finishes the background work, each piece once.
     let next = app.another_instance().spawn().await;
     next.run_pending().await;
-    use sea_orm::{ConnectionTrait, Statement};
-    let count = |sql: &'static str| {
-        let db = next.db.clone();
-        async move {
-            let row = db
-                .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-                .await
-                .unwrap()
-                .unwrap();
-            row.try_get::<i64>("", "n").unwrap()
-        }
-    };
-    assert_eq!(count("SELECT COUNT(*) AS n FROM proposals").await, 200);
+    assert_eq!(next.count("SELECT COUNT(*) AS n FROM proposals").await, 200);
     assert_eq!(
-        count("SELECT COUNT(*) AS n FROM moderation_log WHERE decision = 'screen'").await,
+        next.count("SELECT COUNT(*) AS n FROM moderation_log WHERE decision = 'screen'")
+            .await,
         200,
         "each proposal screened exactly once across the two instances"
     );
     assert_eq!(
-        count("SELECT COUNT(*) AS n FROM proposals WHERE school_state = 'awaiting_review'").await,
+        next.count("SELECT COUNT(*) AS n FROM proposals WHERE school_state = 'awaiting_review'")
+            .await,
         200
     );
 }

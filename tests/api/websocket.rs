@@ -42,6 +42,23 @@ async fn connect(
         .expect("the upgrade succeeds")
 }
 
+/// Sends `connection_init` and expects the server's `connection_ack`.
+async fn initialise<S>(socket: &mut S)
+where
+    S: SinkExt<Message>
+        + StreamExt<Item = Result<Message, tokio_tungstenite::tungstenite::Error>>
+        + Unpin,
+    <S as futures_util::Sink<Message>>::Error: std::fmt::Debug,
+{
+    socket
+        .send(Message::text(
+            json!({ "type": "connection_init" }).to_string(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(next_json(socket).await["type"], "connection_ack");
+}
+
 #[tokio::test]
 async fn an_operation_over_graphql_transport_ws_is_answered_and_completed() {
     let app = TestApp::builder(Backend::Sqlite).spawn().await;
@@ -51,13 +68,7 @@ async fn an_operation_over_graphql_transport_ws_is_answered_and_completed() {
         "graphql-transport-ws"
     );
 
-    socket
-        .send(Message::text(
-            json!({ "type": "connection_init" }).to_string(),
-        ))
-        .await
-        .unwrap();
-    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    initialise(&mut socket).await;
 
     let subscribe = json!({
         "id": "1",
@@ -87,13 +98,7 @@ async fn an_operation_over_graphql_transport_ws_is_answered_and_completed() {
 async fn a_message_larger_than_a_graphql_request_closes_the_connection() {
     let app = TestApp::builder(Backend::Sqlite).spawn().await;
     let (mut socket, _) = connect(&app).await;
-    socket
-        .send(Message::text(
-            json!({ "type": "connection_init" }).to_string(),
-        ))
-        .await
-        .unwrap();
-    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    initialise(&mut socket).await;
     // 100 KiB of query text: over the 64 KiB that /graphql takes in a body.
     let huge = json!({ "id": "1", "type": "subscribe",
         "payload": { "query": format!("{{ __typename }} #{}", "x".repeat(100 * 1024)) } });
