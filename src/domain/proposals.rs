@@ -35,6 +35,15 @@ pub struct Proposal {
     pub created_at: DateTime<Utc>,
 }
 
+impl Proposal {
+    /// Whether its words and images are the school's safeguarding lead's alone: once escalated,
+    /// nobody else reads them, not the teacher and not the child's own view (a device at home
+    /// may be read by the very person the child disclosed).
+    pub fn is_with_the_lead(&self) -> bool {
+        self.school_state == SchoolState::Escalated
+    }
+}
+
 /// What identifies a submission's content, so that a retry with the same `clientSubmissionId`
 /// is recognised as the same proposal and a different one as a conflict.
 pub fn content_hash(

@@ -218,6 +218,7 @@ impl Proposal {
     pub fn from_domain(proposal: DomainProposal, events: &[Event]) -> Self {
         let status = status_key(proposal.school_state, proposal.government_state);
         let band = proposal.band;
+        let withheld = proposal.is_with_the_lead();
         let mut timeline: Vec<TimelineEntry> = Vec::new();
         for event in events {
             let status = child_facing(&event.to);
@@ -245,8 +246,12 @@ impl Proposal {
                 .to_owned(),
             topic: proposal.topic,
             band: band.into(),
-            answers: proposal.answers.into_iter().map(Answer::from).collect(),
-            place: proposal.place,
+            answers: if withheld {
+                Vec::new()
+            } else {
+                proposal.answers.into_iter().map(Answer::from).collect()
+            },
+            place: proposal.place.filter(|_| !withheld),
             consent_to_publish: proposal.consent_to_publish,
             status: status.to_owned(),
             status_label: status_label(status, band).to_owned(),

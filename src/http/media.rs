@@ -1,18 +1,18 @@
 //! `POST /media` (one image, multipart field `file`) and `GET /media/{id}/{rendition}`.
 
 use axum::Json;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Extension, Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::HttpState;
 use super::client::bearer_token;
-use super::graphql::app_error;
 use crate::domain::ids::MediaId;
 use crate::domain::media::{MAX_BYTES, Rendition};
-use crate::error::{AppError, ErrorCode};
+use crate::error::AppError;
 use crate::services;
+use crate::telemetry::RequestId;
 
 /// The body limit of an upload: the file and the multipart framing around it.
 pub const MAX_UPLOAD_BODY: usize = MAX_BYTES + 64 * 1024;
@@ -70,6 +70,7 @@ fn unreadable(error: axum::extract::multipart::MultipartError) -> AppError {
 
 pub async fn rendition(
     State(state): State<HttpState>,
+    Extension(request_id): Extension<RequestId>,
     Path((id, rendition)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
@@ -78,7 +79,7 @@ pub async fn rendition(
             services::sessions::authenticate(&state.app, bearer_token(&headers).as_deref()).await?;
         let id = MediaId::parse(&id).ok_or(AppError::NotFound)?;
         let rendition = Rendition::parse(&rendition).ok_or(AppError::NotFound)?;
-        services::media::read(&state.app, &actor, id, rendition).await
+        services::media::read(&state.app, &actor, id, rendition, &request_id).await
     }
     .await;
     match result {
@@ -95,23 +96,5 @@ pub async fn rendition(
 }
 
 fn refuse(state: &HttpState, error: AppError) -> Response {
-    let status = match error.code() {
-        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
-        ErrorCode::NotFound => StatusCode::NOT_FOUND,
-        ErrorCode::Validation if too_large(&error) => StatusCode::PAYLOAD_TOO_LARGE,
-        ErrorCode::Validation => StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    state.app.metrics.record_error(error.code().as_str());
-    (
-        status,
-        Json(async_graphql::Response::from_errors(vec![app_error(error)])),
-    )
-        .into_response()
-}
-
-fn too_large(error: &AppError) -> bool {
-    matches!(error, AppError::Validation(fields) if fields.iter().any(|field| field.code == "TOO_LARGE"))
+    super::refusal(state, error)
 }

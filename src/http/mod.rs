@@ -25,25 +25,35 @@ pub(crate) fn refusal(
     state: &HttpState,
     error: crate::error::AppError,
 ) -> axum::response::Response {
-    use crate::error::ErrorCode;
-    use axum::http::StatusCode;
+    use crate::error::{AppError, ErrorCode};
+    use axum::http::{StatusCode, header};
     use axum::response::IntoResponse as _;
+    let too_large = matches!(&error, AppError::Validation(fields)
+        if fields.iter().any(|field| field.code == "TOO_LARGE"));
+    let retry_after = match &error {
+        AppError::RateLimited { retry_after } => Some(retry_after.as_secs().max(1)),
+        _ => None,
+    };
     let status = match error.code() {
         ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
         ErrorCode::Forbidden => StatusCode::FORBIDDEN,
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        ErrorCode::Validation if too_large => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::Validation => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
     state.app.metrics.record_error(error.code().as_str());
-    (
-        status,
-        axum::Json(async_graphql::Response::from_errors(vec![
-            graphql::app_error(error),
-        ])),
-    )
-        .into_response()
+    let body = axum::Json(async_graphql::Response::from_errors(vec![
+        graphql::app_error(error),
+    ]));
+    match retry_after {
+        Some(seconds) => {
+            (status, [(header::RETRY_AFTER, seconds.to_string())], body).into_response()
+        }
+        None => (status, body).into_response(),
+    }
 }
 
 /// Request bodies larger than this are answered with 413 before they are parsed.

@@ -10,8 +10,9 @@
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
+use crate::backplane::Limit;
 use crate::config::MediaIsolation;
-use crate::domain::ids::MediaId;
+use crate::domain::ids::{ChildId, MediaId};
 use crate::domain::media::{MediaState, Region, RejectCode, Rendition};
 use crate::domain::people::{Actor, Role};
 use crate::error::AppError;
@@ -19,6 +20,7 @@ use crate::media::{Processed, Storage, cover, process, worker};
 use crate::state::AppState;
 use crate::store;
 use crate::store::media::{Media, Uploader};
+use crate::telemetry::RequestId;
 
 /// The pipeline's shared parts: storage and the permits that bound concurrent processing.
 #[derive(Clone)]
@@ -36,9 +38,40 @@ impl Pipeline {
     }
 }
 
+const DAY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+/// A child may upload this many images a day (a drawing or photo for each proposal, and tries).
+pub const CHILD_UPLOADS: Limit = Limit {
+    name: "upload:child",
+    max: 30,
+    window: DAY,
+};
+/// ...and this many bytes a day.
+pub const CHILD_UPLOAD_BYTES: Limit = Limit {
+    name: "upload_bytes:child",
+    max: 64 * 1024 * 1024,
+    window: DAY,
+};
+
 /// A signed-in child or teacher: uploads one image. Refusals are recorded too, with their code,
-/// and returned as the media's state.
+/// and returned as the media's state. A child's uploads count against a daily quota of images and
+/// of bytes (RATE_LIMITED past either), refused ones included: decoding is the cost.
 pub async fn upload(state: &AppState, actor: &Actor, bytes: Vec<u8>) -> Result<Media, AppError> {
+    if let Actor::Child(child) = actor {
+        let subject = child.id.to_string();
+        let now = state.clock.now();
+        let size = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+        let refused = |retry_after| AppError::RateLimited { retry_after };
+        state
+            .backplane
+            .take(&CHILD_UPLOADS, &subject, now)
+            .await
+            .map_err(refused)?;
+        state
+            .backplane
+            .take_many(&CHILD_UPLOAD_BYTES, &subject, size, now)
+            .await
+            .map_err(refused)?;
+    }
     let (uploader, child_id, class_id) = match actor {
         Actor::Child(child) => (
             Uploader::Child(child.id.0),
@@ -122,15 +155,39 @@ async fn run_pipeline(state: &AppState, bytes: Vec<u8>) -> Result<Processed, Rej
 /// proposal is routed to: one rendition's bytes. Anyone else, and a rejected upload, is
 /// NOT_FOUND; and the public, for an image marked publishable of a published proposal (the
 /// covered rendition where regions are covered).
+///
+/// Every staff read of an image of a child is written to the access log.
 pub async fn read(
     state: &AppState,
     actor: &Actor,
     id: MediaId,
     rendition: Rendition,
+    request: &RequestId,
 ) -> Result<Vec<u8>, AppError> {
+    let bytes = readable(state, actor, id, rendition).await?;
+    if let (Actor::Staff(staff), Some(child)) = (actor, bytes.1) {
+        crate::services::access::log_reads(state, staff, &[child], "media.read", request).await?;
+    }
+    Ok(bytes.0)
+}
+
+/// The rendition's bytes and the child the image is of, when the actor may see it.
+async fn readable(
+    state: &AppState,
+    actor: &Actor,
+    id: MediaId,
+    rendition: Rendition,
+) -> Result<(Vec<u8>, Option<ChildId>), AppError> {
     let media = store::media::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let child = media.child_id;
+    // An image of an escalated proposal is the school's safeguarding lead's alone.
+    if let Some(school) = with_the_lead(state, &media).await? {
+        crate::services::access::safeguarding_lead_of(actor, school)?;
+        let key = media.key(rendition).ok_or(AppError::NotFound)?;
+        return fetch(state, key, child).await;
+    }
     let allowed = match (actor, media.uploader) {
         (Actor::Child(child), Uploader::Child(uploader)) => child.id.0 == uploader,
         (Actor::Staff(staff), Uploader::Staff(uploader)) if staff.member.id.0 == uploader => true,
@@ -145,9 +202,14 @@ pub async fn read(
         },
         // The public: only an image the teacher marked publishable, with a published proposal.
         (Actor::Anonymous, _) => {
-            if !(media.publishable
-                && store::publications::shows_media(&state.db, &media.id.to_string()).await?)
-            {
+            let shown = match media.child_id {
+                Some(child) => {
+                    store::publications::shows_media(&state.db, &media.id.to_string(), child)
+                        .await?
+                }
+                None => false,
+            };
+            if !(media.publishable && shown) {
                 return Err(AppError::Unauthenticated);
             }
             let key = match rendition {
@@ -160,12 +222,8 @@ pub async fn read(
                 Rendition::Thumbnail => media.thumbnail_key.as_deref(),
             };
             let key = key.ok_or(AppError::NotFound)?.to_owned();
-            return state
-                .media
-                .storage
-                .get(&key)
-                .await
-                .map_err(AppError::internal);
+            // The public's read is of what was published, not of the child's data.
+            return fetch(state, &key, None).await;
         }
         _ => false,
     };
@@ -173,12 +231,40 @@ pub async fn read(
         .key(rendition)
         .filter(|_| allowed)
         .ok_or(AppError::NotFound)?;
-    state
+    fetch(state, key, child).await
+}
+
+async fn fetch(
+    state: &AppState,
+    key: &str,
+    child: Option<ChildId>,
+) -> Result<(Vec<u8>, Option<ChildId>), AppError> {
+    let bytes = state
         .media
         .storage
         .get(key)
         .await
-        .map_err(AppError::internal)
+        .map_err(AppError::internal)?;
+    Ok((bytes, child))
+}
+
+/// The school whose safeguarding lead alone may see the image: set when a proposal it is attached
+/// to was escalated.
+async fn with_the_lead(
+    state: &AppState,
+    media: &Media,
+) -> Result<Option<crate::domain::ids::SchoolId>, AppError> {
+    let Some(child) = media.child_id else {
+        return Ok(None);
+    };
+    for id in store::proposals::with_media(&state.db, child, media.id).await? {
+        if let Some(proposal) = store::proposals::find(&state.db, id).await?
+            && proposal.is_with_the_lead()
+        {
+            return Ok(Some(proposal.school_id));
+        }
+    }
+    Ok(None)
 }
 
 /// Whether the image belongs to a proposal routed to the actor's department (as lead or
@@ -194,7 +280,7 @@ async fn routed_to(state: &AppState, actor: &Actor, media: &Media) -> Result<boo
     let tasks = store::tasks::of_proposals(&state.db, &proposals).await?;
     Ok(tasks
         .values()
-        .any(|task| crate::services::tasks::departments_of(task).contains(&member.department)))
+        .any(|task| crate::services::tasks::departments_of(task).contains(&member.department())))
 }
 
 /// The teacher of the child an image is of.

@@ -42,7 +42,15 @@ pub async fn consent_withdrawn(
         now,
     )
     .await?;
-    let unpublished = store::privacy::unpublish_child(&transaction, child, now).await?;
+    let mut unpublished = store::privacy::unpublish_child(&transaction, child, now).await?;
+    // Their images leave every public view for good, whichever publication shows them.
+    let images = store::media::withhold_child(&transaction, child).await?;
+    let showing = store::publications::showing(&transaction, &images).await?;
+    for id in store::privacy::unpublish(&transaction, &showing, now).await? {
+        if !unpublished.contains(&id) {
+            unpublished.push(id);
+        }
+    }
     let mut stopped = Vec::new();
     for id in pending {
         let Some(proposal) = store::proposals::find(&transaction, id).await? else {
@@ -173,8 +181,15 @@ pub async fn erase(
         store::privacy::anonymise_proposal(&transaction, id, answers, place).await?;
         store::privacy::drop_published_media(&transaction, id).await?;
     }
+    let ended = store::sessions::end(
+        &transaction,
+        store::sessions::Ending::Children(&[child]),
+        now,
+    )
+    .await?;
     let unused = store::privacy::remove_child(&transaction, child).await?;
     transaction.commit().await?;
+    crate::services::sessions::announce_ended(state, &ended).await;
     for key in unused {
         if let Err(error) = state.media.storage.delete(&key).await {
             tracing::warn!(error = %error, "an erased child's image could not be deleted");
@@ -216,16 +231,25 @@ pub async fn retention_run(state: &AppState, dry_run: bool) -> Result<Vec<ChildI
 pub async fn mark_left(state: &AppState, actor: &Actor, child: ChildId) -> Result<(), AppError> {
     let teacher = crate::services::children::teacher_of_child(state, actor, child).await?;
     let now = state.clock.now();
-    store::privacy::mark_left(&state.db, child, now).await?;
+    let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
+    store::privacy::mark_left(&transaction, child, now).await?;
     store::privacy::record(
-        &state.db,
+        &transaction,
         Some(child),
         "left_school",
         None,
-        Some(teacher.staff.member.id),
+        Some(teacher.staff().member.id),
         now,
     )
     .await?;
+    let ended = store::sessions::end(
+        &transaction,
+        store::sessions::Ending::Children(&[child]),
+        now,
+    )
+    .await?;
+    transaction.commit().await?;
+    crate::services::sessions::announce_ended(state, &ended).await;
     Ok(())
 }
 
@@ -243,7 +267,7 @@ pub async fn file_request(
         child_id: child,
         kind: kind.to_owned(),
         reason: reason.map(|r| r.trim().chars().take(500).collect()),
-        filed_by: teacher.staff.member.id,
+        filed_by: teacher.staff().member.id,
         filed_at: state.clock.now(),
         state: "pending".into(),
         decided_at: None,

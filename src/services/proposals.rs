@@ -66,18 +66,22 @@ async fn submit_first_try(
     let proposal = checked(state, author, submission, None).await?;
     let subject = author.child.to_string();
     let now = proposal.created_at;
-    if let Some(retry_after) = state.backplane.blocked(&SUBMISSIONS, &subject, now).await {
-        return Err(AppError::RateLimited { retry_after });
-    }
-    match record(
+    state
+        .backplane
+        .take(&SUBMISSIONS, &subject, now)
+        .await
+        .map_err(|retry_after| AppError::RateLimited { retry_after })?;
+    let recorded = record(
         state,
         std::slice::from_ref(&proposal),
         EventActor::Child(author.child),
     )
-    .await
-    {
+    .await;
+    if recorded.is_err() {
+        state.backplane.give_back(&SUBMISSIONS, &subject).await;
+    }
+    match recorded {
         Ok(()) => {
-            state.backplane.count(&SUBMISSIONS, &subject, now).await;
             announce(state, &proposal).await;
             Ok(proposal)
         }
@@ -137,6 +141,7 @@ pub async fn revise(
         &revision.answers,
         revision.place.as_deref(),
     )?;
+    crate::services::submission::usable_media(state, child.id, None, &answers).await?;
     proposal.topic = topic.key().to_owned();
     proposal.answers = answers;
     proposal.place = place;

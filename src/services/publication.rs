@@ -110,7 +110,7 @@ async fn publish_one(
         };
         if store::media::find(&state.db, id)
             .await?
-            .is_some_and(|m| m.publishable)
+            .is_some_and(|m| m.publishable && m.child_id == Some(proposal.child_id))
         {
             media.push(id.to_string());
         }

@@ -40,7 +40,7 @@ pub async fn queue(
     let children: Vec<_> = proposals.items.iter().map(|p| p.child_id).collect();
     log_reads(
         state,
-        &teacher.staff,
+        teacher.staff(),
         &children,
         "moderation.queue",
         request,
@@ -91,7 +91,7 @@ pub async fn moderate(
     let checked = check(state, &proposal, &screening, &input, decision, screener).await?;
 
     let now = state.clock.now();
-    let by = teacher.staff.member.id;
+    let by = teacher.staff().member.id;
     let text_before = serde_json::json!({ "answers": proposal.answers, "place": proposal.place });
     let topic_before = proposal.topic.clone();
     let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
@@ -179,7 +179,7 @@ pub async fn moderate(
     // The answer shows the child's words again: a read of their data.
     log_reads(
         state,
-        &teacher.staff,
+        teacher.staff(),
         &[proposal.child_id],
         "moderateProposal",
         request,
@@ -269,7 +269,12 @@ async fn check(
 
     let attached: Vec<&String> = proposal.answers.iter().flat_map(|a| &a.media).collect();
     for (index, (media, _)) in input.media.iter().enumerate() {
-        if !attached.iter().any(|id| **id == media.to_string()) {
+        // An image is the child's own: one attached before ownership was checked everywhere
+        // (or by any other path) is not theirs to mark.
+        let owned = store::media::find(&state.db, *media)
+            .await?
+            .is_some_and(|found| found.child_id == Some(proposal.child_id));
+        if !owned || !attached.iter().any(|id| **id == media.to_string()) {
             problems.push(FieldError::new(
                 &["input", "media", &index.to_string(), "id"],
                 "NOT_ATTACHED",
@@ -371,6 +376,9 @@ pub async fn return_for_changes(
 }
 
 /// The proposal's class teacher, or a coordinator: every decision on a proposal, oldest first.
+/// Once it is escalated, its words are the school's safeguarding lead's alone: the lead reads the
+/// whole log; the class teacher reads only who decided what and when (that it is with the lead),
+/// without any of the child's words; anyone else, coordinators included, gets NOT_FOUND.
 pub async fn log(
     state: &AppState,
     actor: &Actor,
@@ -380,12 +388,27 @@ pub async fn log(
     let proposal = store::proposals::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let staff = match crate::services::access::coordinator(actor) {
-        Ok(coordinator) => coordinator.staff().clone(),
-        Err(_) => {
-            class_teacher(&state.db, actor, proposal.class_id)
-                .await?
-                .staff
+    let (staff, withheld) = if proposal.is_with_the_lead() {
+        match crate::services::access::safeguarding_lead_of(actor, proposal.school_id) {
+            Ok(lead) => (lead.staff().clone(), false),
+            Err(_) => (
+                class_teacher(&state.db, actor, proposal.class_id)
+                    .await?
+                    .staff()
+                    .clone(),
+                true,
+            ),
+        }
+    } else {
+        match crate::services::access::coordinator(actor) {
+            Ok(coordinator) => (coordinator.staff().clone(), false),
+            Err(_) => (
+                class_teacher(&state.db, actor, proposal.class_id)
+                    .await?
+                    .staff()
+                    .clone(),
+                false,
+            ),
         }
     };
     // The log holds the child's words: a read of their data.
@@ -397,5 +420,18 @@ pub async fn log(
         request,
     )
     .await?;
-    Ok(store::moderation::log_of(&state.db, id).await?)
+    let entries = store::moderation::log_of(&state.db, id).await?;
+    if !withheld {
+        return Ok(entries);
+    }
+    Ok(entries
+        .into_iter()
+        .map(|entry| store::moderation::Logged {
+            // The reason stays: a code (`escalate`, `unclear`), not the child's words.
+            message: None,
+            text_before: serde_json::json!({ "answers": [], "place": null }),
+            text_after: None,
+            ..entry
+        })
+        .collect())
 }

@@ -115,7 +115,7 @@ pub async fn checked(
         &submission.answers,
         submission.place.as_deref(),
     )?;
-    usable_media(state, author, assisted_by, &answers).await?;
+    usable_media(state, author.child, assisted_by, &answers).await?;
     Ok(Proposal {
         id: ProposalId::new(),
         campaign_id: campaign.id,
@@ -144,10 +144,12 @@ pub async fn checked(
     })
 }
 
-/// Every attached image must be ready and be the child's own upload, or their teacher's.
-async fn usable_media(
+/// Every attached image must be ready and be the child's own upload, or the upload of the teacher
+/// typing for them that no other child's proposal holds yet. Wherever a media id comes in (submit,
+/// revise, assisted and paper entry), this is the check: an id seen on the wall is not enough.
+pub(crate) async fn usable_media(
     state: &AppState,
-    author: &Author,
+    child: ChildId,
     assisted_by: Option<StaffId>,
     answers: &[Answer],
 ) -> Result<(), AppError> {
@@ -160,10 +162,11 @@ async fn usable_media(
             };
             let usable = media.is_some_and(|media| {
                 let mine = match media.uploader {
-                    Uploader::Child(child) => child == author.child.0,
+                    Uploader::Child(uploader) => uploader == child.0,
                     Uploader::Staff(staff) => assisted_by.is_some_and(|teacher| teacher.0 == staff),
                 };
-                mine && media.state == MediaState::Ready
+                mine && media.child_id.is_none_or(|of| of == child)
+                    && media.state == MediaState::Ready
             });
             if !usable {
                 problems.push(FieldError::new(

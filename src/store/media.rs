@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    Set,
 };
 
 use super::entities::media;
@@ -131,7 +132,8 @@ pub async fn find(db: &impl ConnectionTrait, id: MediaId) -> Result<Option<Media
     }))
 }
 
-/// Records which child an image is of, once it is attached to their proposal.
+/// Records which child an image is of, once it is attached to their proposal. An image already
+/// of another child stays theirs.
 pub async fn attach(
     db: &impl ConnectionTrait,
     id: MediaId,
@@ -142,9 +144,37 @@ pub async fn attach(
         .col_expr(media::Column::ChildId, Expr::value(child.0))
         .col_expr(media::Column::ClassId, Expr::value(class.0))
         .filter(media::Column::Id.eq(id.0))
+        .filter(
+            sea_orm::Condition::any()
+                .add(media::Column::ChildId.is_null())
+                .add(media::Column::ChildId.eq(child.0)),
+        )
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Takes every image of the child off the public for good: none is publishable any more (a
+/// teacher must look again). Returns the images' ids.
+pub async fn withhold_child(
+    db: &impl ConnectionTrait,
+    child: ChildId,
+) -> Result<Vec<MediaId>, DbErr> {
+    let ids: Vec<uuid::Uuid> = media::Entity::find()
+        .select_only()
+        .column(media::Column::Id)
+        .filter(media::Column::ChildId.eq(child.0))
+        .into_tuple()
+        .all(db)
+        .await?;
+    if !ids.is_empty() {
+        media::Entity::update_many()
+            .col_expr(media::Column::Publishable, Expr::value(false))
+            .filter(media::Column::Id.is_in(ids.clone()))
+            .exec(db)
+            .await?;
+    }
+    Ok(ids.into_iter().map(MediaId).collect())
 }
 
 pub async fn set_publishable(

@@ -8,10 +8,10 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use super::entities::publications;
+use super::entities::{proposals, publications};
 use crate::domain::departments::DepartmentId;
 use crate::domain::forms::Answer;
-use crate::domain::ids::{CampaignId, ProposalId, StaffId};
+use crate::domain::ids::{CampaignId, ChildId, MediaId, ProposalId, StaffId};
 use crate::domain::page::{Page, PageRequest};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -118,17 +118,53 @@ pub async fn all(
     Ok(query.all(db).await?.into_iter().map(to_domain).collect())
 }
 
-/// Whether the image is shown with a published proposal.
-pub async fn shows_media(db: &impl ConnectionTrait, media: &str) -> Result<bool, DbErr> {
+/// Whether the image is shown with a published proposal of the child it is of.
+pub async fn shows_media(
+    db: &impl ConnectionTrait,
+    media: &str,
+    child: ChildId,
+) -> Result<bool, DbErr> {
+    let of_child = sea_orm::sea_query::Query::select()
+        .column(proposals::Column::Id)
+        .from(proposals::Entity)
+        .and_where(proposals::Column::ChildId.eq(child.0))
+        .to_owned();
     let found = publications::Entity::find()
         .select_only()
         .column(publications::Column::ProposalId)
         .filter(publications::Column::WithdrawnAt.is_null())
         .filter(super::text_contains(publications::Column::Media, media))
+        .filter(publications::Column::ProposalId.in_subquery(of_child))
         .into_tuple::<uuid::Uuid>()
         .one(db)
         .await?;
     Ok(found.is_some())
+}
+
+/// The proposals whose publication, in force, shows any of these images.
+pub async fn showing(
+    db: &impl ConnectionTrait,
+    media: &[MediaId],
+) -> Result<Vec<ProposalId>, DbErr> {
+    if media.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut any = Condition::any();
+    for id in media {
+        any = any.add(super::text_contains(
+            publications::Column::Media,
+            &id.to_string(),
+        ));
+    }
+    let ids: Vec<uuid::Uuid> = publications::Entity::find()
+        .select_only()
+        .column(publications::Column::ProposalId)
+        .filter(publications::Column::WithdrawnAt.is_null())
+        .filter(any)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids.into_iter().map(ProposalId).collect())
 }
 
 fn to_domain(row: publications::Model) -> Publication {
