@@ -73,6 +73,9 @@ pub struct Config {
     pub retention_days: u32,
     /// Load the demo district into a new embedded database (never into PostgreSQL or production).
     pub demo: bool,
+    /// When set, `/metrics` answers only a request bearing it (`Authorization: Bearer …`). In
+    /// production `/metrics` answers nobody without it: what a server counts is not for everyone.
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -147,6 +150,7 @@ impl Config {
             media_worker_memory_mb: parse(&lookup, "MEDIA_WORKER_MEMORY_MB", "1024")?,
             escalate_after_working_days: parse(&lookup, "ESCALATE_AFTER_WORKING_DAYS", "3")?,
             retention_days: parse(&lookup, "RETENTION_DAYS", "365")?,
+            metrics_token: lookup("METRICS_TOKEN").filter(|token| !token.trim().is_empty()),
             jobs_interval: match parse::<u64>(&lookup, "JOBS_INTERVAL_MS", "2000")? {
                 0 => None,
                 ms => Some(Duration::from_millis(ms)),

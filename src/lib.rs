@@ -31,6 +31,8 @@ pub mod roster_files;
 pub mod secrets;
 /// The use cases: who may do what, one transaction each.
 pub mod services;
+/// CSV and spreadsheet cells that no spreadsheet program runs as a formula.
+pub mod spreadsheet;
 /// Building, running and shutting down the server.
 pub mod startup;
 /// What every request can reach.

@@ -98,6 +98,12 @@ pub fn token_digest(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
+/// Whether a presented secret is the configured one. Their digests are compared, so the time the
+/// comparison takes tells nothing about the secret.
+pub fn same_secret(given: &[u8], expected: &[u8]) -> bool {
+    Sha256::digest(given) == Sha256::digest(expected)
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -165,7 +165,8 @@ impl ClassesQuery {
         let id = parse_id(&id, ClassId::parse, &[])?;
         Ok(services::access::class_teacher(&state.db, actor(ctx), id)
             .await?
-            .class
+            .class()
+            .clone()
             .into())
     }
 }

@@ -10,6 +10,7 @@ mod boundary;
 mod campaigns;
 mod children;
 mod classes;
+pub mod connection;
 pub mod context;
 mod departments;
 pub mod errors;
@@ -19,6 +20,7 @@ mod media;
 mod moderation;
 mod page;
 mod people;
+mod plain_text;
 mod privacy;
 mod proposals;
 mod public;
@@ -123,7 +125,10 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRo
 /// Introspection is off in production.
 /// `extra` runs inside the boundary, so whatever it does is sealed like a resolver's error.
 pub fn build_schema(state: AppState, extra: Option<Arc<dyn ExtensionFactory>>) -> AppSchema {
-    let mut builder = schema_builder().extension(Boundary);
+    let mut builder = schema_builder()
+        .extension(Boundary)
+        .extension(connection::ConnectionSession)
+        .extension(plain_text::PlainText);
     if let Some(extra) = extra {
         builder = builder.extension(Shared(extra));
     }

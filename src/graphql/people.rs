@@ -6,7 +6,7 @@ use super::context::{actor, state};
 use super::errors::GqlResult;
 use super::ids::parse_id;
 use crate::domain::departments::DepartmentId;
-use crate::domain::ids::SchoolId;
+use crate::domain::ids::{SchoolId, StaffId};
 use crate::domain::people::{Actor, Role as DomainRole, StaffMember};
 use crate::services;
 use crate::services::people::NewStaff;
@@ -179,6 +179,42 @@ impl PeopleMutation {
                 .into(),
         )
     }
+
+    /// A signed-in member of staff: changes their own password. Every other session of theirs
+    /// ends at once; this one stays.
+    #[graphql(complexity = "super::MUTATION_COST")]
+    async fn change_my_password(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The password in use now.")] current_password: String,
+        #[graphql(desc = "The new password: at least 10 characters.")] new_password: String,
+    ) -> GqlResult<bool> {
+        services::people::change_password(
+            state(ctx)?,
+            actor(ctx),
+            &current_password,
+            &new_password,
+        )
+        .await?;
+        Ok(true)
+    }
+
+    /// Coordinators: deactivates a member of staff. They cannot sign in again, and every
+    /// session of theirs ends at once.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn deactivate_staff(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The member of staff.")] staff_id: ID,
+    ) -> GqlResult<Staff> {
+        let coordinator = services::access::coordinator(actor(ctx))?;
+        let id = parse_id(&staff_id, StaffId::parse, &["staffId"])?;
+        Ok(
+            services::people::deactivate_staff(state(ctx)?, &coordinator, id)
+                .await?
+                .into(),
+        )
+    }
 }
 
 /// Who is signed in on this request.
@@ -202,6 +238,9 @@ pub struct Viewer {
     pub staff: Option<Staff>,
     /// The signed-in child's id.
     pub child_id: Option<ID>,
+    /// Whom it describes: the request's actor, or the session a sign-in just opened.
+    #[graphql(skip)]
+    pub actor: Actor,
 }
 
 /// What a signed-in child sees of themselves.
@@ -227,7 +266,7 @@ impl Viewer {
             return Ok(None);
         }
         let state = state(ctx)?;
-        let (child, class, school) = services::children::own_profile(state, actor(ctx)).await?;
+        let (child, class, school) = services::children::own_profile(state, &self.actor).await?;
         let today = crate::clock::local_date(state.clock.now());
         let view = super::children::Child::from_domain(child, today);
         Ok(Some(ChildProfile {
@@ -247,16 +286,19 @@ impl From<&Actor> for Viewer {
                 kind: ViewerKind::Anonymous,
                 staff: None,
                 child_id: None,
+                actor: actor.clone(),
             },
             Actor::Child(child) => Viewer {
                 kind: ViewerKind::Child,
                 staff: None,
                 child_id: Some(ID(child.id.to_string())),
+                actor: actor.clone(),
             },
             Actor::Staff(staff) => Viewer {
                 kind: ViewerKind::Staff,
                 staff: Some(staff.member.clone().into()),
                 child_id: None,
+                actor: actor.clone(),
             },
         }
     }

@@ -42,5 +42,5 @@ async fn cards(
     let class = ClassId::parse(class).ok_or(AppError::NotFound)?;
     let teacher = services::access::class_teacher(&state.app.db, &actor, class).await?;
     let pdf = services::cards::print_cards(&state.app, &teacher).await?;
-    Ok((teacher.class.code.as_str().to_owned(), pdf))
+    Ok((teacher.class().code.as_str().to_owned(), pdf))
 }

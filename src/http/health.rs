@@ -41,7 +41,21 @@ pub async fn ready(State(state): State<HttpState>) -> impl IntoResponse {
     (status, Json(body))
 }
 
-pub async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
+/// Prometheus text, for the scraper that bears `METRICS_TOKEN` (anyone, in development, when no
+/// token is set; nobody, in production, when none is set). Others get 404, as for no such page.
+pub async fn metrics(
+    State(state): State<HttpState>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    let config = &state.app.config;
+    let allowed = match &config.metrics_token {
+        Some(token) => super::client::bearer_token(&headers)
+            .is_some_and(|given| crate::secrets::same_secret(given.as_bytes(), token.as_bytes())),
+        None => !config.is_production(),
+    };
+    if !allowed {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let text = state.app.metrics.render(store::pool_usage(&state.app.db));
     (
         [(
@@ -50,4 +64,5 @@ pub async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
         )],
         text,
     )
+        .into_response()
 }

@@ -36,9 +36,20 @@ pub fn coordinator(actor: &Actor) -> Result<Coordinator, AppError> {
 }
 
 /// Proof that the actor is the safeguarding lead of a school.
+#[derive(Clone)]
 pub struct SafeguardingLead {
-    pub staff: StaffActor,
-    pub school: SchoolId,
+    staff: StaffActor,
+    school: SchoolId,
+}
+
+impl SafeguardingLead {
+    pub fn staff(&self) -> &StaffActor {
+        &self.staff
+    }
+
+    pub fn school(&self) -> SchoolId {
+        self.school
+    }
 }
 
 /// The school's safeguarding lead, or UNAUTHENTICATED / FORBIDDEN.
@@ -53,11 +64,31 @@ pub fn safeguarding_lead(actor: &Actor) -> Result<SafeguardingLead, AppError> {
     }
 }
 
+/// The safeguarding lead of this school, or NOT_FOUND (what is with the lead, nobody else may
+/// know exists).
+pub fn safeguarding_lead_of(actor: &Actor, school: SchoolId) -> Result<SafeguardingLead, AppError> {
+    match safeguarding_lead(actor) {
+        Ok(lead) if lead.school == school => Ok(lead),
+        Err(AppError::Unauthenticated) => Err(AppError::Unauthenticated),
+        _ => Err(AppError::NotFound),
+    }
+}
+
 /// Proof that the actor works in a department.
 #[derive(Clone)]
 pub struct DepartmentMember {
-    pub staff: StaffActor,
-    pub department: DepartmentId,
+    staff: StaffActor,
+    department: DepartmentId,
+}
+
+impl DepartmentMember {
+    pub fn staff(&self) -> &StaffActor {
+        &self.staff
+    }
+
+    pub fn department(&self) -> DepartmentId {
+        self.department
+    }
 }
 
 /// The actor as a member of their department's staff, or UNAUTHENTICATED / FORBIDDEN.
@@ -84,8 +115,18 @@ fn signed_in_staff(actor: &Actor) -> Result<&StaffActor, AppError> {
 
 /// Proof that the actor teaches this class.
 pub struct ClassTeacher {
-    pub staff: StaffActor,
-    pub class: Class,
+    staff: StaffActor,
+    class: Class,
+}
+
+impl ClassTeacher {
+    pub fn staff(&self) -> &StaffActor {
+        &self.staff
+    }
+
+    pub fn class(&self) -> &Class {
+        &self.class
+    }
 }
 
 /// The actor as a teacher of `class`, or NOT_FOUND (also for a class that exists but is not

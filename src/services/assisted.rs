@@ -21,13 +21,13 @@ pub async fn submit_for_child(
     submission: Submission,
 ) -> Result<Proposal, AppError> {
     let author = author_in_class(state, teacher, child).await?;
-    match prepare(state, &author, &submission, Some(teacher.staff.member.id)).await? {
+    match prepare(state, &author, &submission, Some(teacher.staff().member.id)).await? {
         Prepared::Existing(proposal) => Ok(proposal),
         Prepared::New(proposal) => {
             match record(
                 state,
                 std::slice::from_ref(&proposal),
-                EventActor::Staff(teacher.staff.member.id),
+                EventActor::Staff(teacher.staff().member.id),
             )
             .await
             {
@@ -64,7 +64,9 @@ pub async fn submit_paper(
     for (index, (child, submission)) in entries.iter().enumerate() {
         let index = index.to_string();
         let outcome = match author_in_class(state, teacher, *child).await {
-            Ok(author) => prepare(state, &author, submission, Some(teacher.staff.member.id)).await,
+            Ok(author) => {
+                prepare(state, &author, submission, Some(teacher.staff().member.id)).await
+            }
             Err(error) => Err(error),
         };
         match outcome {
@@ -94,7 +96,7 @@ pub async fn submit_paper(
             }
         })
         .collect();
-    record(state, &new, EventActor::Staff(teacher.staff.member.id))
+    record(state, &new, EventActor::Staff(teacher.staff().member.id))
         .await
         .map_err(|error| {
             if is_duplicate(&error) {
@@ -127,10 +129,10 @@ async fn author_in_class(
     child: ChildId,
 ) -> Result<Author, AppError> {
     match store::children::find(&state.db, child).await? {
-        Some(record) if record.class_id == teacher.class.id => Ok(Author {
+        Some(record) if record.class_id == teacher.class().id => Ok(Author {
             child: record.id,
-            class: teacher.class.id,
-            school: teacher.class.school_id,
+            class: teacher.class().id,
+            school: teacher.class().school_id,
         }),
         _ => Err(AppError::NotFound),
     }

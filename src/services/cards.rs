@@ -10,6 +10,7 @@ use crate::services::access::ClassTeacher;
 use crate::services::enrolment::fresh_pin;
 use crate::state::AppState;
 use crate::store;
+use crate::store::sessions::Ending;
 
 /// The class's teacher: new PINs and badges for every child of the class, as a PDF of cards.
 pub async fn print_cards(state: &AppState, teacher: &ClassTeacher) -> Result<Vec<u8>, AppError> {
@@ -17,7 +18,7 @@ pub async fn print_cards(state: &AppState, teacher: &ClassTeacher) -> Result<Vec
         tracing::warn!("no CJK font for cards: install fonts-droid-fallback or set CARD_FONT");
         return Err(AppError::Unavailable);
     };
-    let class = &teacher.class;
+    let class = &teacher.class();
     let children = store::children::all_in_class(&state.db, class.id).await?;
     if children.is_empty() {
         return Err(AppError::validation(
@@ -30,8 +31,9 @@ pub async fn print_cards(state: &AppState, teacher: &ClassTeacher) -> Result<Vec
     let mut taken = std::collections::HashSet::new();
     let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
     let ids: Vec<ChildId> = children.iter().map(|child| child.id).collect();
-    let voided = store::children::void_badges(&transaction, &ids, now).await?;
-    store::sessions::revoke_for_badges(&transaction, &voided, now).await?;
+    store::children::void_badges(&transaction, &ids, now).await?;
+    // New PINs and new badges: every session the class's children had ends.
+    let ended = store::sessions::end(&transaction, Ending::Children(&ids), now).await?;
     let label = format!("{}{}", class.grade.label_zh(), class.name);
     let mut cards = Vec::with_capacity(children.len());
     for child in &children {
@@ -42,7 +44,7 @@ pub async fn print_cards(state: &AppState, teacher: &ClassTeacher) -> Result<Vec
             &transaction,
             child.id,
             token_digest(&badge),
-            teacher.staff.member.id,
+            teacher.staff().member.id,
             now,
         )
         .await?;
@@ -60,5 +62,6 @@ pub async fn print_cards(state: &AppState, teacher: &ClassTeacher) -> Result<Vec
         .map_err(AppError::internal)?
         .map_err(AppError::internal)?;
     transaction.commit().await?;
+    crate::services::sessions::announce_ended(state, &ended).await;
     Ok(pdf)
 }

@@ -46,11 +46,11 @@ pub async fn record_consent(
         given_on,
         relation,
     };
-    store::children::insert_consent(&state.db, child, &consent, teacher.staff.member.id, now)
+    store::children::insert_consent(&state.db, child, &consent, teacher.staff().member.id, now)
         .await?;
     access::log_reads(
         state,
-        &teacher.staff,
+        teacher.staff(),
         &[child],
         "recordGuardianConsent",
         request,
@@ -72,14 +72,14 @@ pub async fn withdraw_consent(
     store::children::withdraw_consents(
         &state.db,
         child,
-        teacher.staff.member.id,
+        teacher.staff().member.id,
         state.clock.now(),
     )
     .await?;
-    crate::services::privacy::consent_withdrawn(state, child, teacher.staff.member.id).await?;
+    crate::services::privacy::consent_withdrawn(state, child, teacher.staff().member.id).await?;
     access::log_reads(
         state,
-        &teacher.staff,
+        teacher.staff(),
         &[child],
         "withdrawGuardianConsent",
         request,

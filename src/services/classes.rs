@@ -12,6 +12,7 @@ use crate::secrets::{random_token, token_digest};
 use crate::services::access::ClassTeacher;
 use crate::state::AppState;
 use crate::store;
+use crate::store::sessions::Ending;
 
 pub struct NewClass {
     pub grade: i32,
@@ -92,14 +93,21 @@ pub async fn reset_pin(
     child: ChildId,
 ) -> Result<(Child, Pin), AppError> {
     let child = child_of_class(state, teacher, child).await?;
-    let mut taken: HashSet<String> = store::children::pins_and_names(&state.db, teacher.class.id)
+    let mut taken: HashSet<String> = store::children::pins_and_names(&state.db, teacher.class().id)
         .await?
         .into_iter()
         .map(|(digest, _)| digest)
         .collect();
-    let (pin, digest) = super::enrolment::fresh_pin(state, teacher.class.id, &mut taken);
-    store::children::set_pin_digest(&state.db, child.id, digest).await?;
-    store::classes::unlock_sign_in(&state.db, teacher.class.id).await?;
+    let (pin, digest) = super::enrolment::fresh_pin(state, teacher.class().id, &mut taken);
+    let now = state.clock.now();
+    let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
+    store::children::set_pin_digest(&transaction, child.id, digest).await?;
+    store::classes::unlock_sign_in(&transaction, teacher.class().id).await?;
+    // Whoever signed in with the old PIN is signed out: the reset is how a teacher shuts out
+    // someone who learned it.
+    let ended = store::sessions::end(&transaction, Ending::PinSessionsOf(child.id), now).await?;
+    transaction.commit().await?;
+    crate::services::sessions::announce_ended(state, &ended).await;
     Ok((child, pin))
 }
 
@@ -109,7 +117,7 @@ async fn child_of_class(
     child: ChildId,
 ) -> Result<Child, AppError> {
     match store::children::find(&state.db, child).await? {
-        Some(child) if child.class_id == teacher.class.id => Ok(child),
+        Some(child) if child.class_id == teacher.class().id => Ok(child),
         _ => Err(AppError::NotFound),
     }
 }
@@ -120,7 +128,7 @@ async fn chosen(
     teacher: &ClassTeacher,
     children: Option<Vec<ChildId>>,
 ) -> Result<Vec<Child>, AppError> {
-    let all = store::children::all_in_class(&state.db, teacher.class.id).await?;
+    let all = store::children::all_in_class(&state.db, teacher.class().id).await?;
     let Some(wanted) = children else {
         return Ok(all);
     };
@@ -147,7 +155,7 @@ pub async fn issue_badges(
     let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
     let ids: Vec<_> = children.iter().map(|child| child.id).collect();
     let voided = store::children::void_badges(&transaction, &ids, now).await?;
-    store::sessions::revoke_for_badges(&transaction, &voided, now).await?;
+    let ended = store::sessions::end(&transaction, Ending::Badges(&voided), now).await?;
     let mut issued = Vec::with_capacity(children.len());
     for child in children {
         let token = random_token();
@@ -155,13 +163,14 @@ pub async fn issue_badges(
             &transaction,
             child.id,
             token_digest(&token),
-            teacher.staff.member.id,
+            teacher.staff().member.id,
             now,
         )
         .await?;
         issued.push((child, token));
     }
     transaction.commit().await?;
+    crate::services::sessions::announce_ended(state, &ended).await;
     Ok(issued)
 }
 
@@ -177,7 +186,8 @@ pub async fn void_badges(
     let now = state.clock.now();
     let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
     let voided = store::children::void_badges(&transaction, &ids, now).await?;
-    store::sessions::revoke_for_badges(&transaction, &voided, now).await?;
+    let ended = store::sessions::end(&transaction, Ending::Badges(&voided), now).await?;
     transaction.commit().await?;
+    crate::services::sessions::announce_ended(state, &ended).await;
     Ok(voided.len())
 }

@@ -110,7 +110,6 @@ pub async fn report(state: &AppState, actor: &Actor, year: i32) -> Result<Compli
 
 /// The report as CSV: one measure a row.
 pub fn to_csv(report: &Compliance) -> Result<Vec<u8>, AppError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
     let mut rows: Vec<(String, String)> = vec![("year".into(), report.year.to_string())];
     for (role, reads) in &report.reads_by_role {
         rows.push((format!("reads.{role}"), reads.to_string()));
@@ -142,15 +141,11 @@ pub fn to_csv(report: &Compliance) -> Result<Vec<u8>, AppError> {
             report.safeguarding_closed.to_string(),
         ),
     ]);
-    writer
-        .write_record(["measure", "value"])
-        .map_err(AppError::internal)?;
-    for (measure, value) in rows {
-        writer
-            .write_record([measure, value])
-            .map_err(AppError::internal)?;
-    }
-    writer
-        .into_inner()
-        .map_err(|e| AppError::internal(anyhow::anyhow!("{}", e.error())))
+    let header = ("measure".to_owned(), "value".to_owned());
+    crate::spreadsheet::csv(
+        std::iter::once(header)
+            .chain(rows)
+            .map(|(measure, value)| [measure, value]),
+    )
+    .map_err(AppError::internal)
 }

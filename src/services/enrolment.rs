@@ -20,7 +20,7 @@ pub struct ClassRoster(Class);
 
 impl ClassRoster {
     pub fn of_teacher(teacher: &ClassTeacher) -> Self {
-        ClassRoster(teacher.class.clone())
+        ClassRoster(teacher.class().clone())
     }
 
     /// The `tongsheng roster import` command only: whoever runs commands on the server already

@@ -4,13 +4,15 @@ use sea_orm::ConnectionTrait;
 
 use crate::domain::departments::DepartmentId;
 use crate::domain::ids::{DistrictId, SchoolId, StaffId};
+use crate::domain::people::Actor;
 use crate::domain::people::{NewPassword, Role, StaffMember, Username};
 use crate::error::AppError;
-use crate::secrets::hash_password;
+use crate::secrets::{hash_password, verify_password};
 use crate::services::access::Coordinator;
 use crate::state::AppState;
 use crate::store;
 use crate::store::people::School;
+use crate::store::sessions::Ending;
 
 /// The district every record belongs to until a second one is configured.
 pub const SHANGYU: DistrictId = DistrictId(uuid::uuid!("0193e0a0-0000-7000-8000-000000000001"));
@@ -49,6 +51,66 @@ pub async fn create_staff(
     input: NewStaff,
 ) -> Result<StaffMember, AppError> {
     insert_staff(state, input).await
+}
+
+/// A signed-in member of staff: changes their own password, given the current one (a wrong one
+/// is UNAUTHENTICATED on `currentPassword`'s behalf, counted like a failed sign-in). Every other
+/// session of theirs ends, on every instance.
+pub async fn change_password(
+    state: &AppState,
+    actor: &Actor,
+    current: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    let staff = actor.staff()?;
+    let new = NewPassword::parse(new, &["newPassword"])?;
+    let credentials = store::people::find_credentials(&state.db, &staff.member.username)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if !verify_password(Some(credentials.password_hash), current.to_owned()).await {
+        return Err(AppError::validation(
+            &["currentPassword"],
+            "WRONG_PASSWORD",
+            "现在的密码不对。",
+        ));
+    }
+    let hash = hash_password(new.reveal().to_owned())
+        .await
+        .map_err(AppError::internal)?;
+    let now = state.clock.now();
+    let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
+    store::people::set_password_hash(&transaction, staff.member.id, hash).await?;
+    let ending = Ending::OtherStaffSessions(staff.member.id, staff.session_id);
+    let ended = store::sessions::end(&transaction, ending, now).await?;
+    transaction.commit().await?;
+    crate::services::sessions::announce_ended(state, &ended).await;
+    Ok(())
+}
+
+/// Coordinators: deactivates a member of staff (not themselves): they cannot sign in again, and
+/// every session of theirs ends at once, on every instance.
+pub async fn deactivate_staff(
+    state: &AppState,
+    coordinator: &Coordinator,
+    id: StaffId,
+) -> Result<StaffMember, AppError> {
+    if coordinator.staff().member.id == id {
+        return Err(AppError::validation(
+            &["staffId"],
+            "SELF",
+            "不能停用自己的账号。",
+        ));
+    }
+    let (member, _) = store::people::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = state.clock.now();
+    let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
+    store::people::disable(&transaction, id, now).await?;
+    let ended = store::sessions::end(&transaction, Ending::Staff(id), now).await?;
+    transaction.commit().await?;
+    crate::services::sessions::announce_ended(state, &ended).await;
+    Ok(member)
 }
 
 async fn insert_staff(state: &AppState, input: NewStaff) -> Result<StaffMember, AppError> {

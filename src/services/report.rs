@@ -128,16 +128,9 @@ fn cells(row: &ReportRow) -> Vec<String> {
 }
 
 pub fn to_csv(report: &Report) -> Result<Vec<u8>, AppError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(HEADERS).map_err(AppError::internal)?;
-    for row in &report.rows {
-        writer
-            .write_record(cells(row))
-            .map_err(AppError::internal)?;
-    }
-    writer
-        .into_inner()
-        .map_err(|e| AppError::internal(anyhow::anyhow!("{}", e.error())))
+    let header: Vec<String> = HEADERS.iter().map(|h| (*h).to_owned()).collect();
+    crate::spreadsheet::csv(std::iter::once(header).chain(report.rows.iter().map(cells)))
+        .map_err(AppError::internal)
 }
 
 pub fn to_xlsx(report: &Report) -> Result<Vec<u8>, AppError> {
@@ -145,7 +138,7 @@ pub fn to_xlsx(report: &Report) -> Result<Vec<u8>, AppError> {
     let sheet = workbook.add_worksheet();
     sheet.set_name("答复情况").map_err(AppError::internal)?;
     sheet
-        .write_string(0, 0, &report.title)
+        .write_string(0, 0, crate::spreadsheet::cell(&report.title))
         .map_err(AppError::internal)?;
     for (column, header) in HEADERS.iter().enumerate() {
         let column = u16::try_from(column).unwrap_or(u16::MAX);
@@ -159,7 +152,7 @@ pub fn to_xlsx(report: &Report) -> Result<Vec<u8>, AppError> {
             let column = u16::try_from(column).unwrap_or(u16::MAX);
             match cell.parse::<f64>() {
                 Ok(number) => sheet.write_number(line, column, number),
-                Err(_) => sheet.write_string(line, column, cell),
+                Err(_) => sheet.write_string(line, column, crate::spreadsheet::cell(cell)),
             }
             .map_err(AppError::internal)?;
         }

@@ -85,7 +85,7 @@ pub async fn cases(
     request: &RequestId,
 ) -> Result<Page<CaseView>, AppError> {
     let lead = safeguarding_lead(actor)?;
-    let cases = store::safeguarding::of_school(&state.db, lead.school, only, page).await?;
+    let cases = store::safeguarding::of_school(&state.db, lead.school(), only, page).await?;
     let views = views(state, &lead, cases.items, request).await?;
     Ok(Page {
         items: views,
@@ -102,7 +102,14 @@ async fn views(
     let ids: Vec<CaseId> = cases.iter().map(|case| case.id).collect();
     let mut actions = store::safeguarding::actions_of(&state.db, &ids).await?;
     let children: Vec<_> = cases.iter().filter_map(|case| case.child_id).collect();
-    log_reads(state, &lead.staff, &children, "safeguarding.cases", request).await?;
+    log_reads(
+        state,
+        lead.staff(),
+        &children,
+        "safeguarding.cases",
+        request,
+    )
+    .await?;
     let mut classes: HashMap<_, Class> = HashMap::new();
     let mut views = Vec::with_capacity(cases.len());
     for case in cases {
@@ -140,7 +147,7 @@ async fn views(
 async fn own_case(state: &AppState, lead: &SafeguardingLead, id: CaseId) -> Result<Case, AppError> {
     store::safeguarding::find(&state.db, id)
         .await?
-        .filter(|case| case.school_id == lead.school)
+        .filter(|case| case.school_id == lead.school())
         .ok_or(AppError::NotFound)
 }
 
@@ -178,7 +185,7 @@ pub async fn record_action(
         occurred_on: input.occurred_on,
         reference: trimmed(input.reference),
         note: trimmed(input.note),
-        recorded_by: lead.staff.member.id,
+        recorded_by: lead.staff().member.id,
         recorded_at: now,
     };
     action.validate(crate::clock::local_date(now))?;
@@ -213,7 +220,7 @@ pub async fn close(
         ));
     }
     let now = state.clock.now();
-    if !store::safeguarding::close(&state.db, case.id, lead.staff.member.id, note, now).await? {
+    if !store::safeguarding::close(&state.db, case.id, lead.staff().member.id, note, now).await? {
         return Err(AppError::InvalidTransition {
             from: case.state.as_str().into(),
             to: CaseState::Closed.as_str().into(),
@@ -244,7 +251,7 @@ pub async fn opened(
     let lead = safeguarding_lead(actor)?;
     let updates = state
         .backplane
-        .subscribe(&channel(lead.school))
+        .subscribe(&channel(lead.school()))
         .await
         .map_err(|error| {
             tracing::warn!(error = %error, "cannot subscribe to safeguarding cases");
@@ -252,13 +259,7 @@ pub async fn opened(
         })?;
     let state = state.clone();
     let stream = updates.filter_map(move |id| {
-        let (state, lead) = (
-            state.clone(),
-            SafeguardingLead {
-                staff: lead.staff.clone(),
-                school: lead.school,
-            },
-        );
+        let (state, lead) = (state.clone(), lead.clone());
         async move {
             let id = CaseId::parse(&id)?;
             let request = RequestId("subscription".into());

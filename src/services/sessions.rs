@@ -12,13 +12,14 @@ use crate::backplane::Limit;
 use crate::domain::children::Pin;
 use crate::domain::classes::ClassCode;
 use crate::domain::ids::ClassId;
+use crate::domain::ids::SessionId;
 use crate::domain::people::{Actor, ChildActor, StaffActor, Username};
 use crate::domain::sessions::SessionPolicy;
 use crate::error::AppError;
 use crate::secrets::{random_token, token_digest, verify_password};
 use crate::state::AppState;
 use crate::store;
-use crate::store::sessions::Subject;
+use crate::store::sessions::{Ending, Subject};
 
 const FIFTEEN_MINUTES: Duration = Duration::from_secs(15 * 60);
 /// A school's pupils may share one address, so this is generous.
@@ -61,12 +62,11 @@ pub async fn sign_in_child(
     let now = state.clock.now();
     let address = client.to_string();
     let class_key = class_code.trim().to_ascii_uppercase();
-    refuse_if_blocked(
-        state,
-        &[(&PER_ADDRESS, &address), (&PER_CLASS, &class_key)],
-        now,
-    )
-    .await?;
+    let limits = [
+        (&PER_ADDRESS, address.as_str()),
+        (&PER_CLASS, class_key.as_str()),
+    ];
+    take_attempt(state, &limits, now).await?;
 
     let class = match ClassCode::parse(class_code) {
         Some(code) => store::classes::find_by_code(&state.db, &code).await?,
@@ -86,6 +86,7 @@ pub async fn sign_in_child(
     };
     match (class, child) {
         (Some(_), Some(child)) => {
+            give_back(state, &limits).await;
             open_session(
                 state,
                 Subject::Child {
@@ -98,12 +99,6 @@ pub async fn sign_in_child(
             .await
         }
         (class, _) => {
-            counts(
-                state,
-                &[(&PER_ADDRESS, &address), (&PER_CLASS, &class_key)],
-                now,
-            )
-            .await;
             if let Some(class) = class {
                 lock_after_too_many(state, class.id).await?;
             }
@@ -127,13 +122,14 @@ pub async fn sign_in_with_badge(
 ) -> Result<SignedIn, AppError> {
     let now = state.clock.now();
     let address = client.to_string();
-    refuse_if_blocked(state, &[(&PER_ADDRESS, &address)], now).await?;
+    let limits = [(&PER_ADDRESS, address.as_str())];
+    take_attempt(state, &limits, now).await?;
     let Some((badge, child)) =
         store::children::find_badge(&state.db, &token_digest(token.trim())).await?
     else {
-        counts(state, &[(&PER_ADDRESS, &address)], now).await;
         return Err(wrong_credentials());
     };
+    give_back(state, &limits).await;
     open_session(
         state,
         Subject::Child {
@@ -156,12 +152,11 @@ pub async fn sign_in_staff(
     let now = state.clock.now();
     let address = client.to_string();
     let account = username.trim().to_ascii_lowercase();
-    refuse_if_blocked(
-        state,
-        &[(&PER_ADDRESS, &address), (&PER_ACCOUNT, &account)],
-        now,
-    )
-    .await?;
+    let limits = [
+        (&PER_ADDRESS, address.as_str()),
+        (&PER_ACCOUNT, account.as_str()),
+    ];
+    take_attempt(state, &limits, now).await?;
     let credentials = match Username::parse(username, &[]) {
         Ok(username) => store::people::find_credentials(&state.db, &username).await?,
         Err(_) => None,
@@ -170,6 +165,7 @@ pub async fn sign_in_staff(
     let verified = verify_password(hash, password.to_owned()).await;
     match credentials {
         Some(credentials) if verified && !credentials.disabled => {
+            give_back(state, &limits).await;
             open_session(
                 state,
                 Subject::Staff(credentials.member.id),
@@ -178,34 +174,30 @@ pub async fn sign_in_staff(
             )
             .await
         }
-        _ => {
-            counts(
-                state,
-                &[(&PER_ADDRESS, &address), (&PER_ACCOUNT, &account)],
-                now,
-            )
-            .await;
-            Err(wrong_credentials())
-        }
+        _ => Err(wrong_credentials()),
     }
 }
 
-async fn refuse_if_blocked(
+/// Counts this attempt against every limit before the credentials are checked, so that racing
+/// attempts cannot all pass a limit read before any of them was counted; RATE_LIMITED when one
+/// is over. A sign-in that succeeds gives its attempt back: the limits count failures.
+async fn take_attempt(
     state: &AppState,
     limits: &[(&Limit, &str)],
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    for (limit, subject) in limits {
-        if let Some(retry_after) = state.backplane.blocked(limit, subject, now).await {
+    for (taken, (limit, subject)) in limits.iter().enumerate() {
+        if let Err(retry_after) = state.backplane.take(limit, subject, now).await {
+            give_back(state, &limits[..taken]).await;
             return Err(AppError::RateLimited { retry_after });
         }
     }
     Ok(())
 }
 
-async fn counts(state: &AppState, limits: &[(&Limit, &str)], now: DateTime<Utc>) {
+async fn give_back(state: &AppState, limits: &[(&Limit, &str)]) {
     for (limit, subject) in limits {
-        state.backplane.count(limit, subject, now).await;
+        state.backplane.give_back(limit, subject).await;
     }
 }
 
@@ -261,7 +253,7 @@ pub async fn authenticate(state: &AppState, token: Option<&str>) -> Result<Actor
 
 async fn actor_for(
     state: &AppState,
-    session: crate::domain::ids::SessionId,
+    session: SessionId,
     subject: Subject,
 ) -> Result<Option<Actor>, AppError> {
     Ok(match subject {
@@ -286,9 +278,31 @@ async fn actor_for(
     })
 }
 
-/// Anyone signed in: ends their own session.
+/// Anyone signed in: ends their own session, on every instance.
 pub async fn sign_out(state: &AppState, actor: &Actor) -> Result<(), AppError> {
     let session = actor.session_id().ok_or(AppError::Unauthenticated)?;
-    store::sessions::revoke(&state.db, session, state.clock.now()).await?;
+    let ended = store::sessions::end(&state.db, Ending::One(session), state.clock.now()).await?;
+    announce_ended(state, &ended).await;
     Ok(())
+}
+
+/// The backplane channel on which ended sessions are announced (their ids, comma-separated).
+pub const ENDED_CHANNEL: &str = "sessions:ended";
+
+/// Tells every instance that these sessions ended (after the transaction that ended them
+/// committed), so each closes the WebSockets opened with them at once. Every operation on a
+/// WebSocket checks its session as well, so a lost announcement delays nothing but the close.
+pub async fn announce_ended(state: &AppState, ended: &[SessionId]) {
+    if ended.is_empty() {
+        return;
+    }
+    let ids: Vec<String> = ended.iter().map(ToString::to_string).collect();
+    state.backplane.publish(ENDED_CHANNEL, &ids.join(",")).await;
+}
+
+/// Whether the session behind a token is still live, without counting this as a use (the
+/// WebSocket watch asks this every minute).
+pub async fn is_live(state: &AppState, token: &str) -> Result<bool, AppError> {
+    let session = store::sessions::find_by_digest(&state.db, &token_digest(token)).await?;
+    Ok(session.is_some_and(|session| session.times.is_live(state.clock.now())))
 }

@@ -236,7 +236,7 @@ pub(crate) async fn led_task(
 ) -> Result<Task, AppError> {
     store::tasks::find(&state.db, id)
         .await?
-        .filter(|task| task.department_id == Some(member.department))
+        .filter(|task| task.department_id == Some(member.department()))
         .ok_or(AppError::NotFound)
 }
 
@@ -248,7 +248,7 @@ async fn visible_task(
 ) -> Result<Task, AppError> {
     store::tasks::find(&state.db, id)
         .await?
-        .filter(|task| departments_of(task).contains(&member.department))
+        .filter(|task| departments_of(task).contains(&member.department()))
         .ok_or(AppError::NotFound)
 }
 
@@ -295,8 +295,8 @@ pub async fn queue(
             .collect();
     }
     let filter = TaskFilter {
-        department: (!request.as_co_department).then_some(member.department),
-        co_department: request.as_co_department.then_some(member.department),
+        department: (!request.as_co_department).then_some(member.department()),
+        co_department: request.as_co_department.then_some(member.department()),
         triage: false,
         states: request.states,
         overdue_on: request.overdue.then_some(today),
@@ -329,7 +329,7 @@ pub async fn sign_for(state: &AppState, actor: &Actor, id: TaskId) -> Result<Tas
         task,
         Some(GovernmentEvent::SignFor),
         TaskEventKind::SignedFor,
-        member.staff.member.id,
+        member.staff().member.id,
         None,
         |task, _| {
             task.signed_for_at = Some(now);
@@ -354,7 +354,7 @@ pub async fn add_note(
         task,
         None,
         TaskEventKind::Note,
-        member.staff.member.id,
+        member.staff().member.id,
         Some(&note),
         |_, _| {},
     )
@@ -390,7 +390,7 @@ pub async fn request_extension(
             "答复期限已过，不能再申请延期。",
         ));
     }
-    let staff = member.staff.member.id;
+    let staff = member.staff().member.id;
     let extension = Extension {
         id: crate::domain::ids::ExtensionId::new(),
         task_id: task.id,
@@ -476,7 +476,7 @@ pub async fn bounce(
         task,
         Some(GovernmentEvent::Bounce),
         TaskEventKind::Bounced,
-        member.staff.member.id,
+        member.staff().member.id,
         Some(&reason),
         |_, _| {},
     )
@@ -664,7 +664,7 @@ pub async fn live(
     let member = department_member(actor)?;
     let updates = state
         .backplane
-        .subscribe(&channel(member.department))
+        .subscribe(&channel(member.department()))
         .await
         .map_err(|error| {
             tracing::warn!(error = %error, "cannot subscribe to task events");

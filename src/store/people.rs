@@ -153,3 +153,37 @@ fn to_school(row: schools::Model) -> School {
         name_zh: row.name_zh,
     }
 }
+
+pub async fn set_password_hash(
+    db: &impl ConnectionTrait,
+    id: StaffId,
+    password_hash: String,
+) -> Result<(), DbErr> {
+    staff::Entity::update_many()
+        .col_expr(
+            staff::Column::PasswordHash,
+            sea_orm::sea_query::Expr::value(password_hash),
+        )
+        .filter(staff::Column::Id.eq(id.0))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Marks the account disabled from `now` (it stays, for the records that name it).
+pub async fn disable(
+    db: &impl ConnectionTrait,
+    id: StaffId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), DbErr> {
+    staff::Entity::update_many()
+        .col_expr(
+            staff::Column::DisabledAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(staff::Column::Id.eq(id.0))
+        .filter(staff::Column::DisabledAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}

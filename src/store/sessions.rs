@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait as _, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, Set,
+    QueryFilter, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -159,34 +159,57 @@ pub async fn touch(
     Ok(())
 }
 
-pub async fn revoke(
-    db: &impl ConnectionTrait,
-    id: SessionId,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    sessions::Entity::update_many()
-        .col_expr(sessions::Column::RevokedAt, Expr::value(now))
-        .filter(sessions::Column::Id.eq(id.0))
-        .filter(sessions::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(())
+/// Which sessions end.
+#[derive(Clone, Copy, Debug)]
+pub enum Ending<'a> {
+    /// One session (signing out).
+    One(SessionId),
+    /// Every session of these children (new cards, leaving school, erasure).
+    Children(&'a [ChildId]),
+    /// The sessions these children opened with their PIN (a PIN reset); badge sessions stay.
+    PinSessionsOf(ChildId),
+    /// Every session opened with one of these badges.
+    Badges(&'a [BadgeId]),
+    /// Every session of a member of staff (deactivation).
+    Staff(StaffId),
+    /// Every other session of a member of staff (they changed their password in this one).
+    OtherStaffSessions(StaffId, SessionId),
 }
 
-/// Ends every session opened with one of these badges.
-pub async fn revoke_for_badges(
+/// Ends the sessions named, in the caller's transaction; returns those that were live, for
+/// [`crate::services::sessions::announce_ended`] to close their connections on every instance.
+pub async fn end(
     db: &impl ConnectionTrait,
-    badges: &[BadgeId],
+    ending: Ending<'_>,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    if badges.is_empty() {
-        return Ok(());
+) -> Result<Vec<SessionId>, DbErr> {
+    use sessions::Column as S;
+    let which = sea_orm::Condition::all();
+    let which = match ending {
+        Ending::One(id) => which.add(S::Id.eq(id.0)),
+        Ending::Children(children) => which.add(S::ChildId.is_in(children.iter().map(|c| c.0))),
+        Ending::PinSessionsOf(child) => which.add(S::ChildId.eq(child.0)).add(S::BadgeId.is_null()),
+        Ending::Badges(badges) => which.add(S::BadgeId.is_in(badges.iter().map(|b| b.0))),
+        Ending::Staff(staff) => which.add(S::StaffId.eq(staff.0)),
+        Ending::OtherStaffSessions(staff, kept) => {
+            which.add(S::StaffId.eq(staff.0)).add(S::Id.ne(kept.0))
+        }
+    };
+    let ids: Vec<Uuid> = sessions::Entity::find()
+        .select_only()
+        .column(S::Id)
+        .filter(which)
+        .filter(S::RevokedAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
     sessions::Entity::update_many()
-        .col_expr(sessions::Column::RevokedAt, Expr::value(now))
-        .filter(sessions::Column::BadgeId.is_in(badges.iter().map(|b| b.0)))
-        .filter(sessions::Column::RevokedAt.is_null())
+        .col_expr(S::RevokedAt, Expr::value(now))
+        .filter(S::Id.is_in(ids.clone()))
         .exec(db)
         .await?;
-    Ok(())
+    Ok(ids.into_iter().map(SessionId).collect())
 }

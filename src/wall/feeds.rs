@@ -50,8 +50,7 @@ pub fn atom(items: &[PublicItem], base: &str, now: DateTime<Utc>) -> String {
 
 /// The published proposals as CSV, one row each, with a header row.
 pub fn csv(items: &[PublicItem]) -> Result<Vec<u8>, csv::Error> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record([
+    let header = [
         "id",
         "published_at",
         "topic",
@@ -64,11 +63,12 @@ pub fn csv(items: &[PublicItem]) -> Result<Vec<u8>, csv::Error> {
         "answer_for_children",
         "answer_official",
         "answered_at",
-    ])?;
-    for item in items {
+    ]
+    .map(str::to_owned);
+    let rows = items.iter().map(|item| {
         let p = &item.publication;
         let answer = item.answer.as_ref();
-        writer.write_record([
+        [
             p.proposal_id.to_string(),
             p.published_at.to_rfc3339(),
             p.topic.clone(),
@@ -88,7 +88,7 @@ pub fn csv(items: &[PublicItem]) -> Result<Vec<u8>, csv::Error> {
             answer
                 .map(|a| a.answered_at.to_rfc3339())
                 .unwrap_or_default(),
-        ])?;
-    }
-    writer.into_inner().map_err(|e| e.into_error().into())
+        ]
+    });
+    crate::spreadsheet::csv(std::iter::once(header).chain(rows))
 }

@@ -34,4 +34,5 @@ mod sign_in;
 mod streams;
 mod tasks;
 mod teachers;
+mod trust;
 mod websocket;

@@ -18,7 +18,12 @@ both_databases!(
     the_public_sees_a_publishable_image_once_published_and_covered_if_covered,
 );
 
-async fn upload(app: &TestApp, token: Option<&str>, name: &str, bytes: Vec<u8>) -> (u16, Value) {
+pub async fn upload(
+    app: &TestApp,
+    token: Option<&str>,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (u16, Value) {
     let part = reqwest::multipart::Part::bytes(bytes)
         .file_name(name.to_owned())
         .mime_str("image/jpeg")
@@ -33,7 +38,12 @@ async fn upload(app: &TestApp, token: Option<&str>, name: &str, bytes: Vec<u8>) 
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn fetch(app: &TestApp, token: Option<&str>, id: &str, rendition: &str) -> (u16, Vec<u8>) {
+pub async fn fetch(
+    app: &TestApp,
+    token: Option<&str>,
+    id: &str,
+    rendition: &str,
+) -> (u16, Vec<u8>) {
     let mut request = app.client.get(app.url(&format!("/media/{id}/{rendition}")));
     if let Some(token) = token {
         request = request.bearer_auth(token);
@@ -56,7 +66,7 @@ fn jpeg(width: u32, height: u32) -> Vec<u8> {
     out
 }
 
-fn png(width: u32, height: u32) -> Vec<u8> {
+pub fn png(width: u32, height: u32) -> Vec<u8> {
     let image = RgbImage::from_pixel(width, height, image::Rgb([200, 100, 50]));
     let mut out = Vec::new();
     image::codecs::png::PngEncoder::new(&mut out)

@@ -51,6 +51,38 @@ impl Live {
             .unwrap();
     }
 
+    /// Sends a query or mutation over the socket as operation `id`; its `next` (or `error`)
+    /// message's payload.
+    pub async fn operation(&mut self, id: &str, query: &str) -> Value {
+        self.send(json!({ "id": id, "type": "subscribe", "payload": { "query": query } }))
+            .await;
+        loop {
+            let message = self
+                .next(Duration::from_secs(5))
+                .await
+                .expect("an answer to the operation");
+            if message["id"] == id && matches!(message["type"].as_str(), Some("next" | "error")) {
+                return message["payload"].clone();
+            }
+        }
+    }
+
+    /// The close code the server ends the connection with, if it ends it within `wait`
+    /// (messages before the close are skipped).
+    pub async fn closed_with(&mut self, wait: Duration) -> Option<u16> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let message = tokio::time::timeout_at(deadline, self.socket.next())
+                .await
+                .ok()??;
+            match message {
+                Ok(Message::Close(frame)) => return frame.map(|f| f.code.into()),
+                Ok(_) => continue,
+                Err(_) => return Some(1006),
+            }
+        }
+    }
+
     /// The next JSON message, or `None` if none comes within `wait`.
     pub async fn next(&mut self, wait: Duration) -> Option<Value> {
         loop {

@@ -80,6 +80,7 @@ pub struct TestAppBuilder {
     thread_media: bool,
     media_memory_mb: Option<u64>,
     database_url: Option<String>,
+    metrics_token: Option<String>,
 }
 
 /// What instances of one deployment share.
@@ -147,6 +148,7 @@ impl TestApp {
             thread_media: false,
             media_memory_mb: None,
             database_url: None,
+            metrics_token: None,
         }
     }
 
@@ -333,6 +335,12 @@ impl TestAppBuilder {
     }
 
     /// Without Redis: the in-process stand-ins, whose windows follow the test's clock.
+    /// `METRICS_TOKEN`: `/metrics` answers only a request bearing it.
+    pub fn metrics_token(mut self, token: &str) -> Self {
+        self.metrics_token = Some(token.to_owned());
+        self
+    }
+
     pub fn without_redis(mut self) -> Self {
         self.redis_url = None;
         self
@@ -374,6 +382,7 @@ impl TestAppBuilder {
         config.request_timeout = self.request_timeout;
         config.shutdown_grace = Duration::from_secs(5);
         config.database_max_connections = 5;
+        config.metrics_token = self.metrics_token;
         if self.production {
             config.environment = tongsheng::config::Environment::Production;
         }
