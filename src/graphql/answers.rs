@@ -228,16 +228,18 @@ impl AnswersQuery {
         #[graphql(desc = "The topic's key, for example `places_to_play`.")] topic: String,
         #[graphql(desc = "The outcome the answer will give.")] outcome: Outcome,
     ) -> GqlResult<Vec<AnswerTemplate>> {
-        Ok(
-            services::answers::templates(actor(ctx), &topic, outcome.into())?
-                .into_iter()
-                .map(|t| AnswerTemplate {
-                    topic: t.topic.map(str::to_owned),
-                    official_text: t.official_text.to_owned(),
-                    child_text: t.child_text.to_owned(),
-                })
-                .collect(),
-        )
+        Ok(services::answers::templates(
+            &services::access::department_member(actor(ctx))?,
+            &topic,
+            outcome.into(),
+        )?
+        .into_iter()
+        .map(|t| AnswerTemplate {
+            topic: t.topic.map(str::to_owned),
+            official_text: t.official_text.to_owned(),
+            child_text: t.child_text.to_owned(),
+        })
+        .collect())
     }
 
     /// A signed-in child: what happened to their proposals, newest first.
@@ -249,7 +251,12 @@ impl AnswersQuery {
         #[graphql(desc = "The `endCursor` of the page before; the first page if not given.")] after: Option<String>,
     ) -> GqlResult<KeyedConnection<uuid::Uuid, Notification>> {
         let request = page_request::<uuid::Uuid>(first, after)?;
-        let page = services::notifications::mine(state(ctx)?, actor(ctx), &request).await?;
+        let page = services::notifications::mine(
+            state(ctx)?,
+            &crate::services::access::signed_in_child(actor(ctx))?,
+            &request,
+        )
+        .await?;
         Ok(connection(
             page,
             |n| n.id,
@@ -283,7 +290,7 @@ impl AnswersMutation {
         let id = self::task_id(&task_id, "taskId")?;
         let (task, warnings) = services::answers::answer(
             state,
-            actor(ctx),
+            &services::access::department_member(actor(ctx))?,
             id,
             ServiceAnswer {
                 outcome: input.outcome.into(),
@@ -313,7 +320,13 @@ impl AnswersMutation {
         let state = state(ctx)?;
         let id = self::task_id(&task_id, "taskId")?;
         let of = self::task_id(&duplicate_of_task_id, "duplicateOfTaskId")?;
-        let task = services::answers::link_duplicate(state, actor(ctx), id, of).await?;
+        let task = services::answers::link_duplicate(
+            state,
+            &services::access::department_member(actor(ctx))?,
+            id,
+            of,
+        )
+        .await?;
         Ok(super::tasks::single(state, task).await?)
     }
 
@@ -335,7 +348,13 @@ impl AnswersMutation {
             text,
             child_text,
         };
-        let task = services::answers::post_progress(state, actor(ctx), id, input).await?;
+        let task = services::answers::post_progress(
+            state,
+            &services::access::department_member(actor(ctx))?,
+            id,
+            input,
+        )
+        .await?;
         Ok(super::tasks::single(state, task).await?)
     }
 
@@ -358,7 +377,8 @@ impl AnswersMutation {
             AnswerRating::Partly => DomainRating::Partly,
             AnswerRating::NotSatisfied => DomainRating::NotSatisfied,
         };
-        let proposal = services::answers::rate(state, actor(ctx), id, rating, comment).await?;
-        Ok(super::proposals::for_child(state, proposal).await?)
+        let child = services::access::signed_in_child(actor(ctx))?;
+        let proposal = services::answers::rate(state, &child, id, rating, comment).await?;
+        Ok(super::proposals::for_child(state, &child, proposal).await?)
     }
 }

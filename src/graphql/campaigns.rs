@@ -319,7 +319,11 @@ impl CampaignsQuery {
         )]
         locale: String,
     ) -> GqlResult<Vec<Campaign>> {
-        let open = services::campaigns::open_for_child(state(ctx)?, actor(ctx)).await?;
+        let open = services::campaigns::open_for_child(
+            state(ctx)?,
+            &crate::services::access::signed_in_child(actor(ctx))?,
+        )
+        .await?;
         Ok(open
             .into_iter()
             .map(|(campaign, form, band)| {

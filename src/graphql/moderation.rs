@@ -124,7 +124,6 @@ pub struct Span {
 
 /// A proposal as its class teacher reviews it.
 #[derive(SimpleObject)]
-#[graphql(complex)]
 pub struct ReviewProposal {
     /// This proposal.
     pub id: ID,
@@ -154,23 +153,8 @@ pub struct ReviewProposal {
     pub findings: Vec<Finding>,
     /// Personal information to hide beyond the school, unless you change them.
     pub proposed_redactions: Vec<Span>,
-    #[graphql(skip)]
-    pub attached: Vec<MediaId>,
-}
-
-#[async_graphql::ComplexObject]
-impl ReviewProposal {
     /// The attached images, with whether each is marked publishable and covered.
-    async fn media(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::media::Media>> {
-        let state = state(ctx)?;
-        let mut media = Vec::with_capacity(self.attached.len());
-        for id in &self.attached {
-            if let Some(found) = services::media::attached(state, *id).await? {
-                media.push(found.into());
-            }
-        }
-        Ok(media)
-    }
+    pub media: Vec<super::media::Media>,
 }
 
 fn excerpt(proposal: &Proposal, field: &str, start: usize, end: usize) -> String {
@@ -189,8 +173,9 @@ fn count(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
-impl From<Proposal> for ReviewProposal {
-    fn from(proposal: Proposal) -> Self {
+impl From<services::review::UnderReview> for ReviewProposal {
+    fn from(reviewed: services::review::UnderReview) -> Self {
+        let proposal = reviewed.proposal;
         let screening = proposal.screening.clone();
         let findings = screening
             .as_ref()
@@ -222,12 +207,6 @@ impl From<Proposal> for ReviewProposal {
                     .collect()
             })
             .unwrap_or_default();
-        let attached = proposal
-            .answers
-            .iter()
-            .flat_map(|a| &a.media)
-            .filter_map(|id| MediaId::parse(id))
-            .collect();
         ReviewProposal {
             id: ID(proposal.id.to_string()),
             child_id: ID(proposal.child_id.to_string()),
@@ -243,7 +222,7 @@ impl From<Proposal> for ReviewProposal {
             consent_to_publish: proposal.consent_to_publish,
             assisted: proposal.assisted_by.is_some(),
             submitted_at: proposal.created_at,
-            attached,
+            media: reviewed.media.into_iter().map(Into::into).collect(),
             screening_action: screening.map(|s| s.action),
             findings,
             proposed_redactions,
@@ -430,7 +409,11 @@ impl ModerationQuery {
         let page =
             services::review::queue(state(ctx)?, actor(ctx), class, &request, request_id(ctx)?)
                 .await?;
-        Ok(connection(page, |p| p.id.to_string(), ReviewProposal::from))
+        Ok(connection(
+            page,
+            |p| p.proposal.id.to_string(),
+            ReviewProposal::from,
+        ))
     }
 
     /// The proposal's class teacher, or a coordinator: every decision on a proposal, oldest

@@ -107,7 +107,12 @@ impl PrivacyQuery {
         )]
         pending_only: bool,
     ) -> GqlResult<Vec<DataRequest>> {
-        let requests = services::privacy::requests(state(ctx)?, actor(ctx), pending_only).await?;
+        let requests = services::privacy::requests(
+            state(ctx)?,
+            &crate::services::access::coordinator(actor(ctx))?,
+            pending_only,
+        )
+        .await?;
         Ok(requests.into_iter().map(Into::into).collect())
     }
 
@@ -117,7 +122,12 @@ impl PrivacyQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The calendar year.")] year: i32,
     ) -> GqlResult<ComplianceReport> {
-        let report = services::compliance::report(state(ctx)?, actor(ctx), year).await?;
+        let report = services::compliance::report(
+            state(ctx)?,
+            &crate::services::access::coordinator(actor(ctx))?,
+            year,
+        )
+        .await?;
         Ok(ComplianceReport {
             year: report.year,
             reads_by_role: report
@@ -167,9 +177,9 @@ impl PrivacyMutation {
     ) -> GqlResult<super::proposals::Proposal> {
         let state = state(ctx)?;
         let id = parse_id(&proposal_id, ProposalId::parse, &["proposalId"])?;
-        let proposal =
-            services::privacy::withdraw_publication_consent(state, actor(ctx), id).await?;
-        Ok(super::proposals::for_child(state, proposal).await?)
+        let child = services::access::signed_in_child(actor(ctx))?;
+        let proposal = services::privacy::withdraw_publication_consent(state, &child, id).await?;
+        Ok(super::proposals::for_child(state, &child, proposal).await?)
     }
 
     /// The child's teacher: asks for the child's data export or erasure; a coordinator decides.
@@ -202,8 +212,13 @@ impl PrivacyMutation {
         #[graphql(desc = "True to approve it, false to refuse it.")] approve: bool,
     ) -> GqlResult<DataRequest> {
         let id = request_id(&id)?;
-        let request =
-            services::privacy::decide_request(state(ctx)?, actor(ctx), id, approve).await?;
+        let request = services::privacy::decide_request(
+            state(ctx)?,
+            &crate::services::access::coordinator(actor(ctx))?,
+            id,
+            approve,
+        )
+        .await?;
         Ok(request.into())
     }
 }

@@ -284,19 +284,26 @@ impl Proposal {
     }
 }
 
-/// A proposal as its child reads it, with everything that happened to it.
-pub async fn for_child(state: &AppState, proposal: DomainProposal) -> Result<Proposal, AppError> {
+impl From<services::tracking::ChildView> for Proposal {
+    fn from(view: services::tracking::ChildView) -> Self {
+        Proposal::from_domain(view.proposal, &view.events)
+            .with_task(view.task.as_ref())
+            .with_answer(view.answer, view.progress)
+    }
+}
+
+/// A proposal the signed-in child just changed, as they follow it.
+pub async fn for_child(
+    state: &AppState,
+    child: &services::access::SignedInChild,
+    proposal: DomainProposal,
+) -> Result<Proposal, AppError> {
     let id = proposal.id;
-    let (_, events) = services::proposals::history(state, &proposal).await?;
-    let tasks = services::tasks::of_proposals(state, &[id]).await?;
-    let task = tasks.get(&id);
-    let (mut answers, mut progress) = services::answers::of_proposals(state, &[id], &tasks).await?;
-    let progress = task
-        .and_then(|t| progress.remove(&t.id))
-        .unwrap_or_default();
-    Ok(Proposal::from_domain(proposal, &events)
-        .with_task(task)
-        .with_answer(answers.remove(&id), progress))
+    services::tracking::views(state, child, vec![proposal])
+        .await?
+        .pop()
+        .map(Proposal::from)
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("proposal {id} is not the child's")))
 }
 
 /// A stored state as the child may see it (an escalation reads as the teacher looking).
@@ -325,25 +332,12 @@ impl ProposalsQuery {
         let request =
             page_request::<String>(first, after)?.try_map_after(|id| ProposalId::parse(&id))?;
         let state = state(ctx)?;
-        let (page, events) = services::proposals::mine(state, actor(ctx), &request).await?;
-        let ids: Vec<ProposalId> = page.items.iter().map(|p| p.id).collect();
-        let tasks = services::tasks::of_proposals(state, &ids).await?;
-        let (mut answers, mut progress) =
-            services::answers::of_proposals(state, &ids, &tasks).await?;
+        let child = services::access::signed_in_child(actor(ctx))?;
+        let page = services::tracking::mine(state, &child, &request).await?;
         Ok(connection(
             page,
-            |p| p.id.to_string(),
-            |p| {
-                let history = events.get(&p.id).map(Vec::as_slice).unwrap_or_default();
-                let task = tasks.get(&p.id);
-                let answer = answers.remove(&p.id);
-                let reports = task
-                    .and_then(|t| progress.remove(&t.id))
-                    .unwrap_or_default();
-                Proposal::from_domain(p, history)
-                    .with_task(task)
-                    .with_answer(answer, reports)
-            },
+            |view| view.proposal.id.to_string(),
+            Proposal::from,
         ))
     }
 }
@@ -362,10 +356,9 @@ impl ProposalsMutation {
         #[graphql(desc = "The proposal.")] input: SubmitProposalInput,
     ) -> GqlResult<Proposal> {
         let state = state(ctx)?;
-        let proposal =
-            services::proposals::submit(state, actor(ctx), input.into_submission()?).await?;
-        let (_, events) = services::proposals::history(state, &proposal).await?;
-        Ok(Proposal::from_domain(proposal, &events))
+        let child = services::access::signed_in_child(actor(ctx))?;
+        let proposal = services::proposals::submit(state, &child, input.into_submission()?).await?;
+        Ok(for_child(state, &child, proposal).await?)
     }
 
     /// The child's teacher: submits for a child of the class who dictates; marked as assisted.
@@ -446,9 +439,9 @@ impl ProposalsMutation {
             place: input.place,
             consent_to_publish: input.consent_to_publish,
         };
-        let proposal = services::proposals::revise(state, actor(ctx), id, revision).await?;
-        let (_, events) = services::proposals::history(state, &proposal).await?;
-        Ok(Proposal::from_domain(proposal, &events))
+        let child = services::access::signed_in_child(actor(ctx))?;
+        let proposal = services::proposals::revise(state, &child, id, revision).await?;
+        Ok(for_child(state, &child, proposal).await?)
     }
 
     /// The child who made it: takes a proposal back before it is approved.
@@ -460,9 +453,9 @@ impl ProposalsMutation {
     ) -> GqlResult<Proposal> {
         let state = state(ctx)?;
         let id = parse_id(&id, ProposalId::parse, &[])?;
-        let proposal = services::proposals::withdraw(state, actor(ctx), id).await?;
-        let (_, events) = services::proposals::history(state, &proposal).await?;
-        Ok(Proposal::from_domain(proposal, &events))
+        let child = services::access::signed_in_child(actor(ctx))?;
+        let proposal = services::proposals::withdraw(state, &child, id).await?;
+        Ok(for_child(state, &child, proposal).await?)
     }
 }
 
@@ -477,22 +470,8 @@ impl ProposalsSubscription {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<BoxStream<'static, Proposal>> {
-        let state = state(ctx)?.clone();
-        let actor = actor(ctx).clone();
-        let child = actor.child()?.id;
-        let channel = services::proposals::updates_channel(child);
-        let updates = state.backplane.subscribe(&channel).await.map_err(|error| {
-            tracing::warn!(error = %error, "cannot subscribe to live updates");
-            AppError::Unavailable
-        })?;
-        let proposals = updates.filter_map(move |id| {
-            let (state, actor) = (state.clone(), actor.clone());
-            async move {
-                let id = ProposalId::parse(&id)?;
-                let (proposal, _) = services::proposals::own(&state, &actor, id).await.ok()??;
-                for_child(&state, proposal).await.ok()
-            }
-        });
-        Ok(proposals.boxed())
+        let child = services::access::signed_in_child(actor(ctx))?;
+        let updates = services::tracking::updates(state(ctx)?, child).await?;
+        Ok(updates.map(Proposal::from).boxed())
     }
 }

@@ -335,7 +335,12 @@ impl PublicMutation {
     ) -> GqlResult<PublishedProposal> {
         let state = state(ctx)?;
         let id = parse_id(&id, ProposalId::parse, &["id"])?;
-        services::publication::publish(state, actor(ctx), id).await?;
+        services::publication::publish(
+            state,
+            &crate::services::access::coordinator(actor(ctx))?,
+            id,
+        )
+        .await?;
         let item = services::public::one(state, id)
             .await?
             .ok_or(AppError::NotFound)?;

@@ -92,7 +92,12 @@ impl ReportQuery {
         #[graphql(desc = "The campaign.")] campaign_id: ID,
     ) -> GqlResult<CampaignReport> {
         let campaign = parse_id(&campaign_id, CampaignId::parse, &["campaignId"])?;
-        let report = services::report::report(state(ctx)?, actor(ctx), campaign).await?;
+        let report = services::report::report(
+            state(ctx)?,
+            &crate::services::access::coordinator(actor(ctx))?,
+            campaign,
+        )
+        .await?;
         Ok(CampaignReport {
             title: report.title,
             departments: report.rows.into_iter().map(Into::into).collect(),

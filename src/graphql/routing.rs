@@ -84,7 +84,11 @@ pub struct RoutingQuery;
 impl RoutingQuery {
     /// Coordinators: the routing table.
     async fn routing_rules(&self, ctx: &Context<'_>) -> GqlResult<Vec<RoutingRule>> {
-        let rules = services::routing::rules(state(ctx)?, actor(ctx)).await?;
+        let rules = services::routing::rules(
+            state(ctx)?,
+            &crate::services::access::coordinator(actor(ctx))?,
+        )
+        .await?;
         Ok(rules.into_iter().map(RoutingRule::from).collect())
     }
 
@@ -94,7 +98,12 @@ impl RoutingQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The topic's key.")] topic: String,
     ) -> GqlResult<Vec<RoutingRule>> {
-        let changes = services::routing::history(state(ctx)?, actor(ctx), &topic).await?;
+        let changes = services::routing::history(
+            state(ctx)?,
+            &crate::services::access::coordinator(actor(ctx))?,
+            &topic,
+        )
+        .await?;
         Ok(changes.into_iter().map(RoutingRule::from).collect())
     }
 
@@ -151,7 +160,7 @@ impl RoutingMutation {
             .collect::<Result<Vec<_>, _>>()?;
         let rule = services::routing::set_rule(
             state(ctx)?,
-            actor(ctx),
+            &crate::services::access::coordinator(actor(ctx))?,
             RuleInput {
                 topic: input.topic,
                 area_code: input.area_code,

@@ -227,7 +227,7 @@ impl SafeguardingQuery {
         });
         let page = services::safeguarding::cases(
             state(ctx)?,
-            actor(ctx),
+            &crate::services::access::safeguarding_lead(actor(ctx))?,
             only,
             &request,
             request_id(ctx)?,
@@ -264,7 +264,7 @@ impl SafeguardingMutation {
         };
         let view = services::safeguarding::record_action(
             state(ctx)?,
-            actor(ctx),
+            &crate::services::access::safeguarding_lead(actor(ctx))?,
             id,
             input,
             request_id(ctx)?,
@@ -282,9 +282,14 @@ impl SafeguardingMutation {
         #[graphql(desc = "How it ended, in the lead's words.")] note: String,
     ) -> GqlResult<SafeguardingCase> {
         let id = parse_id(&case_id, CaseId::parse, &["caseId"])?;
-        let view =
-            services::safeguarding::close(state(ctx)?, actor(ctx), id, &note, request_id(ctx)?)
-                .await?;
+        let view = services::safeguarding::close(
+            state(ctx)?,
+            &crate::services::access::safeguarding_lead(actor(ctx))?,
+            id,
+            &note,
+            request_id(ctx)?,
+        )
+        .await?;
         Ok(view.into())
     }
 }
@@ -299,7 +304,11 @@ impl SafeguardingSubscription {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<BoxStream<'static, SafeguardingCase>> {
-        let cases = services::safeguarding::opened(state(ctx)?, actor(ctx)).await?;
+        let cases = services::safeguarding::opened(
+            state(ctx)?,
+            services::access::safeguarding_lead(actor(ctx))?,
+        )
+        .await?;
         Ok(cases.map(SafeguardingCase::from).boxed())
     }
 }

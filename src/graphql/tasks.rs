@@ -278,7 +278,13 @@ impl TasksQuery {
             topic: filter.topic,
         };
         let page = page_request::<QueueKey>(first, after)?;
-        let tasks = services::tasks::queue(state, actor(ctx), request, &page).await?;
+        let tasks = services::tasks::queue(
+            state,
+            &crate::services::access::department_member(actor(ctx))?,
+            request,
+            &page,
+        )
+        .await?;
         Ok(page_of(state, tasks).await?)
     }
 
@@ -350,8 +356,12 @@ impl TasksMutation {
         #[graphql(desc = "The task.")] task_id: ID,
     ) -> GqlResult<Task> {
         let state = state(ctx)?;
-        let one = services::tasks::sign_for(state, actor(ctx), self::task_id(&task_id, "taskId")?)
-            .await?;
+        let one = services::tasks::sign_for(
+            state,
+            &crate::services::access::department_member(actor(ctx))?,
+            self::task_id(&task_id, "taskId")?,
+        )
+        .await?;
         Ok(single(state, one).await?)
     }
 
@@ -365,7 +375,13 @@ impl TasksMutation {
     ) -> GqlResult<Task> {
         let state = state(ctx)?;
         let id = self::task_id(&task_id, "taskId")?;
-        let one = services::tasks::add_note(state, actor(ctx), id, &note).await?;
+        let one = services::tasks::add_note(
+            state,
+            &crate::services::access::department_member(actor(ctx))?,
+            id,
+            &note,
+        )
+        .await?;
         Ok(single(state, one).await?)
     }
 
@@ -380,8 +396,14 @@ impl TasksMutation {
     ) -> GqlResult<Task> {
         let state = state(ctx)?;
         let id = self::task_id(&task_id, "taskId")?;
-        let one = services::tasks::request_extension(state, actor(ctx), id, working_days, &reason)
-            .await?;
+        let one = services::tasks::request_extension(
+            state,
+            &crate::services::access::department_member(actor(ctx))?,
+            id,
+            working_days,
+            &reason,
+        )
+        .await?;
         Ok(single(state, one).await?)
     }
 
@@ -396,9 +418,14 @@ impl TasksMutation {
     ) -> GqlResult<Task> {
         let state = state(ctx)?;
         let id = self::task_id(&task_id, "taskId")?;
-        let one =
-            services::tasks::decide_extension(state, actor(ctx), id, approve, note.as_deref())
-                .await?;
+        let one = services::tasks::decide_extension(
+            state,
+            &crate::services::access::coordinator(actor(ctx))?,
+            id,
+            approve,
+            note.as_deref(),
+        )
+        .await?;
         Ok(single(state, one).await?)
     }
 
@@ -412,7 +439,13 @@ impl TasksMutation {
     ) -> GqlResult<Task> {
         let state = state(ctx)?;
         let id = self::task_id(&task_id, "taskId")?;
-        let one = services::tasks::bounce(state, actor(ctx), id, &reason).await?;
+        let one = services::tasks::bounce(
+            state,
+            &crate::services::access::department_member(actor(ctx))?,
+            id,
+            &reason,
+        )
+        .await?;
         Ok(single(state, one).await?)
     }
 
@@ -428,7 +461,13 @@ impl TasksMutation {
         let state = state(ctx)?;
         let id = self::task_id(&task_id, "taskId")?;
         let department = parse_id(&department_id, self::department_id, &["departmentId"])?;
-        let one = services::tasks::reroute(state, actor(ctx), id, department).await?;
+        let one = services::tasks::reroute(
+            state,
+            &crate::services::access::coordinator(actor(ctx))?,
+            id,
+            department,
+        )
+        .await?;
         Ok(single(state, one).await?)
     }
 }
@@ -461,7 +500,8 @@ impl TasksSubscription {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<BoxStream<'static, TaskNotice>> {
         let state = state(ctx)?.clone();
-        let events = services::tasks::live(&state, actor(ctx)).await?;
+        let events =
+            services::tasks::live(&state, services::access::department_member(actor(ctx))?).await?;
         let notices = events.filter_map(move |(one, event)| {
             let state = state.clone();
             async move {

@@ -21,7 +21,13 @@ pub async fn export(
             services::sessions::authenticate(&state.app, bearer_token(&headers).as_deref()).await?;
         let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
         let request = RequestId(uuid::Uuid::now_v7().to_string());
-        services::privacy::export(&state.app, &actor, id, &request).await
+        services::privacy::export(
+            &state.app,
+            &crate::services::access::coordinator(&actor)?,
+            id,
+            &request,
+        )
+        .await
     }
     .await;
     match result {
@@ -52,7 +58,12 @@ pub async fn compliance(
             .strip_suffix(".csv")
             .and_then(|y| y.parse().ok())
             .ok_or(AppError::NotFound)?;
-        let report = services::compliance::report(&state.app, &actor, year).await?;
+        let report = services::compliance::report(
+            &state.app,
+            &crate::services::access::coordinator(&actor)?,
+            year,
+        )
+        .await?;
         services::compliance::to_csv(&report)
     }
     .await;

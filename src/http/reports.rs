@@ -40,7 +40,12 @@ async fn export(
         services::sessions::authenticate(&state.app, bearer_token(headers).as_deref()).await?;
     let (id, format) = file.rsplit_once('.').ok_or(AppError::NotFound)?;
     let campaign = CampaignId::parse(id).ok_or(AppError::NotFound)?;
-    let report = services::report::report(&state.app, &actor, campaign).await?;
+    let report = services::report::report(
+        &state.app,
+        &crate::services::access::coordinator(&actor)?,
+        campaign,
+    )
+    .await?;
     match format {
         "csv" => Ok((
             "text/csv; charset=utf-8",

@@ -10,12 +10,29 @@ use crate::domain::classes::Class;
 use crate::domain::departments::DepartmentId;
 use crate::domain::ids::{ChildId, ClassId, SchoolId};
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::people::{Actor, Role, StaffActor};
+use crate::domain::people::{Actor, ChildActor, Role, StaffActor};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store;
 use crate::store::access_log::AccessEntry;
 use crate::telemetry::RequestId;
+
+/// Proof that the actor is a signed-in child: what a child may do is to and with their own
+/// proposals, notifications and profile. Reads as the child it proves (`child.id`).
+pub struct SignedInChild(ChildActor);
+
+impl std::ops::Deref for SignedInChild {
+    type Target = ChildActor;
+
+    fn deref(&self) -> &ChildActor {
+        &self.0
+    }
+}
+
+/// The signed-in child, or UNAUTHENTICATED / FORBIDDEN.
+pub fn signed_in_child(actor: &Actor) -> Result<SignedInChild, AppError> {
+    actor.child().cloned().map(SignedInChild)
+}
 
 /// Proof that the actor is a district coordinator.
 pub struct Coordinator(StaffActor);

@@ -11,11 +11,10 @@ use crate::domain::answers::{
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::ids::{ProposalId, TaskId};
 use crate::domain::lifecycle::{GovernmentEvent, GovernmentState};
-use crate::domain::people::Actor;
 use crate::domain::proposals::Proposal;
 use crate::domain::tasks::{Task, TaskEvent, TaskEventKind};
 use crate::error::{AppError, FieldError};
-use crate::services::access::department_member;
+use crate::services::access::{DepartmentMember, SignedInChild};
 use crate::services::tasks::{Step, announce, led_task, step_in};
 use crate::state::AppState;
 use crate::store;
@@ -34,12 +33,11 @@ pub struct AnswerInput {
 /// as a duplicate. Returns the task and the jargon warnings on the child text.
 pub async fn answer(
     state: &AppState,
-    actor: &Actor,
+    member: &DepartmentMember,
     id: TaskId,
     input: AnswerInput,
 ) -> Result<(Task, Vec<Jargon>), AppError> {
-    let member = department_member(actor)?;
-    let task = led_task(state, &member, id).await?;
+    let task = led_task(state, member, id).await?;
     if store::answers::duplicate_of(&state.db, task.id)
         .await?
         .is_some()
@@ -194,13 +192,12 @@ fn validate(
 /// answers both.
 pub async fn link_duplicate(
     state: &AppState,
-    actor: &Actor,
+    member: &DepartmentMember,
     id: TaskId,
     of: TaskId,
 ) -> Result<Task, AppError> {
-    let member = department_member(actor)?;
-    let task = led_task(state, &member, id).await?;
-    let target = led_task(state, &member, of)
+    let task = led_task(state, member, id).await?;
+    let target = led_task(state, member, of)
         .await
         .map_err(|_| AppError::validation(&["duplicateOfTaskId"], "UNKNOWN", "没有这条任务。"))?;
     let open = |t: &Task| {
@@ -261,12 +258,11 @@ pub struct ProgressInput {
 /// linked duplicates).
 pub async fn post_progress(
     state: &AppState,
-    actor: &Actor,
+    member: &DepartmentMember,
     id: TaskId,
     input: ProgressInput,
 ) -> Result<Task, AppError> {
-    let member = department_member(actor)?;
-    let task = led_task(state, &member, id).await?;
+    let task = led_task(state, member, id).await?;
     let latest = store::answers::latest(&state.db, &[task.proposal_id]).await?;
     let promised = latest
         .get(&task.proposal_id)
@@ -344,12 +340,11 @@ pub async fn post_progress(
 /// reopens it once (the department looks again with the comment), then closes it.
 pub async fn rate(
     state: &AppState,
-    actor: &Actor,
+    child: &SignedInChild,
     id: ProposalId,
     rating: Rating,
     comment: Option<String>,
 ) -> Result<Proposal, AppError> {
-    let child = actor.child()?;
     let proposal = store::proposals::find(&state.db, id)
         .await?
         .filter(|p| p.child_id == child.id)
@@ -511,10 +506,9 @@ pub async fn of_proposals(
 
 /// Department staff: the starting points for an answer on a topic with an outcome.
 pub fn templates(
-    actor: &Actor,
+    _: &DepartmentMember,
     topic: &str,
     outcome: Outcome,
 ) -> Result<Vec<crate::domain::answers::Template>, AppError> {
-    department_member(actor)?;
     Ok(crate::domain::answers::templates(topic, outcome))
 }

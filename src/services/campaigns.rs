@@ -4,9 +4,9 @@ use crate::domain::campaigns::{Campaign, CampaignSettings, CampaignState};
 use crate::domain::children::AgeBand;
 use crate::domain::forms::Form;
 use crate::domain::ids::CampaignId;
-use crate::domain::people::Actor;
 use crate::error::AppError;
 use crate::services::access::Coordinator;
+use crate::services::access::SignedInChild;
 use crate::services::people::SHANGYU;
 use crate::state::AppState;
 use crate::store;
@@ -89,9 +89,8 @@ pub async fn all(state: &AppState, _: &Coordinator) -> Result<Vec<Campaign>, App
 /// for their band. The band is the child's on the day.
 pub async fn open_for_child(
     state: &AppState,
-    actor: &Actor,
+    child: &SignedInChild,
 ) -> Result<Vec<(Campaign, Form, AgeBand)>, AppError> {
-    let child = actor.child()?;
     let record = store::children::find(&state.db, child.id)
         .await?
         .ok_or(AppError::Unauthenticated)?;

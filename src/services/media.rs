@@ -350,8 +350,3 @@ pub async fn cover_regions(
     media.covered_key = Some(key);
     Ok(media)
 }
-
-/// An image attached to a proposal the caller has already been allowed to read.
-pub async fn attached(state: &AppState, id: MediaId) -> Result<Option<Media>, AppError> {
-    Ok(store::media::find(&state.db, id).await?)
-}

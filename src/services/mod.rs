@@ -28,4 +28,5 @@ pub mod safeguarding;
 pub mod sessions;
 pub mod submission;
 pub mod tasks;
+pub mod tracking;
 pub mod transitions;

@@ -3,9 +3,9 @@
 
 use crate::domain::answers::Progress;
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::people::Actor;
 use crate::domain::proposals::{Proposal, status_key, status_label};
 use crate::error::AppError;
+use crate::services::access::SignedInChild;
 use crate::state::AppState;
 use crate::store;
 use crate::store::answers::Notification;
@@ -60,9 +60,8 @@ pub async fn progress(state: &AppState, proposal: &Proposal, progress: &Progress
 /// A signed-in child: their notifications, newest first.
 pub async fn mine(
     state: &AppState,
-    actor: &Actor,
+    child: &SignedInChild,
     page: &PageRequest<uuid::Uuid>,
 ) -> Result<Page<Notification>, AppError> {
-    let child = actor.child()?;
     Ok(store::answers::of_child(&state.db, child.id, page).await?)
 }

@@ -11,7 +11,8 @@ use crate::domain::lifecycle::{SchoolEvent, SchoolState};
 use crate::domain::moderation::{ProposalScreening, redact};
 use crate::domain::people::Actor;
 use crate::error::AppError;
-use crate::services::access::{coordinator, log_reads};
+use crate::services::access::log_reads;
+use crate::services::access::{Coordinator, SignedInChild};
 use crate::services::transitions::school_step;
 use crate::state::AppState;
 use crate::store;
@@ -100,10 +101,9 @@ pub async fn consent_withdrawn(
 /// public view at once.
 pub async fn withdraw_publication_consent(
     state: &AppState,
-    actor: &Actor,
+    child: &SignedInChild,
     id: ProposalId,
 ) -> Result<crate::domain::proposals::Proposal, AppError> {
-    let child = actor.child()?;
     let proposal = store::proposals::find(&state.db, id)
         .await?
         .filter(|p| p.child_id == child.id)
@@ -280,10 +280,9 @@ pub async fn file_request(
 /// Coordinators: requests, oldest first (pending ones, or all).
 pub async fn requests(
     state: &AppState,
-    actor: &Actor,
+    _: &Coordinator,
     pending_only: bool,
 ) -> Result<Vec<Request>, AppError> {
-    coordinator(actor)?;
     Ok(store::privacy::requests(&state.db, pending_only.then_some("pending")).await?)
 }
 
@@ -291,11 +290,10 @@ pub async fn requests(
 /// can then be downloaded.
 pub async fn decide_request(
     state: &AppState,
-    actor: &Actor,
+    coordinator: &Coordinator,
     id: uuid::Uuid,
     approve: bool,
 ) -> Result<Request, AppError> {
-    let coordinator = coordinator(actor)?;
     let by = coordinator.staff().member.id;
     let request = store::privacy::find_request(&state.db, id)
         .await?
@@ -324,11 +322,10 @@ pub async fn decide_request(
 /// images. The read is logged.
 pub async fn export(
     state: &AppState,
-    actor: &Actor,
+    coordinator: &Coordinator,
     id: uuid::Uuid,
     request_id: &RequestId,
 ) -> Result<Vec<u8>, AppError> {
-    let coordinator = coordinator(actor)?;
     let request = store::privacy::find_request(&state.db, id)
         .await?
         .filter(|r| r.kind == "export" && r.state == "approved")

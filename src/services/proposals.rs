@@ -4,19 +4,17 @@
 //! Every change of state writes, in one transaction, the new state, an event row and an outbox
 //! row for what must happen next.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use crate::backplane::Limit;
 use crate::domain::ids::ProposalId;
 use crate::domain::lifecycle::{SchoolEvent, SchoolState};
-use crate::domain::page::{Page, PageRequest};
-use crate::domain::people::Actor;
 use crate::domain::proposals::Proposal;
 use crate::error::AppError;
+use crate::services::access::SignedInChild;
 use crate::state::AppState;
 use crate::store;
-use crate::store::proposals::{Event, EventActor};
+use crate::store::proposals::EventActor;
 
 pub use super::submission::Submission;
 use super::submission::{Author, checked, earlier_try, is_duplicate, record, validated};
@@ -38,10 +36,9 @@ pub const SUBMISSIONS: Limit = Limit {
 /// passes the checks).
 pub async fn submit(
     state: &AppState,
-    actor: &Actor,
+    child: &SignedInChild,
     submission: Submission,
 ) -> Result<Proposal, AppError> {
-    let child = actor.child()?;
     let author = Author {
         child: child.id,
         class: child.class_id,
@@ -93,10 +90,9 @@ async fn submit_first_try(
 /// The child who submitted it: takes a proposal back before it is approved.
 pub async fn withdraw(
     state: &AppState,
-    actor: &Actor,
+    child: &SignedInChild,
     id: ProposalId,
 ) -> Result<Proposal, AppError> {
-    let child = actor.child()?;
     let mut proposal = own_proposal(state, child.id, id).await?;
     let now = state.clock.now();
     let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
@@ -118,11 +114,10 @@ pub async fn withdraw(
 /// content checked against the form of the band it was first written in.
 pub async fn revise(
     state: &AppState,
-    actor: &Actor,
+    child: &SignedInChild,
     id: ProposalId,
     revision: Revision,
 ) -> Result<Proposal, AppError> {
-    let child = actor.child()?;
     let mut proposal = own_proposal(state, child.id, id).await?;
     if proposal.school_state != SchoolState::ReturnedForChanges {
         return Err(AppError::InvalidTransition {
@@ -182,29 +177,6 @@ async fn own_proposal(
         .ok_or(AppError::NotFound)
 }
 
-/// A signed-in child: their proposals, newest first, each with its history. Two queries a page,
-/// whatever its size.
-pub async fn mine(
-    state: &AppState,
-    actor: &Actor,
-    page: &PageRequest<ProposalId>,
-) -> Result<(Page<Proposal>, HashMap<ProposalId, Vec<Event>>), AppError> {
-    let child = actor.child()?;
-    let proposals = store::proposals::of_child(&state.db, child.id, page).await?;
-    let ids: Vec<_> = proposals.items.iter().map(|p| p.id).collect();
-    let events = store::proposals::events_of(&state.db, &ids).await?;
-    Ok((proposals, events))
-}
-
-/// A proposal's history, oldest first (for whoever already holds the proposal).
-pub async fn history(
-    state: &AppState,
-    proposal: &Proposal,
-) -> Result<(ProposalId, Vec<Event>), AppError> {
-    let mut events = store::proposals::events_of(&state.db, &[proposal.id]).await?;
-    Ok((proposal.id, events.remove(&proposal.id).unwrap_or_default()))
-}
-
 /// The channel on which a child's proposals announce their changes.
 pub fn updates_channel(child: crate::domain::ids::ChildId) -> String {
     format!("proposals:child:{child}")
@@ -220,22 +192,4 @@ pub(crate) async fn announce(state: &AppState, proposal: &Proposal) {
             &proposal.id.to_string(),
         )
         .await;
-}
-
-/// The signed-in child who made it: one of their proposals, for a live update. `None` when it is
-/// not theirs (or gone).
-pub async fn own(
-    state: &AppState,
-    actor: &Actor,
-    id: ProposalId,
-) -> Result<Option<(Proposal, Vec<Event>)>, AppError> {
-    let child = actor.child()?;
-    let Some(proposal) = store::proposals::find(&state.db, id)
-        .await?
-        .filter(|p| p.child_id == child.id)
-    else {
-        return Ok(None);
-    };
-    let (_, events) = history(state, &proposal).await?;
-    Ok(Some((proposal, events)))
 }

@@ -10,11 +10,10 @@ use crate::domain::campaigns::Publication as Policy;
 use crate::domain::children::CONSENT_AGE;
 use crate::domain::ids::{MediaId, ProposalId, StaffId};
 use crate::domain::lifecycle::{GovernmentEvent, GovernmentState};
-use crate::domain::people::Actor;
 use crate::domain::proposals::Proposal;
 use crate::domain::tasks::TaskEventKind;
 use crate::error::AppError;
-use crate::services::access::coordinator;
+use crate::services::access::Coordinator;
 use crate::services::tasks::{Step, announce, step_in};
 use crate::state::AppState;
 use crate::store;
@@ -24,10 +23,9 @@ use crate::store::publications::Publication;
 /// Coordinators: publishes an answered proposal. CONSENT_REQUIRED without the consents.
 pub async fn publish(
     state: &AppState,
-    actor: &Actor,
+    coordinator: &Coordinator,
     id: ProposalId,
 ) -> Result<Publication, AppError> {
-    let coordinator = coordinator(actor)?;
     let proposal = store::proposals::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;

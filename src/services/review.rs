@@ -27,14 +27,49 @@ use crate::store::moderation::LogEntry;
 use crate::store::proposals::EventActor;
 use crate::telemetry::RequestId;
 
-/// The class's teacher: proposals awaiting their review, oldest first. Reading them is logged.
+/// A proposal as its class teacher reviews it, with the images attached to it.
+pub struct UnderReview {
+    pub proposal: Proposal,
+    pub media: Vec<store::media::Media>,
+}
+
+/// The images of each proposal, in one query for them all.
+async fn with_media(
+    state: &AppState,
+    proposals: Vec<Proposal>,
+) -> Result<Vec<UnderReview>, AppError> {
+    let ids: Vec<MediaId> = proposals
+        .iter()
+        .flat_map(|p| p.answers.iter().flat_map(|a| &a.media))
+        .filter_map(|id| MediaId::parse(id))
+        .collect();
+    let found = store::media::find_many(&state.db, &ids).await?;
+    Ok(proposals
+        .into_iter()
+        .map(|proposal| {
+            let media = found
+                .iter()
+                .filter(|m| m.child_id == Some(proposal.child_id))
+                .filter(|m| {
+                    let id = m.id.to_string();
+                    proposal.answers.iter().any(|a| a.media.contains(&id))
+                })
+                .cloned()
+                .collect();
+            UnderReview { proposal, media }
+        })
+        .collect())
+}
+
+/// The class's teacher: proposals awaiting their review, oldest first, with their images.
+/// Reading them is logged.
 pub async fn queue(
     state: &AppState,
     actor: &Actor,
     class: ClassId,
     page: &PageRequest<ProposalId>,
     request: &RequestId,
-) -> Result<Page<Proposal>, AppError> {
+) -> Result<Page<UnderReview>, AppError> {
     let teacher = class_teacher(&state.db, actor, class).await?;
     let proposals = store::moderation::awaiting_review(&state.db, class, page).await?;
     let children: Vec<_> = proposals.items.iter().map(|p| p.child_id).collect();
@@ -46,7 +81,10 @@ pub async fn queue(
         request,
     )
     .await?;
-    Ok(proposals)
+    Ok(Page {
+        has_next_page: proposals.has_next_page,
+        items: with_media(state, proposals.items).await?,
+    })
 }
 
 /// A teacher's decision, as entered.
@@ -75,7 +113,7 @@ pub async fn moderate(
     id: ProposalId,
     input: Moderation,
     request: &RequestId,
-) -> Result<Proposal, AppError> {
+) -> Result<UnderReview, AppError> {
     let mut proposal = store::proposals::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -195,7 +233,10 @@ pub async fn moderate(
     if let Some(case) = &case {
         safeguarding::announce(state, case).await;
     }
-    Ok(proposal)
+    with_media(state, vec![proposal])
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("the moderated proposal vanished")))
 }
 
 /// A decision checked against the proposal, before anything is written.
@@ -372,7 +413,7 @@ pub async fn return_for_changes(
         message: Some(note.to_owned()),
         ..Moderation::default()
     };
-    moderate(state, actor, id, input, request).await
+    Ok(moderate(state, actor, id, input, request).await?.proposal)
 }
 
 /// The proposal's class teacher, or a coordinator: every decision on a proposal, oldest first.

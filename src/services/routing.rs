@@ -6,23 +6,21 @@ use crate::domain::people::Actor;
 use crate::domain::routing::{RoutingRule, suggest_topics};
 use crate::domain::topics::Topic;
 use crate::error::{AppError, FieldError};
-use crate::services::access::coordinator;
+use crate::services::access::Coordinator;
 use crate::state::AppState;
 use crate::store;
 
 /// Coordinators: every rule.
-pub async fn rules(state: &AppState, actor: &Actor) -> Result<Vec<RoutingRule>, AppError> {
-    coordinator(actor)?;
+pub async fn rules(state: &AppState, _: &Coordinator) -> Result<Vec<RoutingRule>, AppError> {
     Ok(store::routing::all(&state.db).await?)
 }
 
 /// Coordinators: a topic's changes, newest first.
 pub async fn history(
     state: &AppState,
-    actor: &Actor,
+    _: &Coordinator,
     topic: &str,
 ) -> Result<Vec<RoutingRule>, AppError> {
-    coordinator(actor)?;
     Ok(store::routing::changes(&state.db, topic, 50).await?)
 }
 
@@ -38,10 +36,9 @@ pub struct RuleInput {
 /// Coordinators: sets the rule of a topic (in an area, or anywhere), kept in the history.
 pub async fn set_rule(
     state: &AppState,
-    actor: &Actor,
+    coordinator: &Coordinator,
     input: RuleInput,
 ) -> Result<RoutingRule, AppError> {
-    let coordinator = coordinator(actor)?;
     let mut problems = Vec::new();
     let topic = Topic::parse(input.topic.trim());
     if topic.is_none() {

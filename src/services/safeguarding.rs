@@ -12,11 +12,10 @@ use crate::domain::children::Child;
 use crate::domain::classes::Class;
 use crate::domain::ids::{CaseId, SchoolId, StaffId};
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::people::Actor;
 use crate::domain::proposals::Proposal;
 use crate::domain::safeguarding::{ActionKind, Case, CaseAction, CaseState};
 use crate::error::AppError;
-use crate::services::access::{SafeguardingLead, log_reads, safeguarding_lead};
+use crate::services::access::{SafeguardingLead, log_reads};
 use crate::state::AppState;
 use crate::store;
 use crate::telemetry::RequestId;
@@ -79,14 +78,13 @@ pub struct CaseView {
 /// The lead: their school's cases, oldest first. Each read of a child's data is logged.
 pub async fn cases(
     state: &AppState,
-    actor: &Actor,
+    lead: &SafeguardingLead,
     only: Option<CaseState>,
     page: &PageRequest<CaseId>,
     request: &RequestId,
 ) -> Result<Page<CaseView>, AppError> {
-    let lead = safeguarding_lead(actor)?;
     let cases = store::safeguarding::of_school(&state.db, lead.school(), only, page).await?;
-    let views = views(state, &lead, cases.items, request).await?;
+    let views = views(state, lead, cases.items, request).await?;
     Ok(Page {
         items: views,
         has_next_page: cases.has_next_page,
@@ -163,13 +161,12 @@ pub struct ActionInput {
 /// The lead records an action on an open case of their school.
 pub async fn record_action(
     state: &AppState,
-    actor: &Actor,
+    lead: &SafeguardingLead,
     id: CaseId,
     input: ActionInput,
     request: &RequestId,
 ) -> Result<CaseView, AppError> {
-    let lead = safeguarding_lead(actor)?;
-    let case = own_case(state, &lead, id).await?;
+    let case = own_case(state, lead, id).await?;
     if case.state != CaseState::Open {
         return Err(AppError::InvalidTransition {
             from: case.state.as_str().into(),
@@ -190,19 +187,18 @@ pub async fn record_action(
     };
     action.validate(crate::clock::local_date(now))?;
     store::safeguarding::add_action(&state.db, case.id, &action).await?;
-    one(state, &lead, case.id, request).await
+    one(state, lead, case.id, request).await
 }
 
 /// The lead closes a case once at least one action is recorded, saying why.
 pub async fn close(
     state: &AppState,
-    actor: &Actor,
+    lead: &SafeguardingLead,
     id: CaseId,
     note: &str,
     request: &RequestId,
 ) -> Result<CaseView, AppError> {
-    let lead = safeguarding_lead(actor)?;
-    let case = own_case(state, &lead, id).await?;
+    let case = own_case(state, lead, id).await?;
     let note = note.trim();
     if !(1..=2000).contains(&note.chars().count()) {
         return Err(AppError::validation(
@@ -226,7 +222,7 @@ pub async fn close(
             to: CaseState::Closed.as_str().into(),
         });
     }
-    one(state, &lead, case.id, request).await
+    one(state, lead, case.id, request).await
 }
 
 async fn one(
@@ -245,10 +241,9 @@ async fn one(
 /// The lead: each new case of their school as it opens, whichever instance opened it.
 pub async fn opened(
     state: &AppState,
-    actor: &Actor,
+    lead: SafeguardingLead,
 ) -> Result<BoxStream<'static, CaseView>, AppError> {
     use futures_util::StreamExt as _;
-    let lead = safeguarding_lead(actor)?;
     let updates = state
         .backplane
         .subscribe(&channel(lead.school()))

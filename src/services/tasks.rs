@@ -279,11 +279,10 @@ pub struct QueueRequest {
 /// Department staff: their department's tasks, the nearest deadline first.
 pub async fn queue(
     state: &AppState,
-    actor: &Actor,
+    member: &DepartmentMember,
     request: QueueRequest,
     page: &PageRequest<QueueKey>,
 ) -> Result<Page<Task>, AppError> {
-    let member = department_member(actor)?;
     let today = local_date(state.clock.now());
     // A bounced task is the coordinators' now; the department sees it only when it asks.
     let mut request = request;
@@ -320,9 +319,12 @@ pub async fn triage(
 }
 
 /// The lead department signs for a routed (or reopened) task: the answer clock now runs.
-pub async fn sign_for(state: &AppState, actor: &Actor, id: TaskId) -> Result<Task, AppError> {
-    let member = department_member(actor)?;
-    let task = led_task(state, &member, id).await?;
+pub async fn sign_for(
+    state: &AppState,
+    member: &DepartmentMember,
+    id: TaskId,
+) -> Result<Task, AppError> {
+    let task = led_task(state, member, id).await?;
     let now = state.clock.now();
     step(
         state,
@@ -342,12 +344,11 @@ pub async fn sign_for(state: &AppState, actor: &Actor, id: TaskId) -> Result<Tas
 /// The lead or a co-department adds a note (1 to 1,000 characters).
 pub async fn add_note(
     state: &AppState,
-    actor: &Actor,
+    member: &DepartmentMember,
     id: TaskId,
     note: &str,
 ) -> Result<Task, AppError> {
-    let member = department_member(actor)?;
-    let task = visible_task(state, &member, id).await?;
+    let task = visible_task(state, member, id).await?;
     let note = text(note, "note", 1000, "备注")?;
     step(
         state,
@@ -364,13 +365,12 @@ pub async fn add_note(
 /// The lead department asks for more working days before its answer deadline.
 pub async fn request_extension(
     state: &AppState,
-    actor: &Actor,
+    member: &DepartmentMember,
     id: TaskId,
     working_days: i32,
     reason: &str,
 ) -> Result<Task, AppError> {
-    let member = department_member(actor)?;
-    let task = led_task(state, &member, id).await?;
+    let task = led_task(state, member, id).await?;
     let reason = text(reason, "reason", 500, "延期原因")?;
     let days = u32::try_from(working_days)
         .ok()
@@ -418,12 +418,11 @@ pub async fn request_extension(
 /// the working days asked.
 pub async fn decide_extension(
     state: &AppState,
-    actor: &Actor,
+    coordinator: &Coordinator,
     id: TaskId,
     approve: bool,
     note: Option<&str>,
 ) -> Result<Task, AppError> {
-    let coordinator = coordinator(actor)?;
     let task = store::tasks::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -464,12 +463,11 @@ pub async fn decide_extension(
 /// The lead department returns a task that is not its business to the coordinators' triage.
 pub async fn bounce(
     state: &AppState,
-    actor: &Actor,
+    member: &DepartmentMember,
     id: TaskId,
     reason: &str,
 ) -> Result<Task, AppError> {
-    let member = department_member(actor)?;
-    let task = led_task(state, &member, id).await?;
+    let task = led_task(state, member, id).await?;
     let reason = text(reason, "reason", 500, "退回原因")?;
     step(
         state,
@@ -487,11 +485,10 @@ pub async fn bounce(
 /// department, whose deadlines start today.
 pub async fn reroute(
     state: &AppState,
-    actor: &Actor,
+    coordinator: &Coordinator,
     id: TaskId,
     department: DepartmentId,
 ) -> Result<Task, AppError> {
-    let coordinator = coordinator(actor)?;
     let task = store::tasks::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -658,10 +655,9 @@ pub async fn one(
 /// A department member's live feed: each event on a task their department leads or helps with.
 pub async fn live(
     state: &AppState,
-    actor: &Actor,
+    member: DepartmentMember,
 ) -> Result<futures_util::stream::BoxStream<'static, (Task, TaskEvent)>, AppError> {
     use futures_util::StreamExt as _;
-    let member = department_member(actor)?;
     let updates = state
         .backplane
         .subscribe(&channel(member.department()))

@@ -107,16 +107,21 @@ pub async fn finish(db: &impl ConnectionTrait, media: &Media) -> Result<(), DbEr
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: MediaId) -> Result<Option<Media>, DbErr> {
-    let Some(row) = media::Entity::find_by_id(id.0).one(db).await? else {
-        return Ok(None);
-    };
+    media::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .map(to_domain)
+        .transpose()
+}
+
+fn to_domain(row: media::Model) -> Result<Media, DbErr> {
     let invalid = |what: &str| DbErr::Type(format!("media {} has an invalid {what}", row.id));
     let uploader = match row.uploader_kind.as_str() {
         "child" => Uploader::Child(row.uploader_id),
         "staff" => Uploader::Staff(row.uploader_id),
         _ => return Err(invalid("uploader")),
     };
-    Ok(Some(Media {
+    Ok(Media {
         id: MediaId(row.id),
         uploader,
         child_id: row.child_id.map(ChildId),
@@ -129,7 +134,19 @@ pub async fn find(db: &impl ConnectionTrait, id: MediaId) -> Result<Option<Media
         publishable: row.publishable,
         width: row.width.map(|w| w as u32),
         height: row.height.map(|h| h as u32),
-    }))
+    })
+}
+
+/// These images, in one query (those that exist).
+pub async fn find_many(db: &impl ConnectionTrait, ids: &[MediaId]) -> Result<Vec<Media>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = media::Entity::find()
+        .filter(media::Column::Id.is_in(ids.iter().map(|id| id.0)))
+        .all(db)
+        .await?;
+    rows.into_iter().map(to_domain).collect()
 }
 
 /// Records which child an image is of, once it is attached to their proposal. An image already
