@@ -20,6 +20,10 @@
 //! - [`feedback`] holds the kind words a child reads when a teacher does not write their own.
 
 pub mod cli;
+mod disclosure;
+#[cfg(test)]
+mod disclosure_tests;
+pub mod evaluation;
 mod feedback;
 mod lexicon;
 mod normalise;

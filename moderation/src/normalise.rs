@@ -54,6 +54,11 @@ impl Folded {
         self.starts.get(index).copied().unwrap_or(self.text.len())
     }
 
+    /// The index of the first folded character that came from byte `at` of the original or later.
+    pub fn index_of_original(&self, at: usize) -> usize {
+        self.origin.partition_point(|span| span.start < at)
+    }
+
     /// How many folded characters lie between two byte offsets of `text`.
     pub fn chars_between(&self, from: usize, to: usize) -> usize {
         self.char_index(to).saturating_sub(self.char_index(from))

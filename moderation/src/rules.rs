@@ -13,6 +13,7 @@ const SOURCES: [&str; 2] = ["tongsheng", "ldnoobw"];
 
 const WORDS: &str = include_str!("../rules/words.tsv");
 const SAFEGUARDING: &str = include_str!("../rules/safeguarding.tsv");
+pub(crate) const DISCLOSURE: &str = include_str!("../rules/disclosure.tsv");
 const ALLOW: &str = include_str!("../rules/allow.txt");
 const SIMPLIFIED: &str = include_str!("../rules/t2s.tsv");
 const DIGITS: &str = include_str!("../rules/digits.tsv");
@@ -61,12 +62,17 @@ pub(crate) struct Rules {
     pub feedback: Vec<(&'static str, Band, &'static str)>,
 }
 
-const SAFEGUARDING_SUBKINDS: [&str; 5] = [
+pub(crate) const SAFEGUARDING_SUBKINDS: [&str; 10] = [
     "self_harm",
     "abuse_at_home",
     "neglect",
     "bullying",
     "sexual_abuse",
+    "adult_at_school",
+    "running_away",
+    "child_labour",
+    "exploitation",
+    "harm",
 ];
 const CONTEXT_SUBKINDS: [&str; 4] = ["qq", "wechat", "name", "address"];
 

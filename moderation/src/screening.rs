@@ -4,6 +4,7 @@ use serde::Serialize;
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use crate::disclosure::Disclosures;
 use crate::feedback::Band;
 use crate::lexicon::Lexicon;
 use crate::pii::Pii;
@@ -137,6 +138,7 @@ pub struct Screener {
     rules: Rules,
     lexicon: Lexicon,
     pii: Pii,
+    disclosures: Disclosures,
 }
 
 impl std::fmt::Debug for Screener {
@@ -151,10 +153,17 @@ impl Screener {
         let rules = Rules::builtin()?;
         let lexicon = Lexicon::compile(&rules)?;
         let pii = Pii::compile(&rules)?;
+        let disclosures = Disclosures::compile(
+            &rules.tables,
+            crate::rules::DISCLOSURE,
+            &rules.allow,
+            &crate::rules::SAFEGUARDING_SUBKINDS,
+        )?;
         Ok(Screener {
             rules,
             lexicon,
             pii,
+            disclosures,
         })
     }
 
@@ -169,8 +178,20 @@ impl Screener {
 
     /// Screens one text. Never fails and never drops anything: every match is a finding.
     pub fn screen(&self, text: &str, _options: &Options) -> Screening {
-        let mut findings = self.lexicon.find(&self.rules.tables.compact(text));
-        findings.extend(self.pii.find(&self.rules.tables, text));
+        let tables = &self.rules.tables;
+        let mut findings = self.lexicon.find(&tables.compact(text));
+        let (disclosures, guarded) = self.disclosures.find(tables, text);
+        // A listed phrase in a hypothetical, preventive or fictional clause ("如果有人欺负我")
+        // is no disclosure; thoughts of self-harm always are.
+        findings.retain(|finding| {
+            finding.kind != FindingKind::Safeguarding
+                || finding.subkind == "self_harm"
+                || !guarded
+                    .iter()
+                    .any(|clause| clause.contains(&finding.span.start))
+        });
+        findings.extend(disclosures);
+        findings.extend(self.pii.find(tables, text));
         Screening::from_findings(findings)
     }
 

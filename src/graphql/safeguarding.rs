@@ -154,7 +154,8 @@ pub struct SafeguardingCase {
     /// True when a teacher escalated it; false when the screen did.
     pub opened_by_teacher: bool,
     /// What the screen found: `self_harm`, `abuse_at_home`, `neglect`, `bullying`,
-    /// `sexual_abuse`.
+    /// `sexual_abuse`, `adult_at_school`, `running_away`, `child_labour`, `exploitation`, or
+    /// `harm` (someone hurts the child, who is not said).
     pub signals: Vec<String>,
     /// What the teacher who escalated it wrote for you.
     pub note_from_teacher: Option<String>,

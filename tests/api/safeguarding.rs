@@ -49,7 +49,8 @@ async fn a_disclosure_goes_to_the_lead_at_once_and_nowhere_else(app: TestApp) {
         }
     }
     let heard = heard.expect("the lead hears of the case");
-    assert_eq!(heard["signals"], json!(["abuse_at_home"]));
+    // Hit when drunk, and afraid to go home: both are signals.
+    assert_eq!(heard["signals"], json!(["abuse_at_home", "running_away"]));
     assert!(disclosed.contains(&heard["proposal"]["id"].as_str().unwrap().to_owned()));
 
     // The outbox carries the event for every case opened, for systems beyond this one.

@@ -2,6 +2,10 @@
 //!
 //! `cargo run --release -p moderation --bin evaluate -- PATH [--show-misses N]`
 //!
+//! PATH ending in `.jsonl` is a file of labelled cases, reported by category (disclosures
+//! escalated, look-alikes escalated, offensive precision and recall, personal information found
+//! by kind): see `moderation::evaluation`. Otherwise:
+//!
 //! PATH is either a CSV with a `label` column (1 = offensive, 0 = safe) and a `TEXT` column (the
 //! layout of COLD), or a plain text file of one benign text per line (every line label 0). A text
 //! counts as flagged when the screen holds it for a person (`review` or `escalate`); `redact`
@@ -20,6 +24,10 @@ fn main() {
         (Some("--show-misses"), Some(n)) => n.parse().unwrap_or(0),
         _ => 0,
     };
+    if path.ends_with(".jsonl") {
+        evaluate_cases(&path, show);
+        return;
+    }
     let corpus = match read(Path::new(&path)) {
         Ok(corpus) => corpus,
         Err(error) => {
@@ -83,6 +91,30 @@ fn main() {
     }
     for text in misses.iter().take(show) {
         println!("missed: {text}");
+    }
+}
+
+/// A JSON-lines file of labelled cases: the report by category (see `moderation::evaluation`).
+fn evaluate_cases(path: &str, show: usize) {
+    let cases = std::fs::read_to_string(path)
+        .map_err(|error| error.to_string())
+        .and_then(|data| moderation::evaluation::read_cases(&data));
+    let (cases, screener) = match (cases, Screener::new()) {
+        (Ok(cases), Ok(screener)) => (cases, screener),
+        (Err(error), _) => {
+            eprintln!("evaluate: cannot read {path}: {error}");
+            std::process::exit(2);
+        }
+        (_, Err(error)) => {
+            eprintln!("evaluate: the rules do not compile: {error}");
+            std::process::exit(2);
+        }
+    };
+    let report = moderation::evaluation::evaluate(&screener, &cases);
+    println!("corpus: {path} ({} cases)", cases.len());
+    print!("{}", report.render());
+    for wrong in report.wrong.iter().take(show) {
+        println!("wrong: {wrong}");
     }
 }
 

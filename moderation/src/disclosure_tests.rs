@@ -1,0 +1,149 @@
+//! Disclosures of harm, one test a category, each with the look-alikes that must not escalate.
+//! The phrasings here are not the evaluation cases (`corpora/safeguarding-*.jsonl`, checked
+//! below as a whole): they test the structure (who × what × to whom), with other words.
+
+use crate::evaluation::{evaluate, read_cases};
+use crate::{Action, FindingKind, Options, Screener};
+
+fn escalated_as(text: &str) -> Option<&'static str> {
+    let screening = Screener::builtin().screen(text, &Options { age: 11 });
+    (screening.action == Action::Escalate).then(|| {
+        screening
+            .findings
+            .iter()
+            .find(|f| f.kind == FindingKind::Safeguarding)
+            .map_or("", |f| f.subkind)
+    })
+}
+
+fn all_escalate(texts: &[&str]) {
+    for text in texts {
+        assert!(escalated_as(text).is_some(), "not escalated: {text}");
+    }
+}
+
+fn none_escalate(texts: &[&str]) {
+    for text in texts {
+        assert_eq!(escalated_as(text), None, "escalated: {text}");
+    }
+}
+
+#[test]
+fn thoughts_of_dying_with_or_without_a_method() {
+    all_escalate(&[
+        "我不想活下去了",
+        "我想从天台跳下去",
+        "我把零花钱全都给了朋友，反正以后也不需要了",
+        "没有我的话妈妈会更轻松",
+        "我用刀片割伤自己",
+        "我攒了好多片药",
+    ]);
+    none_escalate(&[
+        "今天体育课累死了",
+        "笑死我了哈哈",
+        "奶奶我想死你们了",
+        "热得要命",
+    ]);
+}
+
+#[test]
+fn violence_at_home_against_the_child_or_seen() {
+    all_escalate(&[
+        "我继母拿扫把打我",
+        "我爸一喝多就打我妈",
+        "外婆用开水烫我的手",
+        "妈妈把我锁在阳台上一整晚",
+        "他们一吵架我就躲进柜子里，爸爸会动手",
+    ]);
+    none_escalate(&[
+        "爸爸打篮球很厉害",
+        "妈妈给我打电话",
+        "我和爸爸一起打扫房间",
+        "把东西锁在柜子里就不会丢",
+    ]);
+}
+
+#[test]
+fn neglect_no_food_no_care_left_alone_kept_from_school() {
+    all_escalate(&[
+        "我已经一个星期没吃上饭了",
+        "我肚子疼了好几天，没有人照顾我",
+        "我一个人在家住了好几天",
+        "爸爸不送我上学，说读书没用",
+    ]);
+    none_escalate(&[
+        "今天没吃早饭就来上学了",
+        "食堂的菜不够吃",
+        "周末我一个人在家看书",
+    ]);
+}
+
+#[test]
+fn sexual_abuse_and_grooming() {
+    all_escalate(&[
+        "姨父摸我的屁股",
+        "网上认识的人说要来找我，叫我不要告诉爸妈",
+        "有人让我拍裸照",
+        "他说这是我们的秘密",
+    ]);
+    none_escalate(&["妈妈摸摸我的头说我真棒", "希望学校讲讲怎么保护自己的身体"]);
+}
+
+#[test]
+fn bullying_with_violence_money_or_threats() {
+    all_escalate(&[
+        "隔壁班的男生把我推下楼梯",
+        "初中生拦住我要钱",
+        "他们说要是告诉老师就打死我",
+        "同学们孤立我，还往我身上吐口水打我",
+    ]);
+    none_escalate(&[
+        "希望学校多讲讲怎么防止校园欺凌",
+        "要是有人打我，我会告诉老师",
+        "打人是不对的",
+    ]);
+}
+
+#[test]
+fn adults_at_school_running_away_labour_and_exploitation() {
+    all_escalate(&[
+        "教练用皮带抽我们",
+        "老师罚我不许吃饭",
+        "我被赶出了家，现在住在车站",
+        "我三天没回家了",
+        "我辍学了，在餐馆打工",
+        "他们逼我去超市偷东西",
+    ]);
+    none_escalate(&[
+        "老师罚我们多写一遍作业",
+        "我读的故事里，主人公离家出走去找宝藏",
+        "暑假我去爸爸的店里帮忙，很开心",
+    ]);
+}
+
+#[test]
+fn a_disclosure_inside_an_ordinary_proposal_escalates() {
+    all_escalate(&[
+        "希望多装路灯，因为爸爸喝了酒会打人，我不敢回家",
+        "操场的跑道坏了，还有，隔壁班的人天天抢我的钱",
+    ]);
+}
+
+#[test]
+fn the_evaluation_cases_all_land_where_they_should() {
+    for (name, data) in [
+        ("dev", include_str!("../corpora/safeguarding-dev.jsonl")),
+        (
+            "holdout",
+            include_str!("../corpora/safeguarding-holdout.jsonl"),
+        ),
+    ] {
+        let cases = read_cases(data).unwrap_or_else(|error| panic!("{name}: {error}"));
+        let report = evaluate(Screener::builtin(), &cases);
+        assert!(
+            report.wrong.is_empty(),
+            "{name}:\n{}",
+            report.wrong.join("\n")
+        );
+    }
+}
