@@ -76,6 +76,9 @@ pub struct Config {
     /// When set, `/metrics` answers only a request bearing it (`Authorization: Bearer …`). In
     /// production `/metrics` answers nobody without it: what a server counts is not for everyone.
     pub metrics_token: Option<String>,
+    /// Working hours a safeguarding lead has to acknowledge a new case before it goes up to the
+    /// district's safeguarding leads.
+    pub safeguarding_ack_working_hours: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -150,6 +153,7 @@ impl Config {
             media_worker_memory_mb: parse(&lookup, "MEDIA_WORKER_MEMORY_MB", "1024")?,
             escalate_after_working_days: parse(&lookup, "ESCALATE_AFTER_WORKING_DAYS", "3")?,
             retention_days: parse(&lookup, "RETENTION_DAYS", "365")?,
+            safeguarding_ack_working_hours: parse(&lookup, "SAFEGUARDING_ACK_WORKING_HOURS", "4")?,
             metrics_token: lookup("METRICS_TOKEN").filter(|token| !token.trim().is_empty()),
             jobs_interval: match parse::<u64>(&lookup, "JOBS_INTERVAL_MS", "2000")? {
                 0 => None,

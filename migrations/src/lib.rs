@@ -15,6 +15,7 @@ mod m20261130_000006_moderation;
 mod m20261130_000007_routing;
 mod m20261130_000008_answers;
 mod m20261130_000009_privacy;
+mod m20261201_000010_case_oversight;
 
 pub use m20261130_000009_privacy::{ERASED_CHILD, ERASED_CLASS, ERASED_SCHOOL};
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_routing::Migration),
             Box::new(m20261130_000008_answers::Migration),
             Box::new(m20261130_000009_privacy::Migration),
+            Box::new(m20261201_000010_case_oversight::Migration),
         ]
     }
 }

@@ -47,6 +47,41 @@ impl WorkCalendar {
         }
     }
 
+    /// When `hours` working hours have passed since `start`: working hours are 08:00 to 18:00,
+    /// Beijing time, on working days. Something that comes in on a Friday evening is due on
+    /// Monday morning, not on Saturday night.
+    pub fn add_working_hours(
+        &self,
+        start: chrono::DateTime<chrono::Utc>,
+        hours: u32,
+    ) -> chrono::DateTime<chrono::Utc> {
+        use chrono::{Duration, NaiveTime};
+        const OPENS: u32 = 8;
+        const CLOSES: u32 = 18;
+        let offset = Duration::hours(8);
+        let mut local = start.naive_utc() + offset;
+        let mut left = Duration::hours(i64::from(hours));
+        loop {
+            let day = local.date();
+            let opens = day.and_time(NaiveTime::from_hms_opt(OPENS, 0, 0).unwrap_or_default());
+            let closes = day.and_time(NaiveTime::from_hms_opt(CLOSES, 0, 0).unwrap_or_default());
+            if !self.is_working_day(day) || local >= closes {
+                let next = day.succ_opt().unwrap_or(day);
+                local = next.and_time(NaiveTime::from_hms_opt(OPENS, 0, 0).unwrap_or_default());
+                continue;
+            }
+            if local < opens {
+                local = opens;
+            }
+            let today = closes - local;
+            if left <= today {
+                return (local + left - offset).and_utc();
+            }
+            left -= today;
+            local = closes;
+        }
+    }
+
     /// The `n`th working day after `day` (the day itself does not count): the deadline of
     /// something given on `day` with `n` working days for it.
     pub fn add_working_days(&self, day: NaiveDate, n: u32) -> NaiveDate {
@@ -87,6 +122,28 @@ impl WorkCalendar {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn working_hours_skip_nights_and_weekends() {
+        let calendar = WorkCalendar::national();
+        let at = |text: &str| -> chrono::DateTime<chrono::Utc> { text.parse().unwrap() };
+        // Monday 10:00 Beijing (02:00 UTC) + 4 hours: Monday 14:00.
+        assert_eq!(
+            calendar.add_working_hours(at("2026-11-30T02:00:00Z"), 4),
+            at("2026-11-30T06:00:00Z")
+        );
+        // Monday 16:00 + 4: two hours that day, two on Tuesday from 08:00.
+        assert_eq!(
+            calendar.add_working_hours(at("2026-11-30T08:00:00Z"), 4),
+            at("2026-12-01T02:00:00Z")
+        );
+        // Friday 20:00 + 4: Monday 12:00.
+        assert_eq!(
+            calendar.add_working_hours(at("2026-12-04T12:00:00Z"), 4),
+            at("2026-12-07T04:00:00Z")
+        );
+    }
+
     use super::*;
 
     fn day(text: &str) -> NaiveDate {

@@ -11,6 +11,9 @@ pub enum Role {
     Teacher,
     /// Receives a school's safeguarding escalations.
     SafeguardingLead,
+    /// Receives the district's safeguarding cases that no school lead took up in time, or whose
+    /// school has no lead; assigned by coordinators.
+    DistrictSafeguardingLead,
     /// Works one department's task queue.
     DepartmentStaff,
     /// Runs the district's campaigns, routing and publication.
@@ -20,6 +23,7 @@ pub enum Role {
 crate::domain::text_enum!(Role {
     Teacher = "teacher",
     SafeguardingLead = "safeguarding_lead",
+    DistrictSafeguardingLead = "district_safeguarding_lead",
     DepartmentStaff = "department_staff",
     Coordinator = "coordinator",
 });

@@ -136,8 +136,79 @@ pub struct Case {
     pub note: Option<String>,
     pub state: CaseState,
     pub opened_at: DateTime<Utc>,
+    /// When the lead must have acknowledged it (working hours after it opened).
+    pub acknowledge_due: DateTime<Utc>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    /// When it went up to the district's safeguarding leads: at once when the school has no
+    /// lead, or when it was not acknowledged in time.
+    pub escalated_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
     pub closing_note: Option<String>,
+    pub outcome: Option<CaseOutcome>,
+}
+
+impl Case {
+    /// Open, unacknowledged and past the time it had to be acknowledged by.
+    pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
+        self.state == CaseState::Open
+            && self.acknowledged_at.is_none()
+            && now > self.acknowledge_due
+    }
+}
+
+/// How a case ended: a mandatory reporter records whom they told and when, or why no report was
+/// needed (未成年人保护法 第十一条).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CaseOutcome {
+    Reported { to: String, on: NaiveDate },
+    NoReportNeeded { reason: String },
+}
+
+impl CaseOutcome {
+    /// The outcome as the lead entered it, on `today`: either whom it was reported to and when,
+    /// or why no report was needed; problems at `["outcome", …]`.
+    pub fn parse(
+        reported_to: Option<String>,
+        reported_on: Option<NaiveDate>,
+        no_report_reason: Option<String>,
+        today: NaiveDate,
+    ) -> Result<CaseOutcome, AppError> {
+        let filled = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let field = |name: &str, code: &'static str, message: &str| {
+            AppError::validation(&["outcome", name], code, message)
+        };
+        match (filled(reported_to), reported_on, filled(no_report_reason)) {
+            (Some(to), Some(on), None) => {
+                if on > today {
+                    Err(field("reportedOn", "IN_THE_FUTURE", "日期不能晚于今天。"))
+                } else if to.chars().count() > 200 {
+                    Err(field("reportedTo", "TOO_LONG", "最多 200 个字。"))
+                } else {
+                    Ok(CaseOutcome::Reported { to, on })
+                }
+            }
+            (Some(_), None, None) => Err(field("reportedOn", "REQUIRED", "请填写报告的日期。")),
+            (None, Some(_), None) => Err(field(
+                "reportedTo",
+                "REQUIRED",
+                "请写明报告给了谁或哪个机构。",
+            )),
+            (None, None, Some(reason)) if reason.chars().count() <= 2000 => {
+                Ok(CaseOutcome::NoReportNeeded { reason })
+            }
+            (None, None, Some(_)) => Err(field("noReportReason", "TOO_LONG", "最多 2000 个字。")),
+            (None, None, None) => Err(field(
+                "reportedTo",
+                "REQUIRED",
+                "结案前请写明报告给了谁、什么时候，或者为什么不需要报告。",
+            )),
+            _ => Err(field(
+                "noReportReason",
+                "EITHER_OR",
+                "请只选一种：已报告（给谁、哪天），或不需要报告（原因）。",
+            )),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -19,6 +19,8 @@ pub enum Role {
     Teacher,
     /// The school's safeguarding lead: handles the cases teachers escalate.
     SafeguardingLead,
+    /// Takes up the cases no school lead acknowledged in time, and those of schools without one.
+    DistrictSafeguardingLead,
     /// Works a department's task queue and answers proposals.
     DepartmentStaff,
     /// Runs the district's campaigns, routing, publication and privacy requests.
@@ -30,6 +32,7 @@ impl From<DomainRole> for Role {
         match role {
             DomainRole::Teacher => Role::Teacher,
             DomainRole::SafeguardingLead => Role::SafeguardingLead,
+            DomainRole::DistrictSafeguardingLead => Role::DistrictSafeguardingLead,
             DomainRole::DepartmentStaff => Role::DepartmentStaff,
             DomainRole::Coordinator => Role::Coordinator,
         }
@@ -41,6 +44,7 @@ impl From<Role> for DomainRole {
         match role {
             Role::Teacher => DomainRole::Teacher,
             Role::SafeguardingLead => DomainRole::SafeguardingLead,
+            Role::DistrictSafeguardingLead => DomainRole::DistrictSafeguardingLead,
             Role::DepartmentStaff => DomainRole::DepartmentStaff,
             Role::Coordinator => DomainRole::Coordinator,
         }

@@ -165,10 +165,77 @@ pub struct SafeguardingCase {
     pub proposal: Option<CaseProposal>,
     /// Oldest first.
     pub actions: Vec<SafeguardingAction>,
+    /// By when the lead must acknowledge it (4 working hours after it opened, by default).
+    pub acknowledge_by: DateTime<Utc>,
+    /// When a lead acknowledged it; null until then.
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    /// Open, not acknowledged, and past `acknowledgeBy`.
+    pub overdue: bool,
+    /// When it went up to the district's safeguarding leads: at once for a school without a
+    /// lead, or when nobody acknowledged it in time; null while it is the school's alone.
+    pub with_district_since: Option<DateTime<Utc>>,
     /// When it was closed.
     pub closed_at: Option<DateTime<Utc>>,
     /// What the lead wrote on closing it.
     pub closing_note: Option<String>,
+    /// How it ended: reported (to whom, when) or no report needed (why).
+    pub outcome: Option<CaseOutcome>,
+}
+
+/// How a case ended.
+#[derive(SimpleObject)]
+pub struct CaseOutcome {
+    /// Whom it was reported to (the police, 民政, 妇联 …); null when no report was needed.
+    pub reported_to: Option<String>,
+    /// When it was reported.
+    pub reported_on: Option<NaiveDate>,
+    /// Why no report was needed.
+    pub no_report_reason: Option<String>,
+}
+
+/// How a case ended, as the lead enters it: either `reportedTo` and `reportedOn`, or
+/// `noReportReason`.
+#[derive(InputObject)]
+pub struct CaseOutcomeInput {
+    /// Whom it was reported to.
+    pub reported_to: Option<String>,
+    /// When it was reported (not after today).
+    pub reported_on: Option<NaiveDate>,
+    /// Why no report was needed.
+    pub no_report_reason: Option<String>,
+}
+
+impl From<crate::domain::safeguarding::CaseOutcome> for CaseOutcome {
+    fn from(outcome: crate::domain::safeguarding::CaseOutcome) -> Self {
+        use crate::domain::safeguarding::CaseOutcome as Domain;
+        match outcome {
+            Domain::Reported { to, on } => CaseOutcome {
+                reported_to: Some(to),
+                reported_on: Some(on),
+                no_report_reason: None,
+            },
+            Domain::NoReportNeeded { reason } => CaseOutcome {
+                reported_to: None,
+                reported_on: None,
+                no_report_reason: Some(reason),
+            },
+        }
+    }
+}
+
+/// A notice for a member of staff.
+#[derive(SimpleObject)]
+pub struct StaffNotification {
+    /// This notice.
+    pub id: ID,
+    /// `case_opened` (a new case for you) or `case_overdue` (a case nobody acknowledged in time).
+    pub kind: String,
+    /// The case it is about.
+    pub case_id: Option<ID>,
+    /// When it was made.
+    pub at: DateTime<Utc>,
+    /// Whether it was read.
+    pub read: bool,
 }
 
 impl From<CaseView> for SafeguardingCase {
@@ -197,8 +264,13 @@ impl From<CaseView> for SafeguardingCase {
                 submitted_at: proposal.created_at,
             }),
             actions: view.actions.into_iter().map(Into::into).collect(),
+            acknowledge_by: case.acknowledge_due,
+            acknowledged_at: case.acknowledged_at,
+            overdue: view.overdue,
+            with_district_since: case.escalated_at,
             closed_at: case.closed_at,
             closing_note: case.closing_note,
+            outcome: case.outcome.map(Into::into),
         }
     }
 }
@@ -208,8 +280,34 @@ pub struct SafeguardingQuery;
 
 #[Object]
 impl SafeguardingQuery {
-    /// The school's safeguarding lead: the school's cases, oldest first. Logged as a read of
-    /// each child's data.
+    /// Any member of staff: their notices (a new case for a lead, a case gone overdue), newest
+    /// first.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 50) as usize * child_complexity + 1")]
+    async fn staff_notifications(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return: 20 if not given, at most 50.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the page before; the first page if not given.")] after: Option<String>,
+    ) -> GqlResult<KeyedConnection<String, StaffNotification>> {
+        let request = page_request::<String>(first, after)?
+            .try_map_after(|id| uuid::Uuid::parse_str(&id).ok())?;
+        let staff = actor(ctx).staff()?;
+        let page = services::safeguarding::notices(state(ctx)?, staff, &request).await?;
+        Ok(connection(
+            page,
+            |notice| notice.id.to_string(),
+            |notice| StaffNotification {
+                id: ID(notice.id.to_string()),
+                kind: notice.kind,
+                case_id: notice.case_id.map(|id| ID(id.to_string())),
+                at: notice.created_at,
+                read: notice.read,
+            },
+        ))
+    }
+
+    /// A safeguarding lead: their cases (a school lead, the school's; the district's lead, those
+    /// that went up to the district), oldest first. Logged as a read of each child's data.
     #[graphql(complexity = "first.unwrap_or(20).clamp(0, 50) as usize * child_complexity + 1")]
     async fn safeguarding_cases(
         &self,
@@ -274,23 +372,45 @@ impl SafeguardingMutation {
         Ok(view.into())
     }
 
-    /// The school's safeguarding lead: closes a case once at least one action is recorded.
+    /// The case's safeguarding lead: acknowledges a case (seen, and being acted on), which
+    /// stops the clock that would send it up to the district.
+    #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
+    async fn acknowledge_safeguarding_case(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The case.")] case_id: ID,
+    ) -> GqlResult<SafeguardingCase> {
+        let id = parse_id(&case_id, CaseId::parse, &["caseId"])?;
+        let lead = services::access::safeguarding_lead(actor(ctx))?;
+        let view =
+            services::safeguarding::acknowledge(state(ctx)?, &lead, id, request_id(ctx)?).await?;
+        Ok(view.into())
+    }
+
+    /// The case's safeguarding lead: closes a case once at least one action is recorded, with
+    /// its outcome: whom it was reported to and when, or why no report was needed.
     #[graphql(complexity = "super::MUTATION_COST + child_complexity")]
     async fn close_safeguarding_case(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The case.")] case_id: ID,
         #[graphql(desc = "How it ended, in the lead's words.")] note: String,
+        #[graphql(desc = "Reported (to whom, when), or why no report was needed.")]
+        outcome: CaseOutcomeInput,
     ) -> GqlResult<SafeguardingCase> {
         let id = parse_id(&case_id, CaseId::parse, &["caseId"])?;
-        let view = services::safeguarding::close(
-            state(ctx)?,
-            &crate::services::access::safeguarding_lead(actor(ctx))?,
-            id,
-            &note,
-            request_id(ctx)?,
-        )
-        .await?;
+        let lead = services::access::safeguarding_lead(actor(ctx))?;
+        let state = state(ctx)?;
+        let today = crate::clock::local_date(state.clock.now());
+        let outcome = crate::domain::safeguarding::CaseOutcome::parse(
+            outcome.reported_to,
+            outcome.reported_on,
+            outcome.no_report_reason,
+            today,
+        )?;
+        let view =
+            services::safeguarding::close(state, &lead, id, &note, outcome, request_id(ctx)?)
+                .await?;
         Ok(view.into())
     }
 }

@@ -87,6 +87,7 @@ async fn screen_row(state: &AppState, row: &store::proposals::Pending) -> Result
             None,
             screening.signals(),
             None,
+            &safeguarding::deadline(state),
             now,
         )
         .await?;

@@ -52,11 +52,13 @@ pub fn coordinator(actor: &Actor) -> Result<Coordinator, AppError> {
     }
 }
 
-/// Proof that the actor is the safeguarding lead of a school.
+/// Proof that the actor is a safeguarding lead: of one school, or of the district (who takes up
+/// what no school lead took up in time, and the cases of schools without a lead).
 #[derive(Clone)]
 pub struct SafeguardingLead {
     staff: StaffActor,
-    school: SchoolId,
+    /// None for the district's lead.
+    school: Option<SchoolId>,
 }
 
 impl SafeguardingLead {
@@ -64,28 +66,40 @@ impl SafeguardingLead {
         &self.staff
     }
 
-    pub fn school(&self) -> SchoolId {
+    /// The school whose lead this is; None for the district's lead.
+    pub fn school(&self) -> Option<SchoolId> {
         self.school
     }
-}
 
-/// The school's safeguarding lead, or UNAUTHENTICATED / FORBIDDEN.
-pub fn safeguarding_lead(actor: &Actor) -> Result<SafeguardingLead, AppError> {
-    let staff = actor.staff()?;
-    match (staff.member.role, staff.member.school_id) {
-        (Role::SafeguardingLead, Some(school)) => Ok(SafeguardingLead {
-            staff: staff.clone(),
-            school,
-        }),
-        _ => Err(AppError::Forbidden),
+    /// Whether the case is this lead's: their school's, or, for the district's lead, one that
+    /// went up to the district.
+    pub fn covers(&self, case: &crate::domain::safeguarding::Case) -> bool {
+        match self.school {
+            Some(school) => case.school_id == school,
+            None => case.escalated_at.is_some(),
+        }
     }
 }
 
-/// The safeguarding lead of this school, or NOT_FOUND (what is with the lead, nobody else may
-/// know exists).
+/// A school's or the district's safeguarding lead, or UNAUTHENTICATED / FORBIDDEN.
+pub fn safeguarding_lead(actor: &Actor) -> Result<SafeguardingLead, AppError> {
+    let staff = actor.staff()?;
+    let school = match (staff.member.role, staff.member.school_id) {
+        (Role::SafeguardingLead, Some(school)) => Some(school),
+        (Role::DistrictSafeguardingLead, _) => None,
+        _ => return Err(AppError::Forbidden),
+    };
+    Ok(SafeguardingLead {
+        staff: staff.clone(),
+        school,
+    })
+}
+
+/// The safeguarding lead of this school, or the district's, or NOT_FOUND (what is with the lead,
+/// nobody else may know exists).
 pub fn safeguarding_lead_of(actor: &Actor, school: SchoolId) -> Result<SafeguardingLead, AppError> {
     match safeguarding_lead(actor) {
-        Ok(lead) if lead.school == school => Ok(lead),
+        Ok(lead) if lead.school.is_none_or(|own| own == school) => Ok(lead),
         Err(AppError::Unauthenticated) => Err(AppError::Unauthenticated),
         _ => Err(AppError::NotFound),
     }
@@ -178,6 +192,8 @@ async fn may_read_class(
     Ok(match staff.member.role {
         Role::Coordinator => true,
         Role::SafeguardingLead => staff.member.school_id == Some(class.school_id),
+        // The district lead reads a child's data through a case, never a class.
+        Role::DistrictSafeguardingLead => false,
         Role::Teacher => store::classes::is_teacher_of(db, staff.member.id, class.id).await?,
         Role::DepartmentStaff => false,
     })

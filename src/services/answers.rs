@@ -441,6 +441,7 @@ pub async fn rate(
             None,
             screening.signals(),
             comment.clone(),
+            &crate::services::safeguarding::deadline(state),
             now,
         )
         .await?;

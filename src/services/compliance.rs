@@ -41,6 +41,7 @@ fn role_key(role: Role) -> &'static str {
     match role {
         Role::Teacher => "teacher",
         Role::SafeguardingLead => "safeguarding_lead",
+        Role::DistrictSafeguardingLead => "district_safeguarding_lead",
         Role::DepartmentStaff => "department_staff",
         Role::Coordinator => "coordinator",
     }

@@ -182,7 +182,7 @@ async fn placement(
             }
             Ok((None, Some(department)))
         }
-        Role::Coordinator => Ok((None, None)),
+        Role::Coordinator | Role::DistrictSafeguardingLead => Ok((None, None)),
     }
 }
 

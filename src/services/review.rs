@@ -182,6 +182,7 @@ pub async fn moderate(
             Some(by),
             screening.signals(),
             input.note_for_lead.clone(),
+            &safeguarding::deadline(state),
             now,
         )
         .await?;

@@ -48,6 +48,26 @@ pub async fn find(
     .transpose()
 }
 
+/// The active members of staff of a role (and school, for a school's lead).
+pub async fn active_with_role(
+    db: &impl ConnectionTrait,
+    role: Role,
+    school: Option<SchoolId>,
+) -> Result<Vec<StaffId>, DbErr> {
+    let mut query = staff::Entity::find()
+        .filter(staff::Column::Role.eq(role.as_str()))
+        .filter(staff::Column::DisabledAt.is_null());
+    if let Some(school) = school {
+        query = query.filter(staff::Column::SchoolId.eq(school.0));
+    }
+    Ok(query
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| StaffId(row.id))
+        .collect())
+}
+
 pub async fn username_taken(db: &impl ConnectionTrait, username: &Username) -> Result<bool, DbErr> {
     Ok(staff::Entity::find()
         .filter(staff::Column::Username.eq(username.as_str()))

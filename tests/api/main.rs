@@ -10,6 +10,7 @@ mod areas;
 mod assisted;
 mod binary;
 mod cards;
+mod case_oversight;
 mod departments;
 mod errors;
 mod health;

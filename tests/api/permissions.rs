@@ -499,8 +499,20 @@ const MATRIX: &[(&str, &str, [&str; 9])] = &[
         ],
     ),
     (
+        "acknowledgeSafeguardingCase",
+        "mutation($case: ID!) { acknowledgeSafeguardingCase(caseId: $case) { id } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, OK, NOPE, FORBID, FORBID,
+        ],
+    ),
+    (
+        "staffNotifications",
+        "{ staffNotifications { nodes { kind } } }",
+        [UNAUTH, FORBID, OK, OK, OK, OK, OK, OK, OK],
+    ),
+    (
         "closeSafeguardingCase",
-        "mutation($case: ID!) { closeSafeguardingCase(caseId: $case, note: \"已与孩子和家长谈过\") { id } }",
+        "mutation($case: ID!) { closeSafeguardingCase(caseId: $case, note: \"已与孩子和家长谈过\", outcome: { noReportReason: \"家长已配合，无需报告\" }) { id } }",
         [
             UNAUTH, FORBID, FORBID, FORBID, FORBID, PASS, NOPE, FORBID, FORBID,
         ],

@@ -173,11 +173,16 @@ async fn a_teacher_escalates_and_the_lead_records_actions_until_the_case_closes(
     assert_eq!(case["noteFromTeacher"], "她这周课间一直一个人哭");
     let case_id = case["id"].as_str().unwrap().to_owned();
 
-    const CLOSE: &str = "mutation($c: ID!, $n: String!) { closeSafeguardingCase(caseId: $c, note: $n) { status closingNote } }";
+    const CLOSE: &str = "mutation($c: ID!, $n: String!, $o: CaseOutcomeInput!) { closeSafeguardingCase(caseId: $c, note: $n, outcome: $o) { status closingNote outcome { reportedTo reportedOn noReportReason } } }";
+    let reported_to = json!({ "reportedTo": "上虞公安", "reportedOn": "2026-11-30" });
     const RECORD: &str = "mutation($c: ID!, $i: SafeguardingActionInput!) { recordSafeguardingAction(caseId: $c, input: $i) { actions { kind reference occurredOn } } }";
     let lead = Some(world.lead_a.token.as_str());
     let early = app
-        .graphql_as(lead, CLOSE, json!({ "c": case_id, "n": "已处理" }))
+        .graphql_as(
+            lead,
+            CLOSE,
+            json!({ "c": case_id, "n": "已处理", "o": reported_to }),
+        )
         .await;
     assert_eq!(
         early.body["errors"][0]["extensions"]["fields"][0]["code"],
@@ -224,14 +229,41 @@ async fn a_teacher_escalates_and_the_lead_records_actions_until_the_case_closes(
         .await;
     assert_eq!(elsewhere.error_code(), Some("NOT_FOUND"));
 
+    // Closing needs its outcome: whom it was reported to and when, or why no report was needed.
+    for (outcome, path) in [
+        (json!({}), "reportedTo"),
+        (json!({ "reportedTo": "上虞公安" }), "reportedOn"),
+        (
+            json!({ "reportedTo": "上虞公安", "reportedOn": "2026-11-30", "noReportReason": "x" }),
+            "noReportReason",
+        ),
+    ] {
+        let refused = app
+            .graphql_as(
+                lead,
+                CLOSE,
+                json!({ "c": case_id, "n": "已处理", "o": outcome }),
+            )
+            .await;
+        assert_eq!(
+            refused.body["errors"][0]["extensions"]["fields"][0]["path"],
+            json!(["outcome", path]),
+            "{:?}",
+            refused.body
+        );
+    }
     let closed = app
         .graphql_as(
             lead,
             CLOSE,
-            json!({ "c": case_id, "n": "已报警并转介心理老师" }),
+            json!({ "c": case_id, "n": "已报警并转介心理老师", "o": reported_to }),
         )
         .await;
     assert_eq!(closed.ok()["closeSafeguardingCase"]["status"], "CLOSED");
+    assert_eq!(
+        closed.ok()["closeSafeguardingCase"]["outcome"],
+        json!({ "reportedTo": "上虞公安", "reportedOn": "2026-11-30", "noReportReason": null })
+    );
     let after = record(json!({ "kind": "TALKED_WITH_CHILD", "occurredOn": "2026-11-30" })).await;
     assert_eq!(after.error_code(), Some("INVALID_TRANSITION"));
     let open_only = app

@@ -32,5 +32,6 @@ pub mod safeguarding_cases;
 pub mod schools;
 pub mod sessions;
 pub mod staff;
+pub mod staff_notifications;
 pub mod task_events;
 pub mod tasks;

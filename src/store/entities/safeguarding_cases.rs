@@ -17,6 +17,14 @@ pub struct Model {
     pub closed_at: Option<DateTimeUtc>,
     pub closed_by: Option<Uuid>,
     pub closing_note: Option<String>,
+    pub acknowledge_due: Option<DateTimeUtc>,
+    pub acknowledged_at: Option<DateTimeUtc>,
+    pub acknowledged_by: Option<Uuid>,
+    pub escalated_at: Option<DateTimeUtc>,
+    pub outcome: Option<String>,
+    pub reported_to: Option<String>,
+    pub reported_on: Option<Date>,
+    pub no_report_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
