@@ -147,3 +147,27 @@ fn the_evaluation_cases_all_land_where_they_should() {
         );
     }
 }
+
+#[test]
+fn the_classifier_holds_contempt_no_list_names_and_leaves_childrens_complaints_alone() {
+    let screen = |text: &str| Screener::builtin().screen(text, &Options { age: 12 });
+    for text in ["你们这些乡下人就是没素质", "女生就是笨，学不会数学"] {
+        let screening = screen(text);
+        assert_eq!(screening.action, Action::Review, "{text}");
+        assert!(
+            screening
+                .findings
+                .iter()
+                .any(|f| f.subkind == "unkind_tone"),
+            "{text}"
+        );
+        assert!(screening.unkind_permille >= 500, "{text}");
+    }
+    for text in [
+        "小区里有人把狗屎留在草地上，很恶心",
+        "我想要一个可以玩沙子的地方",
+        "厕所太臭了，希望每天打扫",
+    ] {
+        assert_eq!(screen(text).action, Action::Publish, "{text}");
+    }
+}

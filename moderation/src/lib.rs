@@ -19,6 +19,7 @@
 //! - [`pii`] finds personal information (numbers, ids, e-mail, addresses, names);
 //! - [`feedback`] holds the kind words a child reads when a teacher does not write their own.
 
+mod classifier;
 pub mod cli;
 mod disclosure;
 #[cfg(test)]
@@ -32,6 +33,7 @@ mod rules;
 mod screening;
 #[cfg(test)]
 mod tests;
+pub mod training;
 
 pub use feedback::{Band, REASONS};
 pub use rules::RuleError;

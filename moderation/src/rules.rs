@@ -14,6 +14,7 @@ const SOURCES: [&str; 2] = ["tongsheng", "ldnoobw"];
 const WORDS: &str = include_str!("../rules/words.tsv");
 const SAFEGUARDING: &str = include_str!("../rules/safeguarding.tsv");
 pub(crate) const DISCLOSURE: &str = include_str!("../rules/disclosure.tsv");
+pub(crate) const CLASSIFIER: &str = include_str!("../rules/classifier.tsv");
 const ALLOW: &str = include_str!("../rules/allow.txt");
 const SIMPLIFIED: &str = include_str!("../rules/t2s.tsv");
 const DIGITS: &str = include_str!("../rules/digits.tsv");

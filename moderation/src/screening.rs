@@ -4,6 +4,7 @@ use serde::Serialize;
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use crate::classifier::Classifier;
 use crate::disclosure::Disclosures;
 use crate::feedback::Band;
 use crate::lexicon::Lexicon;
@@ -103,6 +104,9 @@ impl Options {
 pub struct Screening {
     pub action: Action,
     pub findings: Vec<Finding>,
+    /// How unkind the classifier finds the text, 0 to 1000; a finding `unkind_tone` (on the
+    /// n-gram that weighed most) when it is over the threshold chosen on COLD's dev split.
+    pub unkind_permille: u16,
 }
 
 impl Screening {
@@ -129,6 +133,7 @@ impl Screening {
         Screening {
             action,
             findings: kept,
+            unkind_permille: 0,
         }
     }
 }
@@ -139,6 +144,8 @@ pub struct Screener {
     lexicon: Lexicon,
     pii: Pii,
     disclosures: Disclosures,
+    /// None only while a new classifier is trained.
+    classifier: Option<Classifier>,
 }
 
 impl std::fmt::Debug for Screener {
@@ -150,6 +157,10 @@ impl std::fmt::Debug for Screener {
 impl Screener {
     /// Compiles the rules under `moderation/rules/`.
     pub fn new() -> Result<Screener, RuleError> {
+        Screener::build(Some(Classifier::parse(crate::rules::CLASSIFIER)?))
+    }
+
+    fn build(classifier: Option<Classifier>) -> Result<Screener, RuleError> {
         let rules = Rules::builtin()?;
         let lexicon = Lexicon::compile(&rules)?;
         let pii = Pii::compile(&rules)?;
@@ -164,7 +175,30 @@ impl Screener {
             lexicon,
             pii,
             disclosures,
+            classifier,
         })
+    }
+
+    /// The rules without the classifier: what a new classifier is trained beside.
+    pub fn without_classifier() -> Result<Screener, RuleError> {
+        Screener::build(None)
+    }
+
+    /// The rules with a model the `train` command is weighing, under a threshold no score
+    /// reaches: each screening's `unkind_permille` is the model's score, and its action the
+    /// lists' alone.
+    pub fn with_model(bias: f32, weights: &[(u64, f32)]) -> Result<Screener, RuleError> {
+        Screener::build(Some(Classifier::from_model(
+            bias,
+            2.0,
+            weights.iter().copied(),
+        )))
+    }
+
+    /// A text folded as the rules read it (full-width, case, traditional forms and separators
+    /// undone): what the classifier's n-grams are taken from.
+    pub fn fold(&self, text: &str) -> String {
+        self.rules.tables.compact(text).text
     }
 
     /// The screener of the built-in rules, compiled on first use and shared.
@@ -179,7 +213,22 @@ impl Screener {
     /// Screens one text. Never fails and never drops anything: every match is a finding.
     pub fn screen(&self, text: &str, _options: &Options) -> Screening {
         let tables = &self.rules.tables;
-        let mut findings = self.lexicon.find(&tables.compact(text));
+        let compact = tables.compact(text);
+        let mut findings = self.lexicon.find(&compact);
+        let mut unkind_permille = 0;
+        if let Some(classifier) = &self.classifier {
+            let chars: Vec<char> = compact.text.chars().collect();
+            let verdict = classifier.judge(&chars);
+            unkind_permille = (verdict.score * 1000.0).round() as u16;
+            if let Some(strongest) = verdict.strongest {
+                let bytes = compact.offset(strongest.start)..compact.offset(strongest.end);
+                findings.push(Finding {
+                    kind: FindingKind::Abuse,
+                    subkind: "unkind_tone",
+                    span: compact.original(bytes),
+                });
+            }
+        }
         let (disclosures, guarded) = self.disclosures.find(tables, text);
         // A listed phrase in a hypothetical, preventive or fictional clause ("如果有人欺负我")
         // is no disclosure; thoughts of self-harm always are.
@@ -192,7 +241,9 @@ impl Screener {
         });
         findings.extend(disclosures);
         findings.extend(self.pii.find(tables, text));
-        Screening::from_findings(findings)
+        let mut screening = Screening::from_findings(findings);
+        screening.unkind_permille = unkind_permille;
+        screening
     }
 
     /// What a child of this band reads when a teacher decides for `reason` without writing
