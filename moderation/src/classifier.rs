@@ -140,16 +140,17 @@ impl Classifier {
                 strongest: None,
             };
         }
-        let mut seen = GramMap::<()>::default();
+        let mut seen: Vec<Gram> = Vec::new();
         let mut sum = self.bias;
         let mut strongest: Option<(f32, Range<usize>)> = None;
         for (gram, range) in grams(chars) {
             let Some(weight) = self.weights.get(&gram) else {
                 continue;
             };
-            if seen.insert(gram, ()).is_some() {
+            if seen.contains(&gram) {
                 continue;
             }
+            seen.push(gram);
             sum += weight;
             if strongest.as_ref().is_none_or(|(best, _)| weight > best) {
                 strongest = Some((*weight, range));

@@ -174,9 +174,8 @@ impl Disclosures {
     /// The disclosures in `text`, with byte spans into it, and the byte ranges of its clauses
     /// that are hypothetical, preventive or fiction (where a listed phrase is no disclosure
     /// either). The text is folded and scanned once; clauses are ranges of the folded text.
-    pub fn find(&self, tables: &Tables, text: &str) -> (Vec<Finding>, Vec<Range<usize>>) {
-        let folded = tables.compact(text);
-        let hits = self.hits(&folded);
+    pub fn find(&self, folded: &Folded, text: &str) -> (Vec<Finding>, Vec<Range<usize>>) {
+        let hits = self.hits(folded);
         let clauses: Vec<(Range<usize>, Range<usize>)> = clauses(text)
             .into_iter()
             .map(|bytes| {
@@ -195,7 +194,7 @@ impl Disclosures {
         let mut found = Vec::new();
         for (index, (_, chars)) in clauses.iter().enumerate() {
             self.find_in(
-                &folded,
+                folded,
                 &hits,
                 chars.clone(),
                 guarded[index],
@@ -205,7 +204,7 @@ impl Disclosures {
             if let Some((_, next)) = clauses.get(index + 1) {
                 let joined = chars.start..next.end;
                 let guard = guarded[index] || guarded[index + 1];
-                self.find_in(&folded, &hits, joined, guard, true, &mut found);
+                self.find_in(folded, &hits, joined, guard, true, &mut found);
             }
         }
         let guarded_bytes = clauses

@@ -171,3 +171,63 @@ fn the_classifier_holds_contempt_no_list_names_and_leaves_childrens_complaints_a
         assert_eq!(screen(text).action, Action::Publish, "{text}");
     }
 }
+
+#[test]
+fn insults_in_pinyin_homophones_mixed_latin_parts_and_pictures_are_held() {
+    let screen = |text: &str| Screener::builtin().screen(text, &Options { age: 12 });
+    for text in [
+        "你真是sha bi",
+        "他就是个煞笔",
+        "cnm别来烦我",
+        "你是傻B吗",
+        "tmd烦死了",
+        "你女马的",
+        "你🐴没了",
+        "wang ba dan",
+    ] {
+        assert_eq!(screen(text).action, Action::Review, "{text}");
+    }
+    for text in [
+        "我想要一个沙包",
+        "WC在一楼",
+        "妈妈买了草莓和马蹄",
+        "我们班有个沙坑",
+    ] {
+        assert_eq!(screen(text).action, Action::Publish, "{text}");
+    }
+}
+
+#[test]
+fn personal_information_however_it_is_spelled() {
+    let kinds = |text: &str| -> Vec<&'static str> {
+        Screener::builtin()
+            .screen(text, &Options { age: 12 })
+            .findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::Pii)
+            .map(|f| f.subkind)
+            .collect()
+    };
+    assert_eq!(kinds("手机一五九，零零一二，三四五六"), ["mobile"]);
+    assert_eq!(kinds("号码 159 然后 0012 然后 3456"), ["mobile"]);
+    assert_eq!(kinds("邮箱 tom(at)qq(dot)com"), ["email"]);
+    assert_eq!(kinds("写信到 t o m 艾特 1 2 6 点 com"), ["email"]);
+    assert_eq!(kinds("加我企鹅号 一二三四五六七"), ["qq"]);
+    assert_eq!(kinds("我叫欧阳娜娜"), ["name"]);
+    for benign in [
+        "3路车和15路车",
+        "2026年12月1日",
+        "我考了95分",
+        "打12345反映",
+    ] {
+        assert!(kinds(benign).is_empty(), "{benign}");
+    }
+}
+
+#[test]
+fn the_personal_information_and_evasion_cases_all_land() {
+    let cases = read_cases(include_str!("../corpora/pii-evasion-dev.jsonl"))
+        .unwrap_or_else(|error| panic!("{error}"));
+    let report = evaluate(Screener::builtin(), &cases);
+    assert!(report.wrong.is_empty(), "{}", report.wrong.join("\n"));
+}

@@ -31,6 +31,7 @@ mod normalise;
 mod pii;
 mod rules;
 mod screening;
+mod sound;
 #[cfg(test)]
 mod tests;
 pub mod training;

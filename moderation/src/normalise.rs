@@ -59,6 +59,76 @@ impl Folded {
         self.origin.partition_point(|span| span.start < at)
     }
 
+    /// The form e-mail addresses are looked for in: the words and signs children write for `@`
+    /// and `.` ((at), 【at】, 艾特, 圈a, #; (dot), 点) read as the signs, between letters or digits,
+    /// and spaces between letters dropped ("x i a o m i n g @ 1 6 3 . c o m").
+    pub fn email_form(&self) -> Folded {
+        const AT: [&str; 9] = [
+            "(at)", "（at）", "[at]", "【at】", "<at>", "艾特", "圈a", "#", " at ",
+        ];
+        const DOT: [&str; 7] = [
+            "(dot)",
+            "（dot）",
+            "[dot]",
+            "【dot】",
+            "<dot>",
+            "点",
+            " dot ",
+        ];
+        let chars: Vec<(char, Range<usize>)> =
+            self.text.chars().zip(self.origin.iter().cloned()).collect();
+        let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        let mut out: Vec<(char, Range<usize>)> = Vec::with_capacity(chars.len());
+        let mut i = 0;
+        'chars: while i < chars.len() {
+            let before_is_word = out
+                .iter()
+                .rev()
+                .find(|(c, _)| *c != ' ')
+                .is_some_and(|(c, _)| word(*c));
+            for (tokens, sign) in [(&AT[..], '@'), (&DOT[..], '.')] {
+                for token in tokens {
+                    let length = token.chars().count();
+                    let Some(window) = chars.get(i..i + length) else {
+                        continue;
+                    };
+                    let after_is_word = chars
+                        .get(i + length..)
+                        .and_then(|rest| rest.iter().find(|(c, _)| *c != ' '))
+                        .is_some_and(|(c, _)| word(*c));
+                    if before_is_word
+                        && after_is_word
+                        && window.iter().map(|(c, _)| *c).eq(token.chars())
+                    {
+                        while out.last().is_some_and(|(c, _)| *c == ' ') {
+                            out.pop();
+                        }
+                        out.push((sign, window[0].1.start..window[length - 1].1.end));
+                        i += length;
+                        continue 'chars;
+                    }
+                }
+            }
+            let (c, span) = chars[i].clone();
+            let joins = |c: char| word(c) || c == '@' || c == '.';
+            if c == ' ' && out.last().is_some_and(|(c, _)| *c == '@' || *c == '.') {
+                i += 1;
+                continue;
+            }
+            let next_joins = chars
+                .get(i + 1..)
+                .and_then(|rest| rest.iter().find(|(c, _)| *c != ' '))
+                .is_some_and(|(c, _)| joins(*c));
+            if c == ' ' && out.last().is_some_and(|(c, _)| joins(*c)) && next_joins {
+                i += 1;
+                continue;
+            }
+            out.push((c, span));
+            i += 1;
+        }
+        Folded::from_chars(out)
+    }
+
     /// How many folded characters lie between two byte offsets of `text`.
     pub fn chars_between(&self, from: usize, to: usize) -> usize {
         self.char_index(to).saturating_sub(self.char_index(from))
@@ -70,6 +140,8 @@ impl Folded {
 pub(crate) struct Tables {
     pub simplified: HashMap<char, char>,
     pub digits: HashMap<char, char>,
+    /// Parts or pictures standing for a character (女马 for 妈, 🐴 for 马).
+    pub shapes: Vec<(Vec<char>, char)>,
 }
 
 impl Tables {
@@ -112,8 +184,14 @@ impl Tables {
     /// character collapsed (three or more of a Chinese character, two or more of a Latin
     /// letter, so that 妈妈 stays 妈妈 while 傻傻傻 and "sbbb" collapse).
     pub fn compact(&self, text: &str) -> Folded {
-        let mut kept = Vec::with_capacity(text.len());
-        self.fold_into(text, &mut kept);
+        self.compact_of(&self.full(text))
+    }
+
+    /// [`Tables::compact`] of a text already folded in full (the text is folded once).
+    pub fn compact_of(&self, full: &Folded) -> Folded {
+        let folded: Vec<(char, Range<usize>)> =
+            full.text.chars().zip(full.origin.iter().cloned()).collect();
+        let mut kept = self.unshape(folded);
         kept.retain(|(c, _)| c.is_alphanumeric());
         let mut chars = Vec::with_capacity(kept.len());
         let mut i = 0;
@@ -138,6 +216,37 @@ impl Tables {
         Folded::from_chars(chars)
     }
 
+    /// Parts and pictures folded into the character they stand for, spans merged.
+    fn unshape(&self, chars: Vec<(char, Range<usize>)>) -> Vec<(char, Range<usize>)> {
+        let starts = |c: char| {
+            self.shapes
+                .iter()
+                .any(|(parts, _)| parts.first() == Some(&c))
+        };
+        if !chars
+            .iter()
+            .any(|(c, _)| (!c.is_ascii() || *c == '$') && starts(*c))
+        {
+            return chars;
+        }
+        let mut out = Vec::with_capacity(chars.len());
+        let mut i = 0;
+        'chars: while i < chars.len() {
+            for (parts, whole) in &self.shapes {
+                let candidate = chars.get(i..i + parts.len());
+                if candidate.is_some_and(|window| window.iter().map(|(c, _)| c).eq(parts.iter())) {
+                    let span = chars[i].1.start..chars[i + parts.len() - 1].1.end;
+                    out.push((*whole, span));
+                    i += parts.len();
+                    continue 'chars;
+                }
+            }
+            out.push(chars[i].clone());
+            i += 1;
+        }
+        out
+    }
+
     fn fold_into(&self, text: &str, out: &mut Vec<(char, Range<usize>)>) {
         let mut buffer = Vec::with_capacity(4);
         for (at, c) in text.char_indices() {
@@ -159,6 +268,7 @@ mod tests {
                 .into_iter()
                 .collect(),
             digits: [('一', '1'), ('三', '3')].into_iter().collect(),
+            shapes: Vec::new(),
         }
     }
 

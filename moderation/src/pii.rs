@@ -52,7 +52,7 @@ impl Pii {
         };
         // Characters that end a place name or a name rather than belong to it.
         let not_place = r"[\p{Han}--[在住是的我到从去和与了就也都很这那个附近旁边对面里]]";
-        let not_name = r"[\p{Han}--[是的了今年岁我在和与也很想要说住家，。]]";
+        let not_name = r"[\p{Han}--[是的了今年岁我在和与也很想要说住家老师学生年级班校同桌们，。]]";
         let number = r"[0-9一二三四五六七八九十百零〇两]+";
         let compile = |pattern: String| {
             Regex::new(&pattern).map_err(|error| problem("contexts.tsv", 0, error.to_string()))
@@ -91,15 +91,20 @@ impl Pii {
         })
     }
 
-    pub fn find(&self, tables: &Tables, text: &str) -> Vec<Finding> {
-        let full = tables.full(text);
-        let numeric = tables.numeric(&full);
-        let mut found = self.numbers(&full, &numeric);
+    /// The personal information in a text folded in full.
+    pub fn find(&self, tables: &Tables, full: &Folded) -> Vec<Finding> {
+        let numeric = tables.numeric(full);
+        let mut found = self.numbers(full, &numeric);
         let mut spans = Vec::new();
         let haystack = full.text.as_str();
-        if haystack.contains('@') {
-            for hit in self.email.find_iter(haystack) {
-                spans.push(("email", hit.range()));
+        if haystack.bytes().any(|b| b.is_ascii_alphabetic()) {
+            let email = full.email_form();
+            for hit in self.email.find_iter(&email.text) {
+                found.push(Finding {
+                    kind: FindingKind::Pii,
+                    subkind: "email",
+                    span: email.original(hit.range()),
+                });
             }
         }
         for captures in self.wechat_id.captures_iter(haystack) {
@@ -128,10 +133,13 @@ impl Pii {
     }
 
     /// Runs of digits (ASCII, full-width or Chinese numerals, with single separators between),
-    /// read as mobile numbers, ID numbers, or QQ and WeChat ids after their context words.
+    /// read as mobile numbers, ID numbers, or QQ and WeChat ids after their context words; and a
+    /// mobile number split into groups by a few words or signs ("138，1234，5678", "前三位138中间
+    /// 1234", keycap emoji).
     fn numbers(&self, full: &Folded, numeric: &Folded) -> Vec<Finding> {
-        let mut found = Vec::new();
-        for run in digit_runs(&numeric.text) {
+        let runs = digit_runs(&numeric.text);
+        let mut found = split_mobiles(numeric, &runs);
+        for run in runs {
             let digits = run.digits.as_str();
             let national = digits.strip_prefix("86").filter(|rest| rest.len() == 11);
             let subkind = if is_mobile(national.unwrap_or(digits)) {
@@ -167,6 +175,39 @@ impl Pii {
         }
         found
     }
+}
+
+/// Most characters between two groups of one split number.
+const GROUP_GAP: usize = 4;
+
+/// Mobile numbers written in groups with a few characters between (and no digit), each a
+/// finding spanning its groups. A number written in one run is left to [`Pii::numbers`].
+fn split_mobiles(numeric: &Folded, runs: &[DigitRun]) -> Vec<Finding> {
+    let mut found = Vec::new();
+    let mut first = 0;
+    while first < runs.len() {
+        let mut digits = runs[first].digits.clone();
+        let mut last = first;
+        while digits.len() < 11 && last + 1 < runs.len() {
+            let gap = numeric.chars_between(runs[last].range.end, runs[last + 1].range.start);
+            if gap > GROUP_GAP {
+                break;
+            }
+            last += 1;
+            digits.push_str(&runs[last].digits);
+        }
+        if last > first && is_mobile(&digits) {
+            found.push(Finding {
+                kind: FindingKind::Pii,
+                subkind: "mobile",
+                span: numeric.original(runs[first].range.start..runs[last].range.end),
+            });
+            first = last + 1;
+        } else {
+            first += 1;
+        }
+    }
+    found
 }
 
 struct DigitRun {

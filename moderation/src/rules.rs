@@ -15,6 +15,8 @@ const WORDS: &str = include_str!("../rules/words.tsv");
 const SAFEGUARDING: &str = include_str!("../rules/safeguarding.tsv");
 pub(crate) const DISCLOSURE: &str = include_str!("../rules/disclosure.tsv");
 pub(crate) const CLASSIFIER: &str = include_str!("../rules/classifier.tsv");
+pub(crate) const SOUNDS: &str = include_str!("../rules/sounds.tsv");
+const SHAPES: &str = include_str!("../rules/shapes.tsv");
 const ALLOW: &str = include_str!("../rules/allow.txt");
 const SIMPLIFIED: &str = include_str!("../rules/t2s.tsv");
 const DIGITS: &str = include_str!("../rules/digits.tsv");
@@ -88,6 +90,7 @@ impl Rules {
             tables: Tables {
                 simplified: char_pairs("t2s.tsv", SIMPLIFIED)?,
                 digits: char_pairs("digits.tsv", DIGITS)?,
+                shapes: shapes()?,
             },
             contexts: rows("contexts.tsv", CONTEXTS, 2)?
                 .map(|(line, fields)| {
@@ -139,6 +142,24 @@ fn phrases() -> Result<Vec<Phrase>, RuleError> {
                 parts,
                 subkind: fields[1],
             })
+        })
+        .collect()
+}
+
+/// Characters written as their parts or as a picture, and the character they stand for.
+fn shapes() -> Result<Vec<(Vec<char>, char)>, RuleError> {
+    rows("shapes.tsv", SHAPES, 3)?
+        .map(|(line, fields)| {
+            known("shapes.tsv", line, fields[2], &SOURCES)?;
+            let mut to = fields[1].chars();
+            match (to.next(), to.next()) {
+                (Some(to), None) => Ok((fields[0].chars().collect(), to)),
+                _ => Err(problem(
+                    "shapes.tsv",
+                    line,
+                    "one character to fold to".into(),
+                )),
+            }
         })
         .collect()
 }

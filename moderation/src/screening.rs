@@ -10,6 +10,7 @@ use crate::feedback::Band;
 use crate::lexicon::Lexicon;
 use crate::pii::Pii;
 use crate::rules::{RuleError, Rules};
+use crate::sound::Sounds;
 
 /// What must happen to a text, from least to most severe. Declaration order is severity order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -144,6 +145,7 @@ pub struct Screener {
     lexicon: Lexicon,
     pii: Pii,
     disclosures: Disclosures,
+    sounds: Sounds,
     /// None only while a new classifier is trained.
     classifier: Option<Classifier>,
 }
@@ -171,6 +173,7 @@ impl Screener {
             &crate::rules::SAFEGUARDING_SUBKINDS,
         )?;
         Ok(Screener {
+            sounds: Sounds::compile(crate::rules::SOUNDS)?,
             rules,
             lexicon,
             pii,
@@ -213,8 +216,10 @@ impl Screener {
     /// Screens one text. Never fails and never drops anything: every match is a finding.
     pub fn screen(&self, text: &str, _options: &Options) -> Screening {
         let tables = &self.rules.tables;
-        let compact = tables.compact(text);
+        let full = tables.full(text);
+        let compact = tables.compact_of(&full);
         let mut findings = self.lexicon.find(&compact);
+        findings.extend(self.sounds.find(&compact));
         let mut unkind_permille = 0;
         if let Some(classifier) = &self.classifier {
             let chars: Vec<char> = compact.text.chars().collect();
@@ -229,7 +234,7 @@ impl Screener {
                 });
             }
         }
-        let (disclosures, guarded) = self.disclosures.find(tables, text);
+        let (disclosures, guarded) = self.disclosures.find(&compact, text);
         // A listed phrase in a hypothetical, preventive or fictional clause ("如果有人欺负我")
         // is no disclosure; thoughts of self-harm always are.
         findings.retain(|finding| {
@@ -240,7 +245,7 @@ impl Screener {
                     .any(|clause| clause.contains(&finding.span.start))
         });
         findings.extend(disclosures);
-        findings.extend(self.pii.find(tables, text));
+        findings.extend(self.pii.find(tables, &full));
         let mut screening = Screening::from_findings(findings);
         screening.unkind_permille = unkind_permille;
         screening
