@@ -36,6 +36,30 @@ pub fn read_cases(data: &str) -> Result<Vec<Case>, String> {
         .collect()
 }
 
+/// A COLD-style CSV (`label` 1 = offensive, 0 = safe; `TEXT`): (offensive, text) per row.
+pub fn read_labelled_csv(
+    path: &std::path::Path,
+) -> Result<Vec<(bool, String)>, Box<dyn std::error::Error>> {
+    let mut reader = csv::Reader::from_path(path)?;
+    let headers = reader.headers()?.clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim_start_matches('\u{feff}') == name)
+            .ok_or(format!("no {name} column"))
+    };
+    let (label, text) = (column("label")?, column("TEXT")?);
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record?;
+        rows.push((
+            record.get(label) == Some("1"),
+            record.get(text).unwrap_or_default().to_owned(),
+        ));
+    }
+    Ok(rows)
+}
+
 /// Hits out of cases, per category.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {

@@ -57,8 +57,30 @@ pub async fn of_school(
     state: Option<CaseState>,
     page: &PageRequest<CaseId>,
 ) -> Result<Page<Case>, DbErr> {
+    let which = safeguarding_cases::Column::SchoolId.eq(school.0);
+    page_of(db, which, state, page).await
+}
+
+/// The district's escalated cases (no school lead, or not acknowledged in time), optionally in
+/// one state, oldest first.
+pub async fn escalated(
+    db: &impl ConnectionTrait,
+    state: Option<CaseState>,
+    page: &PageRequest<CaseId>,
+) -> Result<Page<Case>, DbErr> {
+    let which = safeguarding_cases::Column::EscalatedAt.is_not_null();
+    page_of(db, which, state, page).await
+}
+
+/// A page of the cases `which` selects, optionally in one state, oldest first.
+async fn page_of(
+    db: &impl ConnectionTrait,
+    which: sea_orm::sea_query::SimpleExpr,
+    state: Option<CaseState>,
+    page: &PageRequest<CaseId>,
+) -> Result<Page<Case>, DbErr> {
     let mut query = safeguarding_cases::Entity::find()
-        .filter(safeguarding_cases::Column::SchoolId.eq(school.0))
+        .filter(which)
         .order_by_asc(safeguarding_cases::Column::Id)
         .limit(page.fetch_limit());
     if let Some(state) = state {
@@ -216,31 +238,6 @@ fn to_domain(row: safeguarding_cases::Model) -> Result<Case, DbErr> {
             }
         },
     })
-}
-
-/// The district's escalated cases (no school lead, or not acknowledged in time), optionally in
-/// one state, oldest first.
-pub async fn escalated(
-    db: &impl ConnectionTrait,
-    state: Option<CaseState>,
-    page: &PageRequest<CaseId>,
-) -> Result<Page<Case>, DbErr> {
-    let mut query = safeguarding_cases::Entity::find()
-        .filter(safeguarding_cases::Column::EscalatedAt.is_not_null())
-        .order_by_asc(safeguarding_cases::Column::Id)
-        .limit(page.fetch_limit());
-    if let Some(state) = state {
-        query = query.filter(safeguarding_cases::Column::State.eq(state.as_str()));
-    }
-    if let Some(after) = page.after {
-        query = query.filter(safeguarding_cases::Column::Id.gt(after.0));
-    }
-    let rows = query.all(db).await?;
-    let cases = rows
-        .into_iter()
-        .map(to_domain)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::from_overfetched(cases, page))
 }
 
 /// Marks a case acknowledged by its lead; false when it already was (or is not open).

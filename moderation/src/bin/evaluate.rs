@@ -120,24 +120,7 @@ fn evaluate_cases(path: &str, show: usize) {
 
 fn read(path: &Path) -> Result<Vec<(bool, String)>, Box<dyn std::error::Error>> {
     if path.extension().is_some_and(|ext| ext == "csv") {
-        let mut reader = csv::Reader::from_path(path)?;
-        let headers = reader.headers()?.clone();
-        let column = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h.trim_start_matches('\u{feff}') == name)
-                .ok_or(format!("no {name} column"))
-        };
-        let (label, text) = (column("label")?, column("TEXT")?);
-        let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record?;
-            rows.push((
-                record.get(label) == Some("1"),
-                record.get(text).unwrap_or_default().to_owned(),
-            ));
-        }
-        Ok(rows)
+        moderation::evaluation::read_labelled_csv(path)
     } else {
         Ok(std::fs::read_to_string(path)?
             .lines()

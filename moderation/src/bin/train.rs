@@ -145,22 +145,5 @@ fn run(
 }
 
 fn read(path: &str) -> Result<Vec<(bool, String)>, Box<dyn std::error::Error>> {
-    let mut reader = csv::Reader::from_path(path)?;
-    let headers = reader.headers()?.clone();
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim_start_matches('\u{feff}') == name)
-            .ok_or(format!("no {name} column"))
-    };
-    let (label, text) = (column("label")?, column("TEXT")?);
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record?;
-        rows.push((
-            record.get(label) == Some("1"),
-            record.get(text).unwrap_or_default().to_owned(),
-        ));
-    }
-    Ok(rows)
+    moderation::evaluation::read_labelled_csv(std::path::Path::new(path))
 }
