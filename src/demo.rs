@@ -135,6 +135,16 @@ async fn load(state: &AppState) -> Result<String, AppError> {
             department.name_zh
         );
     }
+    services::people::create_staff(
+        state,
+        &coordinator,
+        staff("lead.district", Role::DistrictSafeguardingLead, None, None),
+    )
+    .await?;
+    let _ = writeln!(
+        sheet,
+        "  district safeguarding lead  lead.district (cases no school lead acknowledged in time)"
+    );
     let mut classes = String::new();
     for DemoSchool(code, name, school_classes) in SCHOOLS {
         let school = services::people::create_school(state, &coordinator, code, name).await?;

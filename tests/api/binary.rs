@@ -122,7 +122,9 @@ async fn serve_with_nothing_configured_answers_and_stops_cleanly_on_sigterm() {
     );
     let sheet = server.seen.join("\n");
     assert!(
-        sheet.contains("teacher.wang") && sheet.contains("class code"),
+        sheet.contains("teacher.wang")
+            && sheet.contains("class code")
+            && sheet.contains("lead.district"),
         "the demo sign-in sheet is printed"
     );
 
