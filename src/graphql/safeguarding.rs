@@ -291,8 +291,7 @@ impl SafeguardingQuery {
     ) -> GqlResult<KeyedConnection<String, StaffNotification>> {
         let request = page_request::<String>(first, after)?
             .try_map_after(|id| uuid::Uuid::parse_str(&id).ok())?;
-        let staff = actor(ctx).staff()?;
-        let page = services::safeguarding::notices(state(ctx)?, staff, &request).await?;
+        let page = services::safeguarding::notices(state(ctx)?, actor(ctx), &request).await?;
         Ok(connection(
             page,
             |notice| notice.id.to_string(),

@@ -257,12 +257,13 @@ pub async fn acknowledge(
     one(state, lead, case.id, request).await
 }
 
-/// A member of staff: their notices, newest first.
+/// A signed-in member of staff: their own notices, newest first.
 pub async fn notices(
     state: &AppState,
-    staff: &crate::domain::people::StaffActor,
+    actor: &crate::domain::people::Actor,
     page: &PageRequest<uuid::Uuid>,
 ) -> Result<Page<store::safeguarding::StaffNotice>, AppError> {
+    let staff = actor.staff()?;
     Ok(store::safeguarding::notices_of(&state.db, staff.member.id, page).await?)
 }
 
