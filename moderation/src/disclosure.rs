@@ -160,6 +160,8 @@ impl Disclosures {
         }
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            // A DFA: the screen runs on every text, so memory buys speed.
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&patterns)
             .map_err(|error| problem(FILE, 0, error.to_string()))?;
         Ok(Disclosures {

@@ -88,6 +88,8 @@ impl Lexicon {
         }
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            // A DFA: the screen runs on every text, so memory buys speed.
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&builder.patterns)
             .map_err(|error| problem("words.tsv", 0, error.to_string()))?;
         let latin_edges = builder
