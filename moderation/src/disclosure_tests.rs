@@ -137,6 +137,14 @@ fn the_evaluation_cases_all_land_where_they_should() {
             "holdout",
             include_str!("../corpora/safeguarding-holdout.jsonl"),
         ),
+        (
+            "holdout2",
+            include_str!("../corpora/safeguarding-holdout2.jsonl"),
+        ),
+        (
+            "holdout3",
+            include_str!("../corpora/safeguarding-holdout3.jsonl"),
+        ),
     ] {
         let cases = read_cases(data).unwrap_or_else(|error| panic!("{name}: {error}"));
         let report = evaluate(Screener::builtin(), &cases);
