@@ -17,7 +17,7 @@ const FILE: &str = "disclosure.tsv";
 /// Characters `…` allows between two slots; `~` allows [`NEAR`].
 const FAR: usize = 10;
 /// Words of the bit set of term sets present in a window: at most 64 × this many sets.
-const SET_WORDS: usize = 4;
+const SET_WORDS: usize = 8;
 const NEAR: usize = 3;
 /// The subkind whose frames no guard silences.
 const UNGUARDED: &str = "self_harm";
@@ -73,10 +73,12 @@ impl Disclosures {
                 sets.push(expand(fields[1]));
                 continue;
             }
-            let (unguarded, subkind) = match fields[0].strip_prefix('!') {
-                Some(subkind) => (true, subkind),
-                None => (fields[0] == UNGUARDED, fields[0]),
-            };
+            let (unguarded, subkind) =
+                match (fields[0].strip_prefix('!'), fields[0].strip_prefix('?')) {
+                    (Some(subkind), _) => (true, subkind),
+                    (_, Some(subkind)) => (false, subkind),
+                    _ => (fields[0] == UNGUARDED, fields[0]),
+                };
             let Some(subkind) = subkinds.iter().find(|s| **s == subkind).copied() else {
                 return Err(problem(FILE, number, format!("unknown subkind {subkind}")));
             };

@@ -148,6 +148,23 @@ fn the_evaluation_cases_all_land_where_they_should() {
             "holdout3",
             include_str!("../corpora/safeguarding-holdout3.jsonl"),
         ),
+        ("blind", include_str!("../corpora/safeguarding-blind.jsonl")),
+        (
+            "blind2",
+            include_str!("../corpora/safeguarding-blind2.jsonl"),
+        ),
+        (
+            "blind3",
+            include_str!("../corpora/safeguarding-blind3.jsonl"),
+        ),
+        (
+            "blind4",
+            include_str!("../corpora/safeguarding-blind4.jsonl"),
+        ),
+        (
+            "blind5",
+            include_str!("../corpora/safeguarding-blind5.jsonl"),
+        ),
     ] {
         let cases = read_cases(data).unwrap_or_else(|error| panic!("{name}: {error}"));
         let report = evaluate(Screener::builtin(), &cases);
@@ -241,4 +258,15 @@ fn the_personal_information_and_evasion_cases_all_land() {
         .unwrap_or_else(|error| panic!("{error}"));
     let report = evaluate(Screener::builtin(), &cases);
     assert!(report.wrong.is_empty(), "{}", report.wrong.join("\n"));
+}
+
+#[test]
+fn everyday_writing_about_home_and_feelings_never_escalates() {
+    let everyday = include_str!("../corpora/children-everyday.txt");
+    none_escalate(
+        &everyday
+            .lines()
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .collect::<Vec<_>>(),
+    );
 }
