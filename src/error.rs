@@ -175,17 +175,6 @@ impl AppError {
 
 pub const GENERIC_INTERNAL_MESSAGE: &str = "服务器出了点问题，请稍后再试。";
 
-impl From<sea_orm::DbErr> for AppError {
-    fn from(error: sea_orm::DbErr) -> Self {
-        if crate::store::is_unavailable(&error) {
-            tracing::warn!(error = %error, "database unavailable");
-            AppError::Unavailable
-        } else {
-            AppError::Internal(error.into())
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

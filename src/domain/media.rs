@@ -204,3 +204,28 @@ mod tests {
         );
     }
 }
+
+/// Who uploaded a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Uploader {
+    Child(uuid::Uuid),
+    Staff(uuid::Uuid),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Media {
+    pub id: crate::domain::ids::MediaId,
+    pub uploader: Uploader,
+    /// The child it is of or for, whose teachers may see it.
+    pub child_id: Option<crate::domain::ids::ChildId>,
+    pub class_id: Option<crate::domain::ids::ClassId>,
+    pub state: MediaState,
+    pub reject_code: Option<RejectCode>,
+    pub display_key: Option<String>,
+    pub thumbnail_key: Option<String>,
+    pub covered_key: Option<String>,
+    /// A teacher marked it fit for the public (a drawing, say, not a photo of faces).
+    pub publishable: bool,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}

@@ -350,3 +350,15 @@ mod tests {
         assert!(check_message(screener, "我们换个友好的说法吧。", AgeBand::A, &flagged).is_ok());
     }
 }
+
+/// A phrase a teacher marked as a false alarm, for coordinators to review.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    pub id: crate::domain::ids::SuggestionId,
+    pub phrase: String,
+    pub kind: String,
+    pub subkind: String,
+    pub state: String,
+    pub marked_by: crate::domain::ids::StaffId,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}

@@ -138,3 +138,12 @@ impl Actor {
         }
     }
 }
+
+/// A school as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct School {
+    pub id: crate::domain::ids::SchoolId,
+    pub district_id: crate::domain::ids::DistrictId,
+    pub code: String,
+    pub name_zh: String,
+}

@@ -159,3 +159,13 @@ mod tests {
         assert_ne!(hash, content_hash(campaign, "safety", &answers, None, true));
     }
 }
+
+/// One entry of a proposal's history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub layer: &'static str,
+    pub from: Option<String>,
+    pub to: String,
+    pub reason: Option<String>,
+}

@@ -132,3 +132,6 @@ pub struct Extension {
     pub requested_at: DateTime<Utc>,
     pub state: ExtensionState,
 }
+
+/// The cursor of a queue: the deadline, then the id.
+pub type QueueKey = (chrono::NaiveDate, uuid::Uuid);

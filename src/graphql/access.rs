@@ -8,8 +8,8 @@ use super::errors::GqlResult;
 use super::ids::parse_id;
 use super::page::{KeyedConnection, connection, page_request};
 use crate::domain::ids::{ChildId, StaffId};
+use crate::domain::privacy::AccessFilter;
 use crate::services;
-use crate::store::access_log::AccessFilter;
 
 /// One staff read of a child's personal data.
 #[derive(SimpleObject)]

@@ -6,10 +6,10 @@ use super::context::{actor, state};
 use super::errors::GqlResult;
 use super::ids::parse_id;
 use crate::domain::ids::MediaId;
+use crate::domain::media::Media as StoredMedia;
 use crate::domain::media::Region;
 use crate::error::{AppError, FieldError};
 use crate::services;
-use crate::store::media::Media as StoredMedia;
 
 /// An uploaded image. Its renditions are at `GET /media/{id}/{display|thumbnail|covered}`.
 #[derive(SimpleObject)]

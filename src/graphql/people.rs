@@ -7,10 +7,10 @@ use super::errors::GqlResult;
 use super::ids::parse_id;
 use crate::domain::departments::DepartmentId;
 use crate::domain::ids::{SchoolId, StaffId};
+use crate::domain::people::School as DomainSchool;
 use crate::domain::people::{Actor, Role as DomainRole, StaffMember};
 use crate::services;
 use crate::services::people::NewStaff;
-use crate::store::people::School as DomainSchool;
 
 /// What a member of staff does.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]

@@ -8,8 +8,8 @@ use super::context::{actor, state};
 use super::errors::GqlResult;
 use super::ids::parse_id;
 use crate::domain::ids::{ChildId, ProposalId};
+use crate::domain::privacy::Request;
 use crate::services;
-use crate::store::privacy::Request;
 
 /// What a data request asks for.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]

@@ -12,13 +12,13 @@ use super::ids::parse_id;
 use super::page::{KeyedConnection, connection, page_request};
 use crate::domain::forms::Answer as DomainAnswer;
 use crate::domain::ids::{CampaignId, ChildId, ClassId, ProposalId};
+use crate::domain::proposals::Event;
 use crate::domain::proposals::{Proposal as DomainProposal, status_key, status_label};
 use crate::domain::topics::Topic;
 use crate::error::AppError;
 use crate::services;
 use crate::services::proposals::{Revision, Submission};
 use crate::state::AppState;
-use crate::store::proposals::Event;
 
 /// One field of the form, answered: text, chosen option keys, or attached images.
 #[derive(InputObject)]

@@ -12,11 +12,11 @@ use super::page::{KeyedConnection, connection, page_request};
 use super::routing::department_id;
 use crate::domain::classes::proposer_label;
 use crate::domain::ids::{CampaignId, ProposalId};
+use crate::domain::publicity::{PublicFilter, PublicKey};
 use crate::domain::topics::Topic;
 use crate::error::AppError;
 use crate::services;
 use crate::services::public::{Counted, DepartmentHandling, Handling, PublicItem, PublicStats};
-use crate::store::publications::{PublicFilter, PublicKey};
 
 /// Who proposed it, as the public reads it: grade, and school where enough of the class took
 /// part. Never a name.

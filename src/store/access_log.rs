@@ -9,6 +9,7 @@ use sea_orm::{
 use super::entities::access_log;
 use crate::domain::ids::{ChildId, StaffId};
 use crate::domain::page::{Page, PageRequest};
+pub use crate::domain::privacy::AccessFilter;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccessEntry {
@@ -42,16 +43,6 @@ pub async fn append(
     });
     access_log::Entity::insert_many(rows).exec(db).await?;
     Ok(())
-}
-
-/// Which reads an audit looks at.
-#[derive(Clone, Debug, Default)]
-pub struct AccessFilter {
-    pub child: Option<ChildId>,
-    pub staff: Option<StaffId>,
-    pub operation: Option<String>,
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
 }
 
 /// Newest first, filtered.

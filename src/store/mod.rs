@@ -151,6 +151,21 @@ pub struct PoolUsage {
     pub idle: u32,
 }
 
+/// A database error as the API reports it: UNAVAILABLE when the database cannot be reached (the
+/// client may retry), otherwise an internal error whose SQL never reaches the client. It lives
+/// here, beside the database, so that nothing outside `store` depends on sea-orm through
+/// `AppError`.
+impl From<DbErr> for crate::error::AppError {
+    fn from(error: DbErr) -> Self {
+        if is_unavailable(&error) {
+            tracing::warn!(error = %error, "database unavailable");
+            crate::error::AppError::Unavailable
+        } else {
+            crate::error::AppError::Internal(error.into())
+        }
+    }
+}
+
 /// True for errors that mean "the database is not reachable right now" rather than "this query
 /// is wrong": the client gets UNAVAILABLE and may retry.
 pub fn is_unavailable(error: &DbErr) -> bool {

@@ -13,6 +13,7 @@ use super::entities::{allow_list_suggestions, moderation_log, proposals};
 use crate::domain::forms::Answer;
 use crate::domain::ids::{ClassId, ProposalId, StaffId, SuggestionId};
 use crate::domain::lifecycle::SchoolState;
+pub use crate::domain::moderation::Suggestion;
 use crate::domain::moderation::{ProposalScreening, Redaction, StoredFinding};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::proposals::Proposal;
@@ -154,18 +155,6 @@ pub async fn log_of(db: &impl ConnectionTrait, proposal: ProposalId) -> Result<V
             at: row.at,
         })
         .collect())
-}
-
-/// A phrase a teacher marked as a false alarm, for coordinators to review.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Suggestion {
-    pub id: SuggestionId,
-    pub phrase: String,
-    pub kind: String,
-    pub subkind: String,
-    pub state: String,
-    pub marked_by: StaffId,
-    pub created_at: DateTime<Utc>,
 }
 
 pub async fn add_suggestion(

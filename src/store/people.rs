@@ -7,6 +7,7 @@ use sea_orm::{
 use super::entities::{schools, staff};
 use crate::domain::departments::DepartmentId;
 use crate::domain::ids::{DistrictId, SchoolId, StaffId};
+pub use crate::domain::people::School;
 use crate::domain::people::{Role, StaffMember, Username};
 
 /// A staff row with its password hash, for sign-in only.
@@ -113,15 +114,6 @@ fn to_member(row: staff::Model) -> Result<StaffMember, DbErr> {
         school_id: row.school_id.map(SchoolId),
         department_id: row.department_id.map(DepartmentId),
     })
-}
-
-/// A school as stored.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct School {
-    pub id: SchoolId,
-    pub district_id: DistrictId,
-    pub code: String,
-    pub name_zh: String,
 }
 
 pub async fn find_school(db: &impl ConnectionTrait, id: SchoolId) -> Result<Option<School>, DbErr> {

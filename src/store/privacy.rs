@@ -14,6 +14,7 @@ use super::entities::{
     sessions,
 };
 use crate::domain::ids::{ChildId, ProposalId, StaffId};
+pub use crate::domain::privacy::Request;
 
 /// The anonymous district record an erased child's proposals are kept under.
 pub fn erased_child() -> ChildId {
@@ -286,20 +287,6 @@ pub async fn remove_child(db: &impl ConnectionTrait, child: ChildId) -> Result<V
     }
     children::Entity::delete_by_id(child.0).exec(db).await?;
     Ok(unused)
-}
-
-/// A teacher's request for a child's data.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Request {
-    pub id: uuid::Uuid,
-    pub child_id: ChildId,
-    pub kind: String,
-    pub reason: Option<String>,
-    pub filed_by: StaffId,
-    pub filed_at: DateTime<Utc>,
-    pub state: String,
-    pub decided_at: Option<DateTime<Utc>>,
-    pub done_at: Option<DateTime<Utc>>,
 }
 
 pub async fn file_request(db: &impl ConnectionTrait, request: &Request) -> Result<(), DbErr> {

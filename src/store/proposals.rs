@@ -14,6 +14,7 @@ use crate::domain::forms::{Answer, band_from_letter, band_letter};
 use crate::domain::ids::{CampaignId, ChildId, ClassId, ProposalId, SchoolId, StaffId};
 use crate::domain::lifecycle::{GovernmentState, SchoolState};
 use crate::domain::page::{Page, PageRequest};
+pub use crate::domain::proposals::Event;
 use crate::domain::proposals::Proposal;
 
 /// Who made a change.
@@ -22,16 +23,6 @@ pub enum EventActor {
     Child(ChildId),
     Staff(StaffId),
     System,
-}
-
-/// One entry of a proposal's history.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Event {
-    pub at: DateTime<Utc>,
-    pub layer: &'static str,
-    pub from: Option<String>,
-    pub to: String,
-    pub reason: Option<String>,
 }
 
 pub async fn insert(db: &impl ConnectionTrait, proposal: &Proposal) -> Result<(), DbErr> {

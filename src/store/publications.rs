@@ -13,6 +13,8 @@ use crate::domain::departments::DepartmentId;
 use crate::domain::forms::Answer;
 use crate::domain::ids::{CampaignId, ChildId, MediaId, ProposalId, StaffId};
 use crate::domain::page::{Page, PageRequest};
+pub use crate::domain::publicity::PublicFilter;
+pub use crate::domain::publicity::PublicKey;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Publication {
@@ -58,17 +60,6 @@ pub async fn find(db: &impl ConnectionTrait, id: ProposalId) -> Result<Option<Pu
         .await?;
     Ok(row.map(to_domain))
 }
-
-/// Which publications a public list shows.
-#[derive(Clone, Debug, Default)]
-pub struct PublicFilter {
-    pub campaign: Option<CampaignId>,
-    pub topic: Option<String>,
-    pub department: Option<DepartmentId>,
-}
-
-/// The cursor of a public list: newest first.
-pub type PublicKey = (DateTime<Utc>, uuid::Uuid);
 
 pub async fn page(
     db: &impl ConnectionTrait,

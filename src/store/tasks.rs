@@ -14,6 +14,7 @@ use crate::domain::departments::DepartmentId;
 use crate::domain::ids::{CampaignId, ExtensionId, ProposalId, StaffId, TaskEventId, TaskId};
 use crate::domain::lifecycle::GovernmentState;
 use crate::domain::page::{Page, PageRequest};
+pub use crate::domain::tasks::QueueKey;
 use crate::domain::tasks::{
     Extension, ExtensionState, OPEN_STATES, Task, TaskEvent, TaskEventKind,
 };
@@ -114,9 +115,6 @@ pub struct TaskFilter {
     pub campaign: Option<CampaignId>,
     pub topic: Option<String>,
 }
-
-/// The cursor of a queue: the deadline, then the id.
-pub type QueueKey = (NaiveDate, uuid::Uuid);
 
 /// A queue, the nearest deadline first (then the oldest).
 pub async fn queue(
