@@ -1,9 +1,7 @@
 //! The departments' task queues: what department staff and coordinators read and do.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject, Subscription};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use futures_util::StreamExt as _;
-use futures_util::stream::BoxStream;
 use std::collections::HashMap;
 
 use super::context::{actor, state};
@@ -17,13 +15,16 @@ use crate::domain::forms::Answer as DomainAnswer;
 use crate::domain::ids::{CampaignId, ProposalId, TaskId};
 use crate::domain::lifecycle::GovernmentState;
 use crate::domain::page::Page;
+use crate::domain::tasks::QueueKey;
 use crate::domain::tasks::{Task as DomainTask, TaskEvent as DomainEvent};
 use crate::domain::topics::Topic;
 use crate::error::AppError;
 use crate::services;
 use crate::services::tasks::QueueRequest;
 use crate::state::AppState;
-use crate::store::tasks::QueueKey;
+
+mod live;
+pub use live::TasksSubscription;
 
 /// Where a department's task is in its life.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -472,46 +473,9 @@ impl TasksMutation {
     }
 }
 
-pub(super) async fn single(state: &AppState, one: DomainTask) -> Result<Task, AppError> {
+pub(crate) async fn single(state: &AppState, one: DomainTask) -> Result<Task, AppError> {
     tasks(state, vec![one])
         .await?
         .pop()
         .ok_or(AppError::NotFound)
-}
-
-/// An event on a task, with the task as it stands.
-#[derive(SimpleObject)]
-pub struct TaskNotice {
-    /// What happened.
-    pub event: TaskEvent,
-    /// The task as it stands.
-    pub task: Task,
-}
-
-#[derive(Default)]
-pub struct TasksSubscription;
-
-#[Subscription]
-impl TasksSubscription {
-    /// Department staff: every event on a task their department leads or helps with (new task,
-    /// reminder, escalation, note, extension …), whichever server it went through.
-    async fn department_task_events(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<BoxStream<'static, TaskNotice>> {
-        let state = state(ctx)?.clone();
-        let events =
-            services::tasks::live(&state, services::access::department_member(actor(ctx))?).await?;
-        let notices = events.filter_map(move |(one, event)| {
-            let state = state.clone();
-            async move {
-                let task = single(&state, one).await.ok()?;
-                Some(TaskNotice {
-                    event: event.into(),
-                    task,
-                })
-            }
-        });
-        Ok(notices.boxed())
-    }
 }

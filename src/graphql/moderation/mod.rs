@@ -17,7 +17,9 @@ use crate::domain::topics::Topic;
 use crate::error::AppError;
 use crate::services;
 use crate::services::review::Moderation;
-use crate::store::moderation::Suggestion;
+
+mod record;
+pub use record::{AllowListSuggestion, LoggedText, ModerationLogEntry, SuggestionState};
 
 /// What a teacher decides about a proposal waiting in their queue.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -291,101 +293,6 @@ impl ModerateProposalInput {
             false_alarms: spans(self.false_alarms, "falseAlarms")?,
         })
     }
-}
-
-/// Where a suggestion for the allow-list stands.
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-pub enum SuggestionState {
-    /// Not yet decided.
-    Open,
-    /// To be added to the allow-list in the next release.
-    Accepted,
-    /// Not to be added.
-    Dismissed,
-}
-
-impl SuggestionState {
-    fn as_str(self) -> &'static str {
-        let [open, accepted, dismissed] = services::allow_list::STATES;
-        match self {
-            SuggestionState::Open => open,
-            SuggestionState::Accepted => accepted,
-            SuggestionState::Dismissed => dismissed,
-        }
-    }
-}
-
-/// A phrase a teacher marked as a false alarm of the screen.
-#[derive(SimpleObject)]
-pub struct AllowListSuggestion {
-    /// This suggestion.
-    pub id: ID,
-    /// The phrase the screen flagged.
-    pub phrase: String,
-    /// What the screen took it for: `abuse`, `sexual`, `violence`, `pii` or `safeguarding`.
-    pub kind: String,
-    /// More exactly, for example `insult`.
-    pub subkind: String,
-    /// `open`, `accepted` (to be added to the allow-list in the next release) or `dismissed`.
-    pub state: String,
-    /// When a teacher first marked it.
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<Suggestion> for AllowListSuggestion {
-    fn from(suggestion: Suggestion) -> Self {
-        AllowListSuggestion {
-            id: ID(suggestion.id.to_string()),
-            phrase: suggestion.phrase,
-            kind: suggestion.kind,
-            subkind: suggestion.subkind,
-            state: suggestion.state,
-            created_at: suggestion.created_at,
-        }
-    }
-}
-
-/// A proposal's text as the log kept it.
-#[derive(SimpleObject)]
-pub struct LoggedText {
-    /// The answers to the form.
-    pub answers: Vec<Answer>,
-    /// Where it is, in the child's words.
-    pub place: Option<String>,
-}
-
-impl LoggedText {
-    fn from_json(value: serde_json::Value) -> Option<LoggedText> {
-        let answers: Vec<crate::domain::forms::Answer> =
-            serde_json::from_value(value.get("answers")?.clone()).ok()?;
-        Some(LoggedText {
-            answers: answers.into_iter().map(Answer::from).collect(),
-            place: value.get("place")?.as_str().map(str::to_owned),
-        })
-    }
-}
-
-/// One decision on a proposal: the screen's (no `staffId`) or a teacher's.
-#[derive(SimpleObject)]
-pub struct ModerationLogEntry {
-    /// When the decision was made.
-    pub at: DateTime<Utc>,
-    /// The teacher who decided; null for the screen.
-    pub staff_id: Option<ID>,
-    /// `screen`, `approve`, `return_for_changes`, `reject` or `escalate`.
-    pub decision: String,
-    /// The teacher's reason, or the screen's action.
-    pub reason: Option<String>,
-    /// What the child read (returned, rejected), or the note for the lead (escalated).
-    pub message: Option<String>,
-    /// The topic's key before the decision.
-    pub topic_before: String,
-    /// The topic's key after it.
-    pub topic_after: String,
-    /// The text as the child sent it; null once the child's data is erased.
-    pub text_before: Option<LoggedText>,
-    /// On approval: the text with redactions applied, as departments and the public read it.
-    pub text_after: Option<LoggedText>,
 }
 
 #[derive(Default)]

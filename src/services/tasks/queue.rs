@@ -1,0 +1,107 @@
+//! What a clerk sees: the department's queue, the coordinators' triage, every department's workload.
+
+use crate::clock::local_date;
+use crate::domain::departments::DepartmentId;
+use crate::domain::lifecycle::GovernmentState;
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::tasks::{Task, TaskEventKind};
+use crate::error::AppError;
+use crate::services::access::{Coordinator, DepartmentMember};
+use crate::state::AppState;
+use crate::store;
+use crate::store::tasks::{QueueKey, TaskFilter};
+
+/// Which tasks a department member asks for.
+#[derive(Clone, Debug, Default)]
+pub struct QueueRequest {
+    /// Tasks the department helps with, instead of those it leads.
+    pub as_co_department: bool,
+    pub states: Vec<GovernmentState>,
+    pub overdue: bool,
+    pub campaign: Option<crate::domain::ids::CampaignId>,
+    pub topic: Option<String>,
+}
+
+/// Department staff: their department's tasks, the nearest deadline first.
+pub async fn queue(
+    state: &AppState,
+    member: &DepartmentMember,
+    request: QueueRequest,
+    page: &PageRequest<QueueKey>,
+) -> Result<Page<Task>, AppError> {
+    let today = local_date(state.clock.now());
+    // A bounced task is the coordinators' now; the department sees it only when it asks.
+    let mut request = request;
+    if request.states.is_empty() {
+        request.states = GovernmentState::ALL
+            .iter()
+            .copied()
+            .filter(|state| *state != GovernmentState::Bounced)
+            .collect();
+    }
+    let filter = TaskFilter {
+        department: (!request.as_co_department).then_some(member.department()),
+        co_department: request.as_co_department.then_some(member.department()),
+        triage: false,
+        states: request.states,
+        overdue_on: request.overdue.then_some(today),
+        campaign: request.campaign,
+        topic: request.topic,
+    };
+    Ok(store::tasks::queue(&state.db, &filter, page).await?)
+}
+
+/// Coordinators: the triage queue (bounced tasks, and tasks no rule routes).
+pub async fn triage(
+    state: &AppState,
+    _: &Coordinator,
+    page: &PageRequest<QueueKey>,
+) -> Result<Page<Task>, AppError> {
+    let filter = TaskFilter {
+        triage: true,
+        ..TaskFilter::default()
+    };
+    Ok(store::tasks::queue(&state.db, &filter, page).await?)
+}
+
+/// Per lead department: open and overdue tasks, and the bounces, reminders and escalations it
+/// has had.
+pub struct Workload {
+    pub department: DepartmentId,
+    pub open: u64,
+    pub overdue: u64,
+    pub bounces: u64,
+    pub reminders: u64,
+    pub escalations: u64,
+}
+
+/// Coordinators: every department's workload, the most overdue first.
+pub async fn workload(state: &AppState, _: &Coordinator) -> Result<Vec<Workload>, AppError> {
+    let today = local_date(state.clock.now());
+    let open = store::tasks::open_counts(&state.db, today).await?;
+    let events = store::tasks::event_counts(&state.db).await?;
+    let mut departments: Vec<DepartmentId> = open
+        .keys()
+        .copied()
+        .chain(events.keys().map(|(department, _)| *department))
+        .collect();
+    departments.sort();
+    departments.dedup();
+    let count = |department: DepartmentId, kind| events.get(&(department, kind)).copied();
+    let mut rows: Vec<Workload> = departments
+        .into_iter()
+        .map(|department| {
+            let (open, overdue) = open.get(&department).copied().unwrap_or_default();
+            Workload {
+                department,
+                open,
+                overdue,
+                bounces: count(department, TaskEventKind::Bounced).unwrap_or_default(),
+                reminders: count(department, TaskEventKind::Reminder).unwrap_or_default(),
+                escalations: count(department, TaskEventKind::Escalation).unwrap_or_default(),
+            }
+        })
+        .collect();
+    rows.sort_by_key(|row| std::cmp::Reverse((row.overdue, row.open)));
+    Ok(rows)
+}
