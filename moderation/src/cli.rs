@@ -52,16 +52,3 @@ pub fn screen_lines(
     }
     output.flush()
 }
-
-/// The value of `--age N` (or `--age=N`) among the arguments.
-pub fn parse_age(mut args: impl Iterator<Item = String>) -> Option<u8> {
-    while let Some(arg) = args.next() {
-        if arg == "--age" {
-            return args.next().and_then(|age| age.parse().ok());
-        }
-        if let Some(age) = arg.strip_prefix("--age=") {
-            return age.parse().ok();
-        }
-    }
-    None
-}

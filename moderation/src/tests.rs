@@ -217,11 +217,3 @@ fn the_command_writes_one_json_line_per_text_with_character_offsets() {
     assert_eq!(lines[2]["findings"][0]["start"], 5);
     assert_eq!(lines[2]["findings"][0]["end"], 16);
 }
-
-#[test]
-fn the_command_reads_the_age_argument() {
-    let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    assert_eq!(cli::parse_age(args(&["--age", "7"]).into_iter()), Some(7));
-    assert_eq!(cli::parse_age(args(&["--age=15"]).into_iter()), Some(15));
-    assert_eq!(cli::parse_age(args(&[]).into_iter()), None);
-}

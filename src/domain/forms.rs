@@ -19,7 +19,7 @@ pub enum FieldType {
     Topic,
     /// Where: free text, as long as `max_length` allows.
     Place,
-    /// A drawing or photo; accepted once the image pipeline lands.
+    /// A drawing or photo.
     Attachment,
 }
 

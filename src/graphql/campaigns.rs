@@ -53,7 +53,7 @@ pub enum FieldType {
     Topic,
     /// Where it is, in the child's words; answered by the `place` input of `submitProposal`.
     Place,
-    /// A drawing or photo (accepted once the image pipeline lands).
+    /// A drawing or photo.
     Attachment,
 }
 

@@ -13,7 +13,9 @@ use crate::wall::WallFilter;
 /// How many proposals the wall shows.
 const WALL_SIZE: i32 = 50;
 
-fn unavailable() -> Response {
+/// A public page that could not be built: logged with its cause, answered 503.
+fn unavailable(page: &'static str, error: impl std::fmt::Debug) -> Response {
+    tracing::warn!(page, error = ?error, "a public page could not be built");
     (
         StatusCode::SERVICE_UNAVAILABLE,
         "暂时无法访问，请稍后再试。",
@@ -23,8 +25,9 @@ fn unavailable() -> Response {
 
 pub async fn wall(State(http): State<HttpState>, Query(filter): Query<WallFilter>) -> Response {
     let state = &http.app;
-    let Ok(departments) = crate::store::departments::all(&state.db).await else {
-        return unavailable();
+    let departments = match services::departments::all(&state.db).await {
+        Ok(departments) => departments,
+        Err(error) => return unavailable("wall", error),
     };
     let department = filter
         .department
@@ -37,14 +40,17 @@ pub async fn wall(State(http): State<HttpState>, Query(filter): Query<WallFilter
         topic: filter.topic.clone().filter(|t| !t.is_empty()),
         department,
     };
-    let Ok(request) = PageRequest::parse(Some(WALL_SIZE), None) else {
-        return unavailable();
+    let request = match PageRequest::parse(Some(WALL_SIZE), None) {
+        Ok(request) => request,
+        Err(error) => return unavailable("wall", error),
     };
-    let (Ok(page), Ok(stats)) = (
-        services::public::published(state, &public, &request).await,
-        services::public::stats(state, None).await,
-    ) else {
-        return unavailable();
+    let page = match services::public::published(state, &public, &request).await {
+        Ok(page) => page,
+        Err(error) => return unavailable("wall", error),
+    };
+    let stats = match services::public::stats(state, None).await {
+        Ok(stats) => stats,
+        Err(error) => return unavailable("wall", error),
     };
     let mut choices: Vec<(String, String)> = departments
         .values()
@@ -69,8 +75,9 @@ fn base(headers: &HeaderMap) -> String {
 
 pub async fn feed(State(http): State<HttpState>, headers: HeaderMap) -> Response {
     let state = &http.app;
-    let Ok(items) = services::public::all(state, None).await else {
-        return unavailable();
+    let items = match services::public::all(state, None).await {
+        Ok(items) => items,
+        Err(error) => return unavailable("feed", error),
     };
     let xml = crate::wall::atom(&items, &base(&headers), state.clock.now());
     (
@@ -81,8 +88,9 @@ pub async fn feed(State(http): State<HttpState>, headers: HeaderMap) -> Response
 }
 
 pub async fn csv(State(http): State<HttpState>) -> Response {
-    let Ok(items) = services::public::all(&http.app, None).await else {
-        return unavailable();
+    let items = match services::public::all(&http.app, None).await {
+        Ok(items) => items,
+        Err(error) => return unavailable("csv", error),
     };
     match crate::wall::csv(&items) {
         Ok(bytes) => (
@@ -96,6 +104,6 @@ pub async fn csv(State(http): State<HttpState>) -> Response {
             bytes,
         )
             .into_response(),
-        Err(_) => unavailable(),
+        Err(error) => unavailable("csv", error),
     }
 }

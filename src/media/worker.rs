@@ -72,6 +72,13 @@ pub async fn run_isolated(
             .arg(program);
         command
     } else {
+        static WARNED: std::sync::Once = std::sync::Once::new();
+        WARNED.call_once(|| {
+            tracing::warn!(
+                "/usr/bin/prlimit is missing: the image worker runs without its memory limit \
+                 (install util-linux)"
+            );
+        });
         tokio::process::Command::new(program)
     };
     command

@@ -37,7 +37,7 @@ pub async fn record_consent(
     if given_on > crate::clock::local_date(now) {
         return Err(AppError::validation(
             &["input", "givenOn"],
-            "IN_FUTURE",
+            "IN_THE_FUTURE",
             "同意日期不能晚于今天。",
         ));
     }

@@ -15,6 +15,14 @@ pub async fn list(
     Ok(store::departments::list(db, page).await?)
 }
 
+/// Anyone: every department by id (the wall's department filter).
+pub async fn all(
+    db: &impl ConnectionTrait,
+) -> Result<std::collections::HashMap<crate::domain::departments::DepartmentId, Department>, AppError>
+{
+    Ok(store::departments::all(db).await?)
+}
+
 /// Anyone. An unknown or malformed code is NOT_FOUND.
 pub async fn get(db: &impl ConnectionTrait, code: &str) -> Result<Department, AppError> {
     let code = DepartmentCode::parse(code).ok_or(AppError::NotFound)?;

@@ -160,14 +160,18 @@ pub async fn erase(
     for row in proposals {
         let id = ProposalId(row.id);
         let answers: Vec<crate::domain::forms::Answer> =
-            serde_json::from_value(row.answers.clone()).unwrap_or_default();
+            store::read_json(row.answers.clone(), format!("proposal {id}"), "answers")?;
         let (answers, place) = match (row.public_answers.clone(), row.public_place.clone()) {
             (Some(public), place) => (public, place),
             (None, _) => {
-                let screening: Option<ProposalScreening> = row
-                    .screening
-                    .clone()
-                    .and_then(|s| serde_json::from_value(s).ok());
+                let screening: Option<ProposalScreening> = match row.screening.clone() {
+                    Some(value) => Some(store::read_json(
+                        value,
+                        format!("proposal {id}"),
+                        "screening",
+                    )?),
+                    None => None,
+                };
                 let spans = screening
                     .map(|s| s.proposed_redactions())
                     .unwrap_or_default();
@@ -177,7 +181,7 @@ pub async fn erase(
             }
         };
         // Images of an erased child are deleted: the text keeps no reference to them.
-        let answers = strip_media(answers);
+        let answers = strip_media(answers, id)?;
         store::privacy::anonymise_proposal(&transaction, id, answers, place).await?;
         store::privacy::drop_published_media(&transaction, id).await?;
     }
@@ -201,13 +205,13 @@ pub async fn erase(
     Ok(true)
 }
 
-fn strip_media(answers: serde_json::Value) -> serde_json::Value {
+fn strip_media(answers: serde_json::Value, id: ProposalId) -> Result<serde_json::Value, AppError> {
     let mut answers: Vec<crate::domain::forms::Answer> =
-        serde_json::from_value(answers).unwrap_or_default();
+        store::read_json(answers, format!("proposal {id}"), "public answers")?;
     for answer in &mut answers {
         answer.media.clear();
     }
-    serde_json::to_value(answers).unwrap_or_default()
+    Ok(serde_json::to_value(answers).unwrap_or_default())
 }
 
 /// Children due for erasure under the retention period, and (unless `dry_run`) erases them.

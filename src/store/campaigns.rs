@@ -107,20 +107,20 @@ fn to_row(campaign: &Campaign, now: DateTime<Utc>) -> campaigns::ActiveModel {
 
 fn to_domain(row: campaigns::Model) -> Result<Campaign, DbErr> {
     let invalid = |what: &str| DbErr::Type(format!("campaign {} has an invalid {what}", row.id));
-    let strings = |value: &serde_json::Value| -> Vec<String> {
-        serde_json::from_value(value.clone()).unwrap_or_default()
+    let strings = |value: &serde_json::Value| -> Result<Vec<String>, DbErr> {
+        super::read_json(value.clone(), format!("campaign {}", row.id), "list")
     };
-    let school_ids = strings(&row.school_ids)
+    let school_ids = strings(&row.school_ids)?
         .iter()
         .map(|id| SchoolId::parse(id))
         .collect::<Option<Vec<_>>>()
         .ok_or_else(|| invalid("school list"))?;
-    let bands = strings(&row.bands)
+    let bands = strings(&row.bands)?
         .iter()
         .map(|band| band_from_letter(band))
         .collect::<Option<Vec<_>>>()
         .ok_or_else(|| invalid("band list"))?;
-    let topics = strings(&row.topics)
+    let topics = strings(&row.topics)?
         .iter()
         .map(|topic| Topic::parse(topic))
         .collect::<Option<Vec<_>>>()

@@ -151,6 +151,17 @@ pub struct PoolUsage {
     pub idle: u32,
 }
 
+/// Reads a JSON column into its domain value. A value that does not read is a corrupt row: an
+/// error naming the row and the column, never a silent default.
+pub(crate) fn read_json<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+    row: impl std::fmt::Display,
+    column: &str,
+) -> Result<T, DbErr> {
+    serde_json::from_value(value)
+        .map_err(|error| DbErr::Type(format!("{row}: the {column} column does not read: {error}")))
+}
+
 /// A database error as the API reports it: UNAVAILABLE when the database cannot be reached (the
 /// client may retry), otherwise an internal error whose SQL never reaches the client. It lives
 /// here, beside the database, so that nothing outside `store` depends on sea-orm through

@@ -263,11 +263,12 @@ pub async fn public_text(
             .into_tuple()
             .all(db)
             .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, answers, place)| {
-            let answers = serde_json::from_value(answers?).ok()?;
-            Some((ProposalId(id), (answers, place)))
-        })
-        .collect())
+    let mut texts = std::collections::HashMap::new();
+    for (id, answers, place) in rows {
+        if let Some(answers) = answers {
+            let answers = super::read_json(answers, format!("proposal {id}"), "public answers")?;
+            texts.insert(ProposalId(id), (answers, place));
+        }
+    }
+    Ok(texts)
 }

@@ -250,9 +250,14 @@ pub(super) fn to_domain(row: proposals::Model) -> Result<Proposal, DbErr> {
             None => None,
         },
         reopened: row.reopened,
-        screening: row
-            .screening
-            .and_then(|value| serde_json::from_value(value).ok()),
+        screening: match row.screening {
+            Some(value) => Some(super::read_json(
+                value,
+                format!("proposal {}", row.id),
+                "screening",
+            )?),
+            None => None,
+        },
         topic: row.topic,
         place: row.place,
         consent_to_publish: row.consent_to_publish,

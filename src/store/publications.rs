@@ -58,7 +58,7 @@ pub async fn find(db: &impl ConnectionTrait, id: ProposalId) -> Result<Option<Pu
         .filter(publications::Column::WithdrawnAt.is_null())
         .one(db)
         .await?;
-    Ok(row.map(to_domain))
+    row.map(to_domain).transpose()
 }
 
 pub async fn page(
@@ -91,7 +91,12 @@ pub async fn page(
                 ),
         );
     }
-    let items = query.all(db).await?.into_iter().map(to_domain).collect();
+    let items = query
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect::<Result<_, _>>()?;
     Ok(Page::from_overfetched(items, page))
 }
 
@@ -106,7 +111,7 @@ pub async fn all(
     if let Some(campaign) = campaign {
         query = query.filter(publications::Column::CampaignId.eq(campaign.0));
     }
-    Ok(query.all(db).await?.into_iter().map(to_domain).collect())
+    query.all(db).await?.into_iter().map(to_domain).collect()
 }
 
 /// Whether the image is shown with a published proposal of the child it is of.
@@ -158,18 +163,19 @@ pub async fn showing(
     Ok(ids.into_iter().map(ProposalId).collect())
 }
 
-fn to_domain(row: publications::Model) -> Publication {
-    Publication {
+fn to_domain(row: publications::Model) -> Result<Publication, DbErr> {
+    let id = format!("publication of {}", row.proposal_id);
+    Ok(Publication {
         proposal_id: ProposalId(row.proposal_id),
         campaign_id: CampaignId(row.campaign_id),
         topic: row.topic,
         department_id: row.department_id.map(DepartmentId),
         grade: u8::try_from(row.grade).unwrap_or_default(),
         school_name: row.school_name,
-        answers: serde_json::from_value(row.answers).unwrap_or_default(),
+        answers: super::read_json(row.answers, &id, "answers")?,
         place: row.place,
-        media: serde_json::from_value(row.media).unwrap_or_default(),
+        media: super::read_json(row.media, &id, "media")?,
         published_by: row.published_by.map(StaffId),
         published_at: row.published_at,
-    }
+    })
 }

@@ -12,12 +12,12 @@ use crate::domain::departments::DepartmentId;
 use crate::domain::ids::StaffId;
 use crate::domain::routing::RoutingRule;
 
-pub(super) fn ids(value: serde_json::Value) -> Vec<DepartmentId> {
-    serde_json::from_value::<Vec<uuid::Uuid>>(value)
-        .unwrap_or_default()
-        .into_iter()
-        .map(DepartmentId)
-        .collect()
+pub(super) fn ids(
+    value: serde_json::Value,
+    row: impl std::fmt::Display,
+) -> Result<Vec<DepartmentId>, DbErr> {
+    let ids: Vec<uuid::Uuid> = super::read_json(value, row, "co-department")?;
+    Ok(ids.into_iter().map(DepartmentId).collect())
 }
 
 fn rule(
@@ -27,18 +27,19 @@ fn rule(
     co: serde_json::Value,
     changed_by: Option<uuid::Uuid>,
     changed_at: DateTime<Utc>,
-) -> RoutingRule {
-    RoutingRule {
+) -> Result<RoutingRule, DbErr> {
+    let row = format!("routing rule {topic}/{area_code}");
+    Ok(RoutingRule {
         topic,
         area_code,
         lead: lead.map(DepartmentId),
-        co: ids(co),
+        co: ids(co, row)?,
         changed_by: changed_by.map(StaffId),
         changed_at,
-    }
+    })
 }
 
-fn from_row(row: routing_rules::Model) -> RoutingRule {
+fn from_row(row: routing_rules::Model) -> Result<RoutingRule, DbErr> {
     rule(
         row.topic,
         row.area_code,
@@ -60,7 +61,7 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<RoutingRule>, DbErr> {
         .order_by_asc(routing_rules::Column::AreaCode)
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(from_row).collect())
+    rows.into_iter().map(from_row).collect()
 }
 
 /// The rule for a topic in an area, falling back to the topic's rule for any area.
@@ -74,7 +75,7 @@ pub async fn for_topic(
         .filter(routing_rules::Column::AreaCode.is_in([area.unwrap_or(""), ""]))
         .all(db)
         .await?;
-    let mut rules: Vec<RoutingRule> = rules.into_iter().map(from_row).collect();
+    let mut rules: Vec<RoutingRule> = rules.into_iter().map(from_row).collect::<Result<_, _>>()?;
     // The area's own rule first.
     rules.sort_by_key(|rule| rule.area_code.is_empty());
     Ok(rules.into_iter().next())
@@ -136,8 +137,7 @@ pub async fn changes(
         .limit(limit)
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|row| {
             rule(
                 row.topic,
@@ -148,5 +148,5 @@ pub async fn changes(
                 row.changed_at,
             )
         })
-        .collect())
+        .collect()
 }

@@ -98,20 +98,6 @@ async fn page_of(
     Ok(Page::from_overfetched(cases, page))
 }
 
-/// The open case of a proposal, if any.
-pub async fn open_case_of(
-    db: &impl ConnectionTrait,
-    proposal: ProposalId,
-) -> Result<Option<Case>, DbErr> {
-    safeguarding_cases::Entity::find()
-        .filter(safeguarding_cases::Column::ProposalId.eq(proposal.0))
-        .filter(safeguarding_cases::Column::State.eq(CaseState::Open.as_str()))
-        .one(db)
-        .await?
-        .map(to_domain)
-        .transpose()
-}
-
 pub async fn add_action(
     db: &impl ConnectionTrait,
     case: CaseId,
@@ -209,7 +195,7 @@ fn to_domain(row: safeguarding_cases::Model) -> Result<Case, DbErr> {
         child_id: row.child_id.map(ChildId),
         class_id: row.class_id.map(ClassId),
         opened_by_staff: row.opened_by_staff.map(StaffId),
-        signals: serde_json::from_value(row.signals).unwrap_or_default(),
+        signals: super::read_json(row.signals, format!("case {}", row.id), "signals")?,
         note: row.note,
         state: CaseState::parse(&row.state)
             .ok_or_else(|| DbErr::Type(format!("case {} has an invalid state", row.id)))?,

@@ -378,7 +378,7 @@ fn to_domain(row: tasks::Model) -> Result<Task, DbErr> {
         campaign_id: CampaignId(row.campaign_id),
         topic: row.topic,
         department_id: row.department_id.map(DepartmentId),
-        co_departments: ids(row.co_department_ids),
+        co_departments: ids(row.co_department_ids, format!("task {}", row.id))?,
         state: GovernmentState::parse(&row.state)
             .ok_or_else(|| DbErr::Type(format!("task {} has an invalid state", row.id)))?,
         sign_for_due: row.sign_for_due,

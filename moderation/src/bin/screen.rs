@@ -2,16 +2,14 @@
 //! `{"action": "review", "findings": [{"kind": "abuse", "subkind": "insult", "start": 2, "end": 4}]}`,
 //! offsets in characters of the input line.
 //!
-//! `cargo run --release -p moderation --bin screen [-- --age N]`: the age picks the band of the
-//! feedback texts; the findings are the same at every age.
+//! `cargo run --release -p moderation --bin screen`. The findings and the action are the same at
+//! every age, so the command takes no age.
 
 use moderation::{Options, Screener, cli};
 use std::io::BufWriter;
 
 fn main() -> std::io::Result<()> {
-    let options = Options {
-        age: cli::parse_age(std::env::args().skip(1)).unwrap_or(10),
-    };
+    let options = Options { age: 10 };
     let screener = match Screener::new() {
         Ok(screener) => screener,
         Err(error) => {
