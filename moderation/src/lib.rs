@@ -37,5 +37,5 @@ mod tests;
 pub mod training;
 
 pub use feedback::{Band, REASONS};
-pub use rules::RuleError;
+pub use rules::{RuleError, SAFEGUARDING_SUBKINDS};
 pub use screening::{Action, Finding, FindingKind, Options, Screener, Screening};

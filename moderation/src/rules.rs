@@ -65,7 +65,8 @@ pub(crate) struct Rules {
     pub feedback: Vec<(&'static str, Band, &'static str)>,
 }
 
-pub(crate) const SAFEGUARDING_SUBKINDS: [&str; 10] = [
+/// The subkinds of a safeguarding finding: the signals a case records.
+pub const SAFEGUARDING_SUBKINDS: [&str; 10] = [
     "self_harm",
     "abuse_at_home",
     "neglect",

@@ -1,6 +1,6 @@
 //! The shape of a screening: findings, the action they call for, and the screener that makes them.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -13,7 +13,7 @@ use crate::rules::{RuleError, Rules};
 use crate::sound::Sounds;
 
 /// What must happen to a text, from least to most severe. Declaration order is severity order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
     /// Clean: a teacher still looks before it is published, but nothing was found.
@@ -35,10 +35,22 @@ impl Action {
             Action::Escalate => "escalate",
         }
     }
+
+    /// The action whose [`Action::as_str`] is `text`.
+    pub fn parse(text: &str) -> Option<Action> {
+        [
+            Action::Publish,
+            Action::Redact,
+            Action::Review,
+            Action::Escalate,
+        ]
+        .into_iter()
+        .find(|action| action.as_str() == text)
+    }
 }
 
 /// The kind of a finding, which fixes the action it calls for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FindingKind {
     /// Insults, slurs and profanity.
@@ -67,6 +79,19 @@ impl FindingKind {
             FindingKind::Pii => "pii",
             FindingKind::Safeguarding => "safeguarding",
         }
+    }
+
+    /// The kind whose [`FindingKind::as_str`] is `text`.
+    pub fn parse(text: &str) -> Option<FindingKind> {
+        [
+            FindingKind::Abuse,
+            FindingKind::Sexual,
+            FindingKind::Violence,
+            FindingKind::Pii,
+            FindingKind::Safeguarding,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == text)
     }
 }
 

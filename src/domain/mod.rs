@@ -24,6 +24,7 @@ pub mod safeguarding;
 pub mod sessions;
 pub mod tasks;
 pub mod topics;
+pub mod tracking;
 
 /// Declares how an enum is written as text in the database and the API: `Variant = "text"`.
 macro_rules! text_enum {

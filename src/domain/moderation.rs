@@ -2,11 +2,12 @@
 //! that do not need the database. Findings point into one text field of the proposal by
 //! character offsets, so a teacher's app can highlight them and a redaction can be applied.
 
-use moderation::{Action, Band, Options, Screener};
+use moderation::{Action, Band, FindingKind, Options, Screener};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::children::AgeBand;
 use crate::domain::forms::Answer;
+use crate::domain::safeguarding::Signal;
 use crate::error::{AppError, FieldError};
 
 /// What replaces a redacted span in the text shown beyond the school.
@@ -16,7 +17,7 @@ pub const REDACTED: &str = "＊＊＊";
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredFinding {
     pub field: String,
-    pub kind: String,
+    pub kind: FindingKind,
     pub subkind: String,
     /// Characters of the field's text.
     pub start: usize,
@@ -26,23 +27,24 @@ pub struct StoredFinding {
 /// The latest screening of a proposal, stored with it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProposalScreening {
-    pub action: String,
+    pub action: Action,
     pub findings: Vec<StoredFinding>,
 }
 
 impl ProposalScreening {
     pub fn escalates(&self) -> bool {
-        self.action == Action::Escalate.as_str()
+        self.action == Action::Escalate
     }
 
-    /// The safeguarding subkinds found, each once.
-    pub fn signals(&self) -> Vec<String> {
-        let mut signals: Vec<String> = self
+    /// The signs of harm found, each once.
+    pub fn signals(&self) -> Vec<Signal> {
+        let mut signals: Vec<Signal> = self
             .findings
             .iter()
-            .filter(|f| f.kind == "safeguarding")
-            .map(|f| f.subkind.clone())
+            .filter(|f| f.kind == FindingKind::Safeguarding)
+            .filter_map(|f| Signal::parse(&f.subkind))
             .collect();
+        signals.sort_unstable();
         signals.dedup();
         signals
     }
@@ -51,7 +53,7 @@ impl ProposalScreening {
     pub fn proposed_redactions(&self) -> Vec<Redaction> {
         self.findings
             .iter()
-            .filter(|f| f.kind == "pii")
+            .filter(|f| f.kind == FindingKind::Pii)
             .map(|f| Redaction {
                 field: f.field.clone(),
                 start: f.start,
@@ -91,17 +93,14 @@ pub fn screen(
             let span = finding.char_span(text);
             StoredFinding {
                 field: field.clone(),
-                kind: finding.kind.as_str().to_owned(),
+                kind: finding.kind,
                 subkind: finding.subkind.to_owned(),
                 start: span.start,
                 end: span.end,
             }
         }));
     }
-    ProposalScreening {
-        action: action.as_str().to_owned(),
-        findings,
-    }
+    ProposalScreening { action, findings }
 }
 
 /// The screening library's band for ours.
@@ -292,12 +291,12 @@ mod tests {
             answer("why", "打13812345678找我"),
         ];
         let screening = screen(Screener::builtin(), AgeBand::B, &answers, Some("人民公园"));
-        assert_eq!(screening.action, "redact");
+        assert_eq!(screening.action, Action::Redact);
         assert_eq!(
             screening.findings,
             vec![StoredFinding {
                 field: "answers.why".into(),
-                kind: "pii".into(),
+                kind: moderation::FindingKind::Pii,
                 subkind: "mobile".into(),
                 start: 1,
                 end: 12,
@@ -351,14 +350,28 @@ mod tests {
     }
 }
 
+/// Where a suggestion for the allow-list stands: open, then accepted or dismissed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SuggestionState {
+    Open,
+    Accepted,
+    Dismissed,
+}
+
+crate::domain::text_enum!(SuggestionState {
+    Open = "open",
+    Accepted = "accepted",
+    Dismissed = "dismissed",
+});
+
 /// A phrase a teacher marked as a false alarm, for coordinators to review.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Suggestion {
     pub id: crate::domain::ids::SuggestionId,
     pub phrase: String,
-    pub kind: String,
+    pub kind: FindingKind,
     pub subkind: String,
-    pub state: String,
+    pub state: SuggestionState,
     pub marked_by: crate::domain::ids::StaffId,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }

@@ -5,7 +5,7 @@ use crate::domain::ids::{ChildId, ClassId, DistrictId, SchoolId, SessionId, Staf
 use crate::error::AppError;
 
 /// What a member of staff does (DESIGN §2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
     /// Enrols and moderates their classes.
     Teacher,

@@ -4,6 +4,7 @@
 //! reference of any report. Cases outlive the child's data.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::domain::ids::{CaseId, ChildId, ClassId, ProposalId, SchoolId, StaffId};
 use crate::error::{AppError, FieldError};
@@ -130,8 +131,8 @@ pub struct Case {
     pub class_id: Option<ClassId>,
     /// None when the screen escalated it.
     pub opened_by_staff: Option<StaffId>,
-    /// The safeguarding signals the screen found (`self_harm`, `bullying` …).
-    pub signals: Vec<String>,
+    /// The signs of harm the screen found.
+    pub signals: Vec<Signal>,
     /// What the teacher who escalated it wrote for the lead.
     pub note: Option<String>,
     pub state: CaseState,
@@ -211,9 +212,59 @@ impl CaseOutcome {
     }
 }
 
+/// A sign of harm the screen found in a proposal (the subkinds of a safeguarding finding).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Signal {
+    SelfHarm,
+    AbuseAtHome,
+    Neglect,
+    Bullying,
+    SexualAbuse,
+    AdultAtSchool,
+    RunningAway,
+    ChildLabour,
+    Exploitation,
+    /// Someone hurts the child, who is not said.
+    Harm,
+}
+
+crate::domain::text_enum!(Signal {
+    SelfHarm = "self_harm",
+    AbuseAtHome = "abuse_at_home",
+    Neglect = "neglect",
+    Bullying = "bullying",
+    SexualAbuse = "sexual_abuse",
+    AdultAtSchool = "adult_at_school",
+    RunningAway = "running_away",
+    ChildLabour = "child_labour",
+    Exploitation = "exploitation",
+    Harm = "harm",
+});
+
+/// What a notice to a safeguarding lead is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StaffNoticeKind {
+    /// A new case for them.
+    CaseOpened,
+    /// A case nobody acknowledged in time.
+    CaseOverdue,
+}
+
+crate::domain::text_enum!(StaffNoticeKind {
+    CaseOpened = "case_opened",
+    CaseOverdue = "case_overdue",
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_subkind_the_screen_raises_is_a_signal() {
+        let known: Vec<&str> = Signal::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(known, moderation::SAFEGUARDING_SUBKINDS);
+    }
 
     fn action(kind: ActionKind) -> CaseAction {
         CaseAction {

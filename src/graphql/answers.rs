@@ -10,15 +10,16 @@ use super::ids::parse_id;
 use super::page::{KeyedConnection, connection, page_request};
 use super::tasks::Task;
 use crate::domain::answers::{
-    Answer as DomainAnswer, Jargon, Outcome as DomainOutcome, Progress as DomainProgress,
-    Rating as DomainRating, Stage as DomainStage,
+    Answer as DomainAnswer, Jargon, Progress as DomainProgress, Rating as DomainRating,
 };
 use crate::domain::ids::{ProposalId, TaskId};
+use crate::graphql::states::{NotificationKind, ProposalStatus};
 use crate::services;
 use crate::services::answers::{AnswerInput as ServiceAnswer, ProgressInput};
 
 /// What a department's answer says will happen.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::answers::Outcome")]
 pub enum Outcome {
     /// The proposal will be carried out as the child suggested.
     Adopted,
@@ -32,32 +33,9 @@ pub enum Outcome {
     AlreadyDone,
 }
 
-impl From<Outcome> for DomainOutcome {
-    fn from(outcome: Outcome) -> Self {
-        match outcome {
-            Outcome::Adopted => Self::Adopted,
-            Outcome::PartlyAdopted => Self::PartlyAdopted,
-            Outcome::UnderStudy => Self::UnderStudy,
-            Outcome::NotFeasible => Self::NotFeasible,
-            Outcome::AlreadyDone => Self::AlreadyDone,
-        }
-    }
-}
-
-impl From<DomainOutcome> for Outcome {
-    fn from(outcome: DomainOutcome) -> Self {
-        match outcome {
-            DomainOutcome::Adopted => Self::Adopted,
-            DomainOutcome::PartlyAdopted => Self::PartlyAdopted,
-            DomainOutcome::UnderStudy => Self::UnderStudy,
-            DomainOutcome::NotFeasible => Self::NotFeasible,
-            DomainOutcome::AlreadyDone => Self::AlreadyDone,
-        }
-    }
-}
-
 /// How far the work a department promised has got.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::answers::Stage")]
 pub enum ProgressStage {
     /// The work is planned but has not started.
     Planned,
@@ -67,17 +45,6 @@ pub enum ProgressStage {
     Done,
     /// The work turned out not to be possible; the text says why.
     NotFeasible,
-}
-
-impl From<ProgressStage> for DomainStage {
-    fn from(stage: ProgressStage) -> Self {
-        match stage {
-            ProgressStage::Planned => Self::Planned,
-            ProgressStage::InProgress => Self::InProgress,
-            ProgressStage::Done => Self::Done,
-            ProgressStage::NotFeasible => Self::NotFeasible,
-        }
-    }
 }
 
 /// The child's verdict on the answer they got.
@@ -178,8 +145,8 @@ impl From<DomainAnswer> for ChildAnswer {
 /// Progress as the child reads it.
 #[derive(SimpleObject)]
 pub struct ChildProgress {
-    /// `planned`, `in_progress`, `done` or `not_feasible`.
-    pub stage: String,
+    /// How far the work has got.
+    pub stage: ProgressStage,
     /// In words for the child's age band.
     pub text: String,
     /// When the department reported it.
@@ -189,7 +156,7 @@ pub struct ChildProgress {
 impl From<DomainProgress> for ChildProgress {
     fn from(progress: DomainProgress) -> Self {
         ChildProgress {
-            stage: progress.stage.as_str().to_owned(),
+            stage: progress.stage.into(),
             text: progress.child_text,
             at: progress.at,
         }
@@ -203,8 +170,10 @@ pub struct Notification {
     pub id: ID,
     /// The proposal it is about.
     pub proposal_id: ID,
-    /// The status reached (`routed`, `answered`, …) or `progress`.
-    pub kind: String,
+    /// A new status, or progress on what the department promised.
+    pub kind: NotificationKind,
+    /// The status reached, for a notice of a new status.
+    pub status: Option<ProposalStatus>,
     /// In words for the child's age band.
     pub text: String,
     /// When it was sent.
@@ -260,12 +229,16 @@ impl AnswersQuery {
         Ok(connection(
             page,
             |n| n.id,
-            |n| Notification {
-                id: ID(n.id.to_string()),
-                proposal_id: ID(n.proposal_id.to_string()),
-                kind: n.kind,
-                text: n.text,
-                at: n.at,
+            |n| {
+                let (kind, status) = NotificationKind::of(n.notice);
+                Notification {
+                    id: ID(n.id.to_string()),
+                    proposal_id: ID(n.proposal_id.to_string()),
+                    kind,
+                    status,
+                    text: n.text,
+                    at: n.at,
+                }
             },
         ))
     }

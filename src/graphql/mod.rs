@@ -29,6 +29,7 @@ mod roster;
 mod routing;
 mod safeguarding;
 mod sessions;
+mod states;
 mod tasks;
 
 use async_graphql::extensions::{Extension, ExtensionFactory};

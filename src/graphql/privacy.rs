@@ -13,11 +13,26 @@ use crate::services;
 
 /// What a data request asks for.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::privacy::RequestKind")]
 pub enum DataRequestKind {
     /// A ZIP of the child's data and images (`/privacy/requests/{id}/export.zip`).
     Export,
     /// The same erasure as retention.
     Erasure,
+}
+
+/// Where a data request stands.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::privacy::RequestState")]
+pub enum DataRequestState {
+    /// Waiting for a coordinator.
+    Pending,
+    /// An approved export, ready to download.
+    Approved,
+    /// An approved erasure, carried out.
+    Done,
+    /// Refused by a coordinator.
+    Refused,
 }
 
 /// A request to export or erase a child's data, filed by a teacher and decided by a coordinator.
@@ -27,16 +42,16 @@ pub struct DataRequest {
     pub id: ID,
     /// The child whose data it is about.
     pub child_id: ID,
-    /// `export` or `erasure`.
-    pub kind: String,
+    /// Export or erasure.
+    pub kind: DataRequestKind,
     /// Why it was filed, in the teacher's words.
     pub reason: Option<String>,
     /// The teacher who filed it.
     pub filed_by: ID,
     /// When it was filed.
     pub filed_at: DateTime<Utc>,
-    /// `pending`, `approved` (an export ready to download), `done` (erased) or `refused`.
-    pub state: String,
+    /// Where it stands.
+    pub state: DataRequestState,
     /// When a coordinator decided it.
     pub decided_at: Option<DateTime<Utc>>,
 }
@@ -46,11 +61,11 @@ impl From<Request> for DataRequest {
         DataRequest {
             id: ID(r.id.to_string()),
             child_id: ID(r.child_id.to_string()),
-            kind: r.kind,
+            kind: r.kind.into(),
             reason: r.reason,
             filed_by: ID(r.filed_by.to_string()),
             filed_at: r.filed_at,
-            state: r.state,
+            state: r.state.into(),
             decided_at: r.decided_at,
         }
     }
@@ -59,8 +74,8 @@ impl From<Request> for DataRequest {
 /// How many reads of children's data one role made.
 #[derive(SimpleObject)]
 pub struct RoleReads {
-    /// The role, for example `teacher`.
-    pub role: String,
+    /// The readers' role; null for readers no longer on record.
+    pub role: Option<super::people::Role>,
     /// Reads of children's data by staff in that role.
     pub reads: u64,
 }
@@ -134,7 +149,7 @@ impl PrivacyQuery {
                 .reads_by_role
                 .into_iter()
                 .map(|(role, reads)| RoleReads {
-                    role: role.to_owned(),
+                    role: role.map(Into::into),
                     reads,
                 })
                 .collect(),
@@ -194,12 +209,9 @@ impl PrivacyMutation {
         >,
     ) -> GqlResult<DataRequest> {
         let child = parse_id(&child_id, ChildId::parse, &["childId"])?;
-        let kind = match kind {
-            DataRequestKind::Export => "export",
-            DataRequestKind::Erasure => "erasure",
-        };
         let request =
-            services::privacy::file_request(state(ctx)?, actor(ctx), child, kind, reason).await?;
+            services::privacy::file_request(state(ctx)?, actor(ctx), child, kind.into(), reason)
+                .await?;
         Ok(request.into())
     }
 

@@ -13,9 +13,11 @@ use super::page::{KeyedConnection, connection, page_request};
 use crate::domain::forms::Answer as DomainAnswer;
 use crate::domain::ids::{CampaignId, ChildId, ClassId, ProposalId};
 use crate::domain::proposals::Event;
-use crate::domain::proposals::{Proposal as DomainProposal, status_key, status_label};
+use crate::domain::proposals::Proposal as DomainProposal;
 use crate::domain::topics::Topic;
+use crate::domain::tracking::{self, ChildStatus};
 use crate::error::AppError;
+use crate::graphql::states::{ProposalStatus, SchoolStatus};
 use crate::services;
 use crate::services::proposals::{Revision, Submission};
 use crate::state::AppState;
@@ -118,8 +120,8 @@ pub struct StaffProposal {
     pub id: ID,
     /// The child it is credited to.
     pub child_id: ID,
-    /// Where it is in the loop, as a stable key.
-    pub status: String,
+    /// Where it is at school.
+    pub status: SchoolStatus,
     /// Typed by a teacher for the child.
     pub assisted: bool,
     /// The topic's key.
@@ -131,7 +133,7 @@ impl From<DomainProposal> for StaffProposal {
         StaffProposal {
             id: ID(proposal.id.to_string()),
             child_id: ID(proposal.child_id.to_string()),
-            status: proposal.school_state.as_str().to_owned(),
+            status: proposal.school_state.into(),
             assisted: proposal.assisted_by.is_some(),
             topic: proposal.topic,
         }
@@ -167,8 +169,8 @@ impl From<DomainAnswer> for Answer {
 pub struct TimelineEntry {
     /// When it happened.
     pub at: DateTime<Utc>,
-    /// The state reached, as a stable key.
-    pub status: String,
+    /// The status reached.
+    pub status: ProposalStatus,
     /// The state reached, in words for the child's age.
     pub label: String,
     /// What the teacher asked to change (returned), or why it did not go on (rejected), in
@@ -195,8 +197,8 @@ pub struct Proposal {
     pub place: Option<String>,
     /// Whether the child agreed that it may be made public.
     pub consent_to_publish: bool,
-    /// A stable key: `submitted`, `awaiting_review`, `returned_for_changes`, `withdrawn`, …
-    pub status: String,
+    /// Where it stands.
+    pub status: ProposalStatus,
     /// The status in simplified Chinese, written for the child's age band.
     pub status_label: String,
     /// Oldest first.
@@ -216,27 +218,18 @@ pub struct Proposal {
 
 impl Proposal {
     pub fn from_domain(proposal: DomainProposal, events: &[Event]) -> Self {
-        let status = status_key(proposal.school_state, proposal.government_state);
+        let status = ChildStatus::of(proposal.school_state, proposal.government_state);
         let band = proposal.band;
         let withheld = proposal.is_with_the_lead();
-        let mut timeline: Vec<TimelineEntry> = Vec::new();
-        for event in events {
-            let status = child_facing(&event.to);
-            // Steps a child would not tell apart (screened, awaiting review) read as one.
-            if timeline.last().is_some_and(|last| last.status == status) {
-                continue;
-            }
-            // What the teacher wrote, or the band's kind text, when returned or rejected.
-            let note = matches!(status, "returned_for_changes" | "rejected")
-                .then(|| event.reason.clone())
-                .flatten();
-            timeline.push(TimelineEntry {
-                at: event.at,
-                status: status.to_owned(),
-                label: status_label(status, band).to_owned(),
-                note,
-            });
-        }
+        let timeline = tracking::timeline(events)
+            .into_iter()
+            .map(|step| TimelineEntry {
+                at: step.at,
+                status: step.status.into(),
+                label: step.status.label(band).to_owned(),
+                note: step.note,
+            })
+            .collect();
         Proposal {
             id: ID(proposal.id.to_string()),
             campaign_id: ID(proposal.campaign_id.to_string()),
@@ -253,8 +246,8 @@ impl Proposal {
             },
             place: proposal.place.filter(|_| !withheld),
             consent_to_publish: proposal.consent_to_publish,
-            status: status.to_owned(),
-            status_label: status_label(status, band).to_owned(),
+            status: status.into(),
+            status_label: status.label(band).to_owned(),
             timeline,
             submitted_at: proposal.created_at,
             expected_answer_by: None,
@@ -266,9 +259,8 @@ impl Proposal {
 
     /// With the answer date of its task, if it has one.
     pub fn with_task(mut self, task: Option<&crate::domain::tasks::Task>) -> Self {
-        use crate::domain::lifecycle::GovernmentState as G;
         self.expected_answer_by = task.map(|task| task.answer_due);
-        self.can_rate = task.is_some_and(|t| matches!(t.state, G::Answered | G::Published));
+        self.can_rate = tracking::may_rate(task.map(|task| task.state));
         self
     }
 
@@ -304,16 +296,6 @@ pub async fn for_child(
         .pop()
         .map(Proposal::from)
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("proposal {id} is not the child's")))
-}
-
-/// A stored state as the child may see it (an escalation reads as the teacher looking).
-fn child_facing(state: &str) -> &'static str {
-    use crate::domain::lifecycle::{GovernmentState, SchoolState};
-    match (SchoolState::parse(state), GovernmentState::parse(state)) {
-        (Some(school), _) => status_key(school, None),
-        (None, Some(government)) => government.as_str(),
-        (None, None) => "submitted",
-    }
 }
 
 #[derive(Default)]

@@ -6,15 +6,16 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use super::context::{actor, state};
 use super::errors::GqlResult;
 use super::ids::parse_id;
+use crate::domain::answers::Outcome as DomainOutcome;
 use crate::domain::ids::CampaignId;
 use crate::services;
-use crate::services::report::{OUTCOMES, ReportRow};
+use crate::services::report::ReportRow;
 
 /// How many answers had one outcome.
 #[derive(SimpleObject)]
 pub struct OutcomeCount {
-    /// `adopted`, `partly_adopted`, `under_study`, `not_feasible`, `already_done`.
-    pub outcome: String,
+    /// The outcome.
+    pub outcome: super::answers::Outcome,
     /// How many answers had it.
     pub count: u64,
 }
@@ -56,11 +57,11 @@ impl From<ReportRow> for DepartmentReport {
             on_time_rate: row.on_time_rate(),
             extensions: count(row.raw.extensions),
             bounces: count(row.raw.bounces),
-            outcomes: OUTCOMES
+            outcomes: DomainOutcome::ALL
                 .iter()
                 .map(|outcome| OutcomeCount {
-                    outcome: (*outcome).to_owned(),
-                    count: count(row.outcome(outcome)),
+                    outcome: (*outcome).into(),
+                    count: count(row.outcome(outcome.as_str())),
                 })
                 .collect(),
             rated: count(row.raw.rated),

@@ -153,10 +153,8 @@ pub struct SafeguardingCase {
     pub opened_at: DateTime<Utc>,
     /// True when a teacher escalated it; false when the screen did.
     pub opened_by_teacher: bool,
-    /// What the screen found: `self_harm`, `abuse_at_home`, `neglect`, `bullying`,
-    /// `sexual_abuse`, `adult_at_school`, `running_away`, `child_labour`, `exploitation`, or
-    /// `harm` (someone hurts the child, who is not said).
-    pub signals: Vec<String>,
+    /// The signs of harm the screen found.
+    pub signals: Vec<SafeguardingSignal>,
     /// What the teacher who escalated it wrote for you.
     pub note_from_teacher: Option<String>,
     /// The child it is about.
@@ -223,13 +221,49 @@ impl From<crate::domain::safeguarding::CaseOutcome> for CaseOutcome {
     }
 }
 
+/// A sign of harm the screen found.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::safeguarding::Signal")]
+pub enum SafeguardingSignal {
+    /// Thoughts of suicide or self-harm.
+    SelfHarm,
+    /// Violence at home, against the child or seen by them.
+    AbuseAtHome,
+    /// No food, left alone, no care when ill, kept from school.
+    Neglect,
+    /// Bullying with violence, extortion or threats.
+    Bullying,
+    /// Sexual abuse or grooming.
+    SexualAbuse,
+    /// An adult at school who hurts or punishes by harm.
+    AdultAtSchool,
+    /// Running away, thrown out, afraid to go home.
+    RunningAway,
+    /// Made to work.
+    ChildLabour,
+    /// Made to steal, beg, carry or sell for someone.
+    Exploitation,
+    /// Someone hurts the child, who is not said.
+    Harm,
+}
+
+/// What a notice for a member of staff is about.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::safeguarding::StaffNoticeKind")]
+pub enum StaffNotificationKind {
+    /// A new case for you.
+    CaseOpened,
+    /// A case nobody acknowledged in time.
+    CaseOverdue,
+}
+
 /// A notice for a member of staff.
 #[derive(SimpleObject)]
 pub struct StaffNotification {
     /// This notice.
     pub id: ID,
-    /// `case_opened` (a new case for you) or `case_overdue` (a case nobody acknowledged in time).
-    pub kind: String,
+    /// What it is about.
+    pub kind: StaffNotificationKind,
     /// The case it is about.
     pub case_id: Option<ID>,
     /// When it was made.
@@ -249,7 +283,7 @@ impl From<CaseView> for SafeguardingCase {
             },
             opened_at: case.opened_at,
             opened_by_teacher: case.opened_by_staff.is_some(),
-            signals: case.signals,
+            signals: case.signals.into_iter().map(Into::into).collect(),
             note_from_teacher: case.note,
             child: view.child.map(|child| CaseChild {
                 id: ID(child.id.to_string()),
@@ -297,7 +331,7 @@ impl SafeguardingQuery {
             |notice| notice.id.to_string(),
             |notice| StaffNotification {
                 id: ID(notice.id.to_string()),
-                kind: notice.kind,
+                kind: notice.kind.into(),
                 case_id: notice.case_id.map(|id| ID(id.to_string())),
                 at: notice.created_at,
                 read: notice.read,

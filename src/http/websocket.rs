@@ -15,8 +15,10 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use axum::extract::{ConnectInfo, Extension, State, WebSocketUpgrade};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use futures_util::stream::BoxStream;
 use futures_util::{SinkExt as _, StreamExt as _};
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 
@@ -81,12 +83,16 @@ async fn serve(
     data.insert(request_id);
     data.insert(client);
     let app = state.app.clone();
+    let announcements = Announcements::default();
+    let heard = announcements.clone();
     let protocol_run =
         GraphQLWebSocket::new_with_pair(protocol_sink, socket_stream, state.schema, protocol)
             .with_data(data)
-            .on_connection_init(move |payload| authenticate_connection(app, payload, signed_in))
+            .on_connection_init(move |payload| {
+                authenticate_connection(app, payload, signed_in, heard)
+            })
             .serve();
-    let ended = session_ended(state.app.clone(), session);
+    let ended = session_ended(state.app.clone(), session, announcements);
     tokio::pin!(protocol_run, ended);
     loop {
         tokio::select! {
@@ -119,10 +125,15 @@ async fn serve(
     let _ = socket_sink.close().await;
 }
 
+/// The announcements of ended sessions, subscribed to before the connection is acknowledged: a
+/// session ended right after `connection_ack` still closes the socket at once.
+type Announcements = Arc<Mutex<Option<BoxStream<'static, String>>>>;
+
 async fn authenticate_connection(
     app: AppState,
     payload: serde_json::Value,
     signed_in: watch::Sender<Option<(SessionId, String)>>,
+    announcements: Announcements,
 ) -> async_graphql::Result<Data> {
     let token = payload
         .get("authorization")
@@ -132,6 +143,18 @@ async fn authenticate_connection(
     let actor = services::sessions::authenticate(&app, token.as_deref()).await?;
     let mut data = Data::default();
     if let (Some(token), Some(session)) = (token, actor.session_id()) {
+        match app
+            .backplane
+            .subscribe(services::sessions::ENDED_CHANNEL)
+            .await
+        {
+            Ok(stream) => {
+                *announcements.lock().unwrap_or_else(PoisonError::into_inner) = Some(stream)
+            }
+            Err(error) => {
+                tracing::warn!(error = %error, "no live session endings; checking every minute");
+            }
+        }
         signed_in.send_replace(Some((session, token.clone())));
         data.insert(ConnectionToken(token));
     } else if actor == Actor::Anonymous && payload.get("authorization").is_some() {
@@ -141,7 +164,11 @@ async fn authenticate_connection(
 }
 
 /// Resolves when the connection's session has ended; never for an anonymous connection.
-async fn session_ended(app: AppState, mut session: watch::Receiver<Option<(SessionId, String)>>) {
+async fn session_ended(
+    app: AppState,
+    mut session: watch::Receiver<Option<(SessionId, String)>>,
+    announcements: Announcements,
+) {
     let (id, token) = loop {
         if let Some(signed_in) = session.borrow_and_update().clone() {
             break signed_in;
@@ -151,17 +178,11 @@ async fn session_ended(app: AppState, mut session: watch::Receiver<Option<(Sessi
         }
     };
     let id = id.to_string();
-    let mut announced = match app
-        .backplane
-        .subscribe(services::sessions::ENDED_CHANNEL)
-        .await
-    {
-        Ok(stream) => stream,
-        Err(error) => {
-            tracing::warn!(error = %error, "no live session endings; checking every minute");
-            futures_util::stream::pending().boxed()
-        }
-    };
+    let mut announced = announcements
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take()
+        .unwrap_or_else(|| futures_util::stream::pending().boxed());
     let mut check = tokio::time::interval(CHECK_EVERY);
     check.tick().await;
     loop {

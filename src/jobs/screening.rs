@@ -119,7 +119,7 @@ async fn screen_row(state: &AppState, row: &store::proposals::Pending) -> Result
         LogEntry {
             proposal: proposal.id,
             staff: None,
-            decision: "screen",
+            decision: None,
             reason: Some(screening.action.as_str()),
             message: None,
             topic_before: &proposal.topic,

@@ -3,20 +3,17 @@
 //! the next release. Nothing learns on its own.
 
 use crate::domain::ids::SuggestionId;
+use crate::domain::moderation::{Suggestion, SuggestionState};
 use crate::domain::page::{Page, PageRequest};
 use crate::error::AppError;
 use crate::services::access::Coordinator;
 use crate::state::AppState;
 use crate::store;
-use crate::store::moderation::Suggestion;
-
-/// The states a suggestion moves through: open, then accepted or dismissed.
-pub const STATES: [&str; 3] = ["open", "accepted", "dismissed"];
 
 pub async fn list(
     state: &AppState,
     _: &Coordinator,
-    in_state: &str,
+    in_state: SuggestionState,
     page: &PageRequest<SuggestionId>,
 ) -> Result<Page<Suggestion>, AppError> {
     Ok(store::moderation::suggestions(&state.db, in_state, page).await?)
@@ -32,16 +29,20 @@ pub async fn decide(
     let suggestion = store::moderation::find_suggestion(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let to = if accept { STATES[1] } else { STATES[2] };
+    let to = if accept {
+        SuggestionState::Accepted
+    } else {
+        SuggestionState::Dismissed
+    };
     let by = coordinator.staff().member.id;
     if !store::moderation::decide_suggestion(&state.db, id, to, by, state.clock.now()).await? {
         return Err(AppError::InvalidTransition {
-            from: suggestion.state,
-            to: to.into(),
+            from: suggestion.state.as_str().into(),
+            to: to.as_str().into(),
         });
     }
     Ok(Suggestion {
-        state: to.to_owned(),
+        state: to,
         ..suggestion
     })
 }

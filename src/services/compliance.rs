@@ -13,8 +13,8 @@ use crate::store;
 
 pub struct Compliance {
     pub year: i32,
-    /// Reads per role: `teacher`, `safeguarding_lead`, `department_staff`, `coordinator`.
-    pub reads_by_role: BTreeMap<&'static str, u64>,
+    /// Reads per role of the reader; `None` for readers no longer on record.
+    pub reads_by_role: BTreeMap<Option<Role>, u64>,
     pub requests_filed: u64,
     pub requests_decided: u64,
     /// Hours from filing to decision, the median over the requests decided.
@@ -37,16 +37,6 @@ fn year_bounds(year: i32) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
     Some((start(year)?, start(year + 1)?))
 }
 
-fn role_key(role: Role) -> &'static str {
-    match role {
-        Role::Teacher => "teacher",
-        Role::SafeguardingLead => "safeguarding_lead",
-        Role::DistrictSafeguardingLead => "district_safeguarding_lead",
-        Role::DepartmentStaff => "department_staff",
-        Role::Coordinator => "coordinator",
-    }
-}
-
 /// Coordinators: the report of a calendar year.
 pub async fn report(state: &AppState, _: &Coordinator, year: i32) -> Result<Compliance, AppError> {
     let (from, to) = year_bounds(year)
@@ -62,7 +52,7 @@ pub async fn report(state: &AppState, _: &Coordinator, year: i32) -> Result<Comp
     for (staff, reads) in store::access_log::reads_by_staff(&state.db, from, to).await? {
         let role = store::people::find(&state.db, staff)
             .await?
-            .map_or("unknown", |(member, _)| role_key(member.role));
+            .map(|(member, _)| member.role);
         *reads_by_role.entry(role).or_default() += reads;
     }
     let requests = store::privacy::requests(&state.db, None).await?;
@@ -112,7 +102,10 @@ pub async fn report(state: &AppState, _: &Coordinator, year: i32) -> Result<Comp
 pub fn to_csv(report: &Compliance) -> Result<Vec<u8>, AppError> {
     let mut rows: Vec<(String, String)> = vec![("year".into(), report.year.to_string())];
     for (role, reads) in &report.reads_by_role {
-        rows.push((format!("reads.{role}"), reads.to_string()));
+        rows.push((
+            format!("reads.{}", role.map_or("unknown", |role| role.as_str())),
+            reads.to_string(),
+        ));
     }
     rows.extend([
         ("requests.filed".into(), report.requests_filed.to_string()),

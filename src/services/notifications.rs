@@ -3,7 +3,8 @@
 
 use crate::domain::answers::Progress;
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::proposals::{Proposal, status_key, status_label};
+use crate::domain::proposals::Proposal;
+use crate::domain::tracking::{ChildStatus, Notice};
 use crate::error::AppError;
 use crate::services::access::SignedInChild;
 use crate::state::AppState;
@@ -22,20 +23,28 @@ pub async fn on_change(state: &AppState, proposal: &Proposal) {
 }
 
 async fn notify_status(state: &AppState, proposal: &Proposal) -> Result<(), AppError> {
-    let key = status_key(proposal.school_state, proposal.government_state);
+    let status = ChildStatus::of(proposal.school_state, proposal.government_state);
     let last = store::answers::last_status(&state.db, proposal.id).await?;
-    if last.as_deref() == Some(key) {
+    if last == Some(Notice::Status(status)) {
         return Ok(());
     }
-    let mut text = status_label(key, proposal.band).to_owned();
-    if key == "answered" {
+    let mut text = status.label(proposal.band).to_owned();
+    if status == ChildStatus::Answered {
         let answers = store::answers::latest(&state.db, &[proposal.id]).await?;
         if let Some(answer) = answers.get(&proposal.id) {
             text = format!("{text}：{}", answer.child_text);
         }
     }
     let now = state.clock.now();
-    store::answers::notify(&state.db, proposal.child_id, proposal.id, key, &text, now).await?;
+    store::answers::notify(
+        &state.db,
+        proposal.child_id,
+        proposal.id,
+        Notice::Status(status),
+        &text,
+        now,
+    )
+    .await?;
     Ok(())
 }
 
@@ -46,7 +55,7 @@ pub async fn progress(state: &AppState, proposal: &Proposal, progress: &Progress
         &state.db,
         proposal.child_id,
         proposal.id,
-        "progress",
+        Notice::Progress,
         &progress.child_text,
         now,
     )

@@ -10,6 +10,7 @@ use crate::domain::ids::{ChildId, ProposalId, StaffId};
 use crate::domain::lifecycle::{SchoolEvent, SchoolState};
 use crate::domain::moderation::{ProposalScreening, redact};
 use crate::domain::people::Actor;
+use crate::domain::privacy::{RequestKind, RequestState};
 use crate::error::AppError;
 use crate::services::access::log_reads;
 use crate::services::access::{Coordinator, SignedInChild};
@@ -262,18 +263,18 @@ pub async fn file_request(
     state: &AppState,
     actor: &Actor,
     child: ChildId,
-    kind: &str,
+    kind: RequestKind,
     reason: Option<String>,
 ) -> Result<Request, AppError> {
     let teacher = crate::services::children::teacher_of_child(state, actor, child).await?;
     let request = Request {
         id: uuid::Uuid::now_v7(),
         child_id: child,
-        kind: kind.to_owned(),
+        kind,
         reason: reason.map(|r| r.trim().chars().take(500).collect()),
         filed_by: teacher.staff().member.id,
         filed_at: state.clock.now(),
-        state: "pending".into(),
+        state: RequestState::Pending,
         decided_at: None,
         done_at: None,
     };
@@ -287,7 +288,7 @@ pub async fn requests(
     _: &Coordinator,
     pending_only: bool,
 ) -> Result<Vec<Request>, AppError> {
-    Ok(store::privacy::requests(&state.db, pending_only.then_some("pending")).await?)
+    Ok(store::privacy::requests(&state.db, pending_only.then_some(RequestState::Pending)).await?)
 }
 
 /// Coordinators decide a pending request. An approved erasure runs at once; an approved export
@@ -303,18 +304,15 @@ pub async fn decide_request(
         .await?
         .ok_or(AppError::NotFound)?;
     let now = state.clock.now();
-    let (to, done) = match (approve, request.kind.as_str()) {
-        (false, _) => ("refused", false),
-        (true, "erasure") => ("done", true),
-        (true, _) => ("approved", false),
-    };
+    let to = RequestState::decided(request.kind, approve);
+    let done = to == RequestState::Done;
     if !store::privacy::decide_request(&state.db, id, to, by, now, done).await? {
         return Err(AppError::InvalidTransition {
-            from: request.state,
-            to: to.into(),
+            from: request.state.as_str().into(),
+            to: to.as_str().into(),
         });
     }
-    if approve && request.kind == "erasure" {
+    if done {
         erase(state, request.child_id, "request", Some(by)).await?;
     }
     store::privacy::find_request(&state.db, id)
@@ -332,7 +330,7 @@ pub async fn export(
 ) -> Result<Vec<u8>, AppError> {
     let request = store::privacy::find_request(&state.db, id)
         .await?
-        .filter(|r| r.kind == "export" && r.state == "approved")
+        .filter(|r| r.kind == RequestKind::Export && r.state == RequestState::Approved)
         .ok_or(AppError::NotFound)?;
     let child = store::children::find(&state.db, request.child_id)
         .await?

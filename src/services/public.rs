@@ -191,10 +191,11 @@ async fn compute(state: &AppState, campaign: Option<CampaignId>) -> Result<Publi
         .iter()
         .map(|state| Counted {
             key: state.as_str().to_owned(),
-            label: crate::domain::proposals::status_label(
-                state.as_str(),
-                crate::domain::children::AgeBand::D,
+            label: crate::domain::tracking::ChildStatus::of(
+                crate::domain::lifecycle::SchoolState::Approved,
+                Some(*state),
             )
+            .label(crate::domain::children::AgeBand::D)
             .to_owned(),
             count: shown(stages.get(state).copied().unwrap_or_default()),
         })

@@ -14,14 +14,6 @@ use crate::services::handling::{Facts, Raw};
 use crate::state::AppState;
 use crate::store;
 
-pub const OUTCOMES: [&str; 5] = [
-    "adopted",
-    "partly_adopted",
-    "under_study",
-    "not_feasible",
-    "already_done",
-];
-
 pub struct ReportRow {
     pub code: String,
     pub name_zh: String,
@@ -120,7 +112,11 @@ fn cells(row: &ReportRow) -> Vec<String> {
         row.raw.extensions.to_string(),
         row.raw.bounces.to_string(),
     ];
-    cells.extend(OUTCOMES.iter().map(|o| row.outcome(o).to_string()));
+    cells.extend(
+        crate::domain::answers::Outcome::ALL
+            .iter()
+            .map(|o| row.outcome(o.as_str()).to_string()),
+    );
     cells.push(percent(row.satisfaction_rate()));
     cells
 }

@@ -123,7 +123,7 @@ pub async fn moderate(
     })?;
     let screener = Screener::builtin();
     let screening = proposal.screening.clone().unwrap_or(ProposalScreening {
-        action: "publish".into(),
+        action: moderation::Action::Publish,
         findings: Vec::new(),
     });
     let checked = check(state, &proposal, &screening, &input, decision, screener).await?;
@@ -201,7 +201,7 @@ pub async fn moderate(
         LogEntry {
             proposal: proposal.id,
             staff: Some(by),
-            decision: decision.as_str(),
+            decision: Some(decision),
             reason: input.reason.map(Reason::as_str),
             message: to_child.or(input.note_for_lead.as_deref()),
             topic_before: &topic_before,
@@ -293,7 +293,10 @@ async fn check(
     let mut false_alarms = Vec::new();
     for (index, mark) in input.false_alarms.iter().enumerate() {
         let finding = screening.findings.iter().find(|f| {
-            f.field == mark.field && f.start == mark.start && f.end == mark.end && f.kind != "pii"
+            f.field == mark.field
+                && f.start == mark.start
+                && f.end == mark.end
+                && f.kind != moderation::FindingKind::Pii
         });
         match finding {
             Some(finding) => {
@@ -328,7 +331,7 @@ async fn check(
     let flagged: Vec<String> = screening
         .findings
         .iter()
-        .filter(|f| f.kind != "pii")
+        .filter(|f| f.kind != moderation::FindingKind::Pii)
         .filter_map(|f| excerpt(&f.field, f.start, f.end))
         .collect();
     if let Some(message) = &input.message

@@ -18,6 +18,7 @@ use crate::domain::ids::{CaseId, SchoolId, StaffId};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::people::Role;
 use crate::domain::proposals::Proposal;
+use crate::domain::safeguarding::StaffNoticeKind;
 use crate::domain::safeguarding::{ActionKind, Case, CaseAction, CaseOutcome, CaseState};
 use crate::error::AppError;
 use crate::services::access::{SafeguardingLead, log_reads};
@@ -44,7 +45,7 @@ pub async fn open_case(
     db: &impl ConnectionTrait,
     proposal: &Proposal,
     by: Option<StaffId>,
-    signals: Vec<String>,
+    signals: Vec<crate::domain::safeguarding::Signal>,
     note: Option<String>,
     deadline: &Deadline,
     now: DateTime<Utc>,
@@ -123,7 +124,7 @@ pub async fn notify_opened(
         return Ok(false);
     };
     let staff = recipients(db, &case).await?;
-    store::safeguarding::notify(db, &staff, "case_opened", case.id, now).await?;
+    store::safeguarding::notify(db, &staff, StaffNoticeKind::CaseOpened, case.id, now).await?;
     Ok(true)
 }
 
@@ -139,7 +140,14 @@ pub async fn escalate_overdue(state: &AppState) -> Result<usize, AppError> {
         }
         case.escalated_at = Some(now);
         let staff = recipients(&transaction, &case).await?;
-        store::safeguarding::notify(&transaction, &staff, "case_overdue", case.id, now).await?;
+        store::safeguarding::notify(
+            &transaction,
+            &staff,
+            StaffNoticeKind::CaseOverdue,
+            case.id,
+            now,
+        )
+        .await?;
         transaction.commit().await?;
         tracing::warn!(case = %case.id, "safeguarding case not acknowledged in time; escalated to the district");
         announce(state, &case).await;

@@ -12,6 +12,7 @@ use crate::domain::answers::{Answer, Outcome, Progress, Rating, Stage};
 use crate::domain::ids::{ChildId, ProposalId, StaffId, TaskId};
 use crate::domain::lifecycle::GovernmentState;
 use crate::domain::page::{Page, PageRequest};
+use crate::domain::tracking::Notice;
 
 pub async fn insert(db: &impl ConnectionTrait, answer: &Answer) -> Result<(), DbErr> {
     answers::ActiveModel {
@@ -257,7 +258,7 @@ pub async fn unrated_before(
 pub struct Notification {
     pub id: uuid::Uuid,
     pub proposal_id: ProposalId,
-    pub kind: String,
+    pub notice: Notice,
     pub text: String,
     pub at: DateTime<Utc>,
     pub read: bool,
@@ -267,7 +268,7 @@ pub async fn notify(
     db: &impl ConnectionTrait,
     child: ChildId,
     proposal: ProposalId,
-    kind: &str,
+    notice: Notice,
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
@@ -275,7 +276,7 @@ pub async fn notify(
         id: Set(uuid::Uuid::now_v7()),
         child_id: Set(child.0),
         proposal_id: Set(proposal.0),
-        kind: Set(kind.to_owned()),
+        kind: Set(notice.key().to_owned()),
         text: Set(text.to_owned()),
         at: Set(now),
         read_at: Set(None),
@@ -290,14 +291,18 @@ pub async fn notify(
 pub async fn last_status(
     db: &impl ConnectionTrait,
     proposal: ProposalId,
-) -> Result<Option<String>, DbErr> {
+) -> Result<Option<Notice>, DbErr> {
     let row = notifications::Entity::find()
         .filter(notifications::Column::ProposalId.eq(proposal.0))
-        .filter(notifications::Column::Kind.ne("progress"))
+        .filter(notifications::Column::Kind.ne(Notice::Progress.key()))
         .order_by_desc(notifications::Column::Id)
         .one(db)
         .await?;
-    Ok(row.map(|row| row.kind))
+    row.map(|row| notice(&row.kind, row.id)).transpose()
+}
+
+fn notice(key: &str, id: uuid::Uuid) -> Result<Notice, DbErr> {
+    Notice::parse(key).ok_or_else(|| DbErr::Type(format!("notification {id} has an invalid kind")))
 }
 
 /// A child's notifications, newest first.
@@ -316,14 +321,16 @@ pub async fn of_child(
     let rows = query.all(db).await?;
     let items = rows
         .into_iter()
-        .map(|row| Notification {
-            id: row.id,
-            proposal_id: ProposalId(row.proposal_id),
-            kind: row.kind,
-            text: row.text,
-            at: row.at,
-            read: row.read_at.is_some(),
+        .map(|row| {
+            Ok(Notification {
+                id: row.id,
+                proposal_id: ProposalId(row.proposal_id),
+                notice: notice(&row.kind, row.id)?,
+                text: row.text,
+                at: row.at,
+                read: row.read_at.is_some(),
+            })
         })
-        .collect();
+        .collect::<Result<_, DbErr>>()?;
     Ok(Page::from_overfetched(items, page))
 }

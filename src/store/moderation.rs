@@ -14,7 +14,9 @@ use crate::domain::forms::Answer;
 use crate::domain::ids::{ClassId, ProposalId, StaffId, SuggestionId};
 use crate::domain::lifecycle::SchoolState;
 pub use crate::domain::moderation::Suggestion;
-use crate::domain::moderation::{ProposalScreening, Redaction, StoredFinding};
+use crate::domain::moderation::{
+    Decision, ProposalScreening, Reason, Redaction, StoredFinding, SuggestionState,
+};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::proposals::Proposal;
 
@@ -84,7 +86,8 @@ pub struct LogEntry<'a> {
     pub proposal: ProposalId,
     /// None for the automatic screen.
     pub staff: Option<StaffId>,
-    pub decision: &'a str,
+    /// None for the automatic screen.
+    pub decision: Option<Decision>,
     pub reason: Option<&'a str>,
     pub message: Option<&'a str>,
     pub topic_before: &'a str,
@@ -104,7 +107,7 @@ pub async fn append_log(
         id: Set(uuid::Uuid::now_v7()),
         proposal_id: Set(entry.proposal.0),
         staff_id: Set(entry.staff.map(|s| s.0)),
-        decision: Set(entry.decision.to_owned()),
+        decision: Set(logged_decision(entry.decision).to_owned()),
         reason: Set(entry.reason.map(str::to_owned)),
         message: Set(entry.message.map(str::to_owned)),
         topic_before: Set(entry.topic_before.to_owned()),
@@ -124,8 +127,12 @@ pub async fn append_log(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Logged {
     pub staff: Option<StaffId>,
-    pub decision: String,
-    pub reason: Option<String>,
+    /// None for the automatic screen.
+    pub decision: Option<Decision>,
+    /// The teacher's reason (returned or rejected).
+    pub reason: Option<Reason>,
+    /// The screen's action, on the screen's entry.
+    pub screening_action: Option<moderation::Action>,
     pub message: Option<String>,
     pub topic_before: String,
     pub topic_after: String,
@@ -141,20 +148,46 @@ pub async fn log_of(db: &impl ConnectionTrait, proposal: ProposalId) -> Result<V
         .order_by_asc(moderation_log::Column::Id)
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| Logged {
-            staff: row.staff_id.map(StaffId),
-            decision: row.decision,
-            reason: row.reason,
-            message: row.message,
-            topic_before: row.topic_before,
-            topic_after: row.topic_after,
-            text_before: row.text_before,
-            text_after: row.text_after,
-            at: row.at,
+    rows.into_iter()
+        .map(|row| {
+            let invalid =
+                |what: &str| DbErr::Type(format!("log entry {} has an invalid {what}", row.id));
+            let decision = match row.decision.as_str() {
+                SCREEN => None,
+                decision => Some(Decision::parse(decision).ok_or_else(|| invalid("decision"))?),
+            };
+            let (reason, screening_action) = match (decision, row.reason.as_deref()) {
+                (_, None) => (None, None),
+                (None, Some(action)) => (
+                    None,
+                    Some(moderation::Action::parse(action).ok_or_else(|| invalid("action"))?),
+                ),
+                (Some(_), Some(reason)) => (
+                    Some(Reason::parse(reason).ok_or_else(|| invalid("reason"))?),
+                    None,
+                ),
+            };
+            Ok(Logged {
+                staff: row.staff_id.map(StaffId),
+                decision,
+                reason,
+                screening_action,
+                message: row.message,
+                topic_before: row.topic_before,
+                topic_after: row.topic_after,
+                text_before: row.text_before,
+                text_after: row.text_after,
+                at: row.at,
+            })
         })
-        .collect())
+        .collect()
+}
+
+/// What the log keeps for the screen's own entry.
+const SCREEN: &str = "screen";
+
+fn logged_decision(decision: Option<Decision>) -> &'static str {
+    decision.map_or(SCREEN, Decision::as_str)
 }
 
 pub async fn add_suggestion(
@@ -168,11 +201,11 @@ pub async fn add_suggestion(
     allow_list_suggestions::ActiveModel {
         id: Set(SuggestionId::new().0),
         phrase: Set(phrase.chars().take(100).collect()),
-        kind: Set(finding.kind.clone()),
+        kind: Set(finding.kind.as_str().to_owned()),
         subkind: Set(finding.subkind.clone()),
         proposal_id: Set(Some(proposal.0)),
         staff_id: Set(staff.0),
-        state: Set("open".to_owned()),
+        state: Set(SuggestionState::Open.as_str().to_owned()),
         created_at: Set(now),
         decided_by: Set(None),
         decided_at: Set(None),
@@ -185,11 +218,11 @@ pub async fn add_suggestion(
 /// Suggestions in a state, oldest first.
 pub async fn suggestions(
     db: &impl ConnectionTrait,
-    state: &str,
+    state: SuggestionState,
     page: &PageRequest<SuggestionId>,
 ) -> Result<Page<Suggestion>, DbErr> {
     let mut query = allow_list_suggestions::Entity::find()
-        .filter(allow_list_suggestions::Column::State.eq(state))
+        .filter(allow_list_suggestions::Column::State.eq(state.as_str()))
         .order_by_asc(allow_list_suggestions::Column::Id)
         .limit(page.fetch_limit());
     if let Some(after) = page.after {
@@ -200,7 +233,7 @@ pub async fn suggestions(
         .await?
         .into_iter()
         .map(to_suggestion)
-        .collect();
+        .collect::<Result<_, _>>()?;
     Ok(Page::from_overfetched(items, page))
 }
 
@@ -208,16 +241,19 @@ pub async fn suggestions(
 pub async fn decide_suggestion(
     db: &impl ConnectionTrait,
     id: SuggestionId,
-    state: &str,
+    state: SuggestionState,
     by: StaffId,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let result = allow_list_suggestions::Entity::update_many()
-        .col_expr(allow_list_suggestions::Column::State, Expr::value(state))
+        .col_expr(
+            allow_list_suggestions::Column::State,
+            Expr::value(state.as_str()),
+        )
         .col_expr(allow_list_suggestions::Column::DecidedBy, Expr::value(by.0))
         .col_expr(allow_list_suggestions::Column::DecidedAt, Expr::value(now))
         .filter(allow_list_suggestions::Column::Id.eq(id.0))
-        .filter(allow_list_suggestions::Column::State.eq("open"))
+        .filter(allow_list_suggestions::Column::State.eq(SuggestionState::Open.as_str()))
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
@@ -230,19 +266,20 @@ pub async fn find_suggestion(
     let row = allow_list_suggestions::Entity::find_by_id(id.0)
         .one(db)
         .await?;
-    Ok(row.map(to_suggestion))
+    row.map(to_suggestion).transpose()
 }
 
-fn to_suggestion(row: allow_list_suggestions::Model) -> Suggestion {
-    Suggestion {
+fn to_suggestion(row: allow_list_suggestions::Model) -> Result<Suggestion, DbErr> {
+    let invalid = |what: &str| DbErr::Type(format!("suggestion {} has an invalid {what}", row.id));
+    Ok(Suggestion {
         id: SuggestionId(row.id),
         phrase: row.phrase,
-        kind: row.kind,
+        kind: moderation::FindingKind::parse(&row.kind).ok_or_else(|| invalid("kind"))?,
         subkind: row.subkind,
-        state: row.state,
+        state: SuggestionState::parse(&row.state).ok_or_else(|| invalid("state"))?,
         marked_by: StaffId(row.staff_id),
         created_at: row.created_at,
-    }
+    })
 }
 
 /// The approved text of proposals (redactions applied), as departments and the public read it.

@@ -15,6 +15,7 @@ use super::entities::{
 };
 use crate::domain::ids::{ChildId, ProposalId, StaffId};
 pub use crate::domain::privacy::Request;
+use crate::domain::privacy::{RequestKind, RequestState};
 
 /// The anonymous district record an erased child's proposals are kept under.
 pub fn erased_child() -> ChildId {
@@ -293,11 +294,11 @@ pub async fn file_request(db: &impl ConnectionTrait, request: &Request) -> Resul
     privacy_requests::ActiveModel {
         id: Set(request.id),
         child_id: Set(request.child_id.0),
-        kind: Set(request.kind.clone()),
+        kind: Set(request.kind.as_str().to_owned()),
         reason: Set(request.reason.clone()),
         filed_by: Set(request.filed_by.0),
         filed_at: Set(request.filed_at),
-        state: Set(request.state.clone()),
+        state: Set(request.state.as_str().to_owned()),
         decided_by: Set(None),
         decided_at: Set(None),
         done_at: Set(None),
@@ -311,35 +312,36 @@ pub async fn find_request(
     db: &impl ConnectionTrait,
     id: uuid::Uuid,
 ) -> Result<Option<Request>, DbErr> {
-    Ok(privacy_requests::Entity::find_by_id(id)
+    privacy_requests::Entity::find_by_id(id)
         .one(db)
         .await?
-        .map(to_request))
+        .map(to_request)
+        .transpose()
 }
 
 /// Requests, oldest first, optionally in one state.
 pub async fn requests(
     db: &impl ConnectionTrait,
-    state: Option<&str>,
+    state: Option<RequestState>,
 ) -> Result<Vec<Request>, DbErr> {
     let mut query = privacy_requests::Entity::find().order_by_asc(privacy_requests::Column::Id);
     if let Some(state) = state {
-        query = query.filter(privacy_requests::Column::State.eq(state));
+        query = query.filter(privacy_requests::Column::State.eq(state.as_str()));
     }
-    Ok(query.all(db).await?.into_iter().map(to_request).collect())
+    query.all(db).await?.into_iter().map(to_request).collect()
 }
 
 /// Moves a pending request to `state`; false when it was not pending.
 pub async fn decide_request(
     db: &impl ConnectionTrait,
     id: uuid::Uuid,
-    state: &str,
+    state: RequestState,
     by: StaffId,
     now: DateTime<Utc>,
     done: bool,
 ) -> Result<bool, DbErr> {
     let result = privacy_requests::Entity::update_many()
-        .col_expr(privacy_requests::Column::State, Expr::value(state))
+        .col_expr(privacy_requests::Column::State, Expr::value(state.as_str()))
         .col_expr(privacy_requests::Column::DecidedBy, Expr::value(by.0))
         .col_expr(privacy_requests::Column::DecidedAt, Expr::value(now))
         .col_expr(
@@ -347,24 +349,26 @@ pub async fn decide_request(
             Expr::value(done.then_some(now)),
         )
         .filter(privacy_requests::Column::Id.eq(id))
-        .filter(privacy_requests::Column::State.eq("pending"))
+        .filter(privacy_requests::Column::State.eq(RequestState::Pending.as_str()))
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
 }
 
-fn to_request(row: privacy_requests::Model) -> Request {
-    Request {
+fn to_request(row: privacy_requests::Model) -> Result<Request, DbErr> {
+    let invalid =
+        |what: &str| DbErr::Type(format!("data request {} has an invalid {what}", row.id));
+    Ok(Request {
         id: row.id,
         child_id: ChildId(row.child_id),
-        kind: row.kind,
+        kind: RequestKind::parse(&row.kind).ok_or_else(|| invalid("kind"))?,
         reason: row.reason,
         filed_by: StaffId(row.filed_by),
         filed_at: row.filed_at,
-        state: row.state,
+        state: RequestState::parse(&row.state).ok_or_else(|| invalid("state"))?,
         decided_at: row.decided_at,
         done_at: row.done_at,
-    }
+    })
 }
 
 pub async fn set_consent_to_publish(

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use super::entities::{safeguarding_actions, safeguarding_cases, staff_notifications};
 use crate::domain::ids::{CaseId, ChildId, ClassId, ProposalId, SchoolId, StaffId};
 use crate::domain::page::{Page, PageRequest};
+use crate::domain::safeguarding::StaffNoticeKind;
 use crate::domain::safeguarding::{ActionKind, Case, CaseAction, CaseOutcome, CaseState};
 
 pub async fn open(db: &impl ConnectionTrait, case: &Case) -> Result<(), DbErr> {
@@ -286,7 +287,7 @@ pub async fn escalate(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StaffNotice {
     pub id: uuid::Uuid,
-    pub kind: String,
+    pub kind: StaffNoticeKind,
     pub case_id: Option<CaseId>,
     pub created_at: DateTime<Utc>,
     pub read: bool,
@@ -296,7 +297,7 @@ pub struct StaffNotice {
 pub async fn notify(
     db: &impl ConnectionTrait,
     staff: &[StaffId],
-    kind: &str,
+    kind: StaffNoticeKind,
     case: CaseId,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
@@ -304,7 +305,7 @@ pub async fn notify(
         staff_notifications::ActiveModel {
             id: Set(uuid::Uuid::now_v7()),
             staff_id: Set(member.0),
-            kind: Set(kind.to_owned()),
+            kind: Set(kind.as_str().to_owned()),
             case_id: Set(Some(case.0)),
             created_at: Set(now),
             read_at: Set(None),
@@ -332,14 +333,18 @@ pub async fn notices_of(
         .all(db)
         .await?
         .into_iter()
-        .map(|row| StaffNotice {
-            id: row.id,
-            kind: row.kind,
-            case_id: row.case_id.map(CaseId),
-            created_at: row.created_at,
-            read: row.read_at.is_some(),
+        .map(|row| {
+            Ok(StaffNotice {
+                id: row.id,
+                kind: StaffNoticeKind::parse(&row.kind).ok_or_else(|| {
+                    DbErr::Type(format!("staff notice {} has an invalid kind", row.id))
+                })?,
+                case_id: row.case_id.map(CaseId),
+                created_at: row.created_at,
+                read: row.read_at.is_some(),
+            })
         })
-        .collect();
+        .collect::<Result<_, DbErr>>()?;
     Ok(Page::from_overfetched(notices, page))
 }
 

@@ -30,7 +30,7 @@ async fn approve(app: &TestApp, world: &World, id: &str) {
     let answer = app
         .graphql_as(Some(&world.teacher_a.token), APPROVE, json!({ "p": id }))
         .await;
-    assert_eq!(answer.ok()["moderateProposal"]["status"], "approved");
+    assert_eq!(answer.ok()["moderateProposal"]["status"], "APPROVED");
 }
 
 /// The clerk's task for a proposal.
@@ -89,7 +89,7 @@ async fn signed_for(app: &TestApp, world: &World, campaign: &str, token: &str) -
 async fn the_whole_loop_from_campaign_to_a_closed_answer(app: TestApp) {
     let (world, campaign, token) = class_with_child(&app).await;
     let (id, task) = signed_for(&app, &world, &campaign, &token).await;
-    assert_eq!(mine(&app, &token, &id).await["status"], "signed_for");
+    assert_eq!(mine(&app, &token, &id).await["status"], "SIGNED_FOR");
 
     let answered = as_clerk(
         &app,
@@ -99,13 +99,13 @@ async fn the_whole_loop_from_campaign_to_a_closed_answer(app: TestApp) {
     )
     .await;
     let answered = answered.ok()["answerTask"].clone();
-    assert_eq!(answered["task"]["state"], "answered");
+    assert_eq!(answered["task"]["state"], "ANSWERED");
     assert_eq!(
         answered["warnings"],
         json!([{ "word": "统筹", "suggestion": "一起安排", "start": 7, "end": 9 }])
     );
     let child = mine(&app, &token, &id).await;
-    assert_eq!(child["status"], "answered");
+    assert_eq!(child["status"], "ANSWERED");
     assert_eq!(child["canRate"], true);
     assert_eq!(child["answer"]["outcome"], "ADOPTED");
     assert_eq!(
@@ -127,7 +127,7 @@ async fn the_whole_loop_from_campaign_to_a_closed_answer(app: TestApp) {
         published["proposer"],
         json!({ "label": "四年级", "school": null })
     );
-    assert_eq!(mine(&app, &token, &id).await["status"], "published");
+    assert_eq!(mine(&app, &token, &id).await["status"], "PUBLISHED");
     let wall = app.graphql(WALL, json!({})).await;
     let item = wall.ok()["publishedProposals"]["nodes"][0].clone();
     assert_eq!(item["id"], id);
@@ -146,7 +146,7 @@ async fn the_whole_loop_from_campaign_to_a_closed_answer(app: TestApp) {
     let child = mine(&app, &token, &id).await;
     assert_eq!(
         child["progress"],
-        json!([{ "stage": "in_progress", "text": "新秋千已经买好，正在装啦！" }])
+        json!([{ "stage": "IN_PROGRESS", "text": "新秋千已经买好，正在装啦！" }])
     );
 
     // Not satisfied: back to the department, once.
@@ -157,7 +157,7 @@ async fn the_whole_loop_from_campaign_to_a_closed_answer(app: TestApp) {
             json!({ "p": id, "r": "NOT_SATISFIED", "c": "秋千还是坏的" }),
         )
         .await;
-    assert_eq!(rated.ok()["rateAnswer"]["status"], "reopened");
+    assert_eq!(rated.ok()["rateAnswer"]["status"], "REOPENED");
     let again = app
         .graphql_as(Some(&token), RATE, json!({ "p": id, "r": "SATISFIED" }))
         .await;
@@ -189,14 +189,14 @@ async fn the_whole_loop_from_campaign_to_a_closed_answer(app: TestApp) {
     let rated = app
         .graphql_as(Some(&token), RATE, json!({ "p": id, "r": "NOT_SATISFIED" }))
         .await;
-    assert_eq!(rated.ok()["rateAnswer"]["status"], "closed");
+    assert_eq!(rated.ok()["rateAnswer"]["status"], "CLOSED");
     assert_eq!(rated.ok()["rateAnswer"]["canRate"], false);
 
     // Every step reached the child as a notification.
     let notes = app
         .graphql_as(
             Some(&token),
-            "{ myNotifications { nodes { kind text } } }",
+            "{ myNotifications { nodes { kind status text } } }",
             json!({}),
         )
         .await;
@@ -205,22 +205,29 @@ async fn the_whole_loop_from_campaign_to_a_closed_answer(app: TestApp) {
         .unwrap()
         .iter()
         .rev()
-        .map(|n| n["kind"].as_str().unwrap().to_owned())
+        // A new status says which; progress is its own kind.
+        .map(|n| {
+            n["status"]
+                .as_str()
+                .or(n["kind"].as_str())
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     assert_eq!(
         kinds,
         [
-            "submitted",
-            "awaiting_review",
-            "routed",
-            "signed_for",
-            "answered",
-            "published",
-            "progress",
-            "reopened",
-            "signed_for",
-            "answered",
-            "closed"
+            "SUBMITTED",
+            "AWAITING_REVIEW",
+            "ROUTED",
+            "SIGNED_FOR",
+            "ANSWERED",
+            "PUBLISHED",
+            "PROGRESS",
+            "REOPENED",
+            "SIGNED_FOR",
+            "ANSWERED",
+            "CLOSED"
         ]
     );
 
@@ -259,7 +266,7 @@ async fn the_whole_loop_from_campaign_to_a_closed_answer(app: TestApp) {
         row["outcomes"]
             .as_array()
             .unwrap()
-            .contains(&json!({ "outcome": "already_done", "count": 1 }))
+            .contains(&json!({ "outcome": "ALREADY_DONE", "count": 1 }))
     );
     let by_clerk = as_clerk(
         &app,
@@ -414,7 +421,7 @@ async fn duplicates_are_answered_once_for_every_child(app: TestApp) {
     .ok();
     for (token, id) in [(&first_token, &first), (&second_token, &other)] {
         let child = mine(&app, token, id).await;
-        assert_eq!(child["status"], "answered", "{id}");
+        assert_eq!(child["status"], "ANSWERED", "{id}");
         assert_eq!(child["answer"]["text"], "秋千会修好。");
     }
 }
@@ -461,7 +468,7 @@ async fn publication_needs_the_childs_consent_and_can_follow_the_answer(app: Tes
     .ok();
     assert_eq!(
         mine(&app, &token, &agreed).await["status"],
-        "published",
+        "PUBLISHED",
         "published on answering"
     );
 
@@ -490,7 +497,7 @@ async fn publication_needs_the_childs_consent_and_can_follow_the_answer(app: Tes
     )
     .await
     .ok();
-    assert_eq!(mine(&app, &token, &private).await["status"], "answered");
+    assert_eq!(mine(&app, &token, &private).await["status"], "ANSWERED");
     let refused = app
         .graphql_as(coordinator, PUBLISH, json!({ "p": private }))
         .await;
@@ -549,7 +556,7 @@ async fn an_unrated_answer_closes_after_fourteen_days(app: TestApp) {
         &world.class_a.children[0].pin,
     )
     .await;
-    assert_eq!(mine(&app, &token, &id).await["status"], "answered");
+    assert_eq!(mine(&app, &token, &id).await["status"], "ANSWERED");
     app.clock.advance(chrono::Duration::days(2));
     app.run_pending().await;
     let token = crate::helpers::world::child_token(
@@ -559,6 +566,6 @@ async fn an_unrated_answer_closes_after_fourteen_days(app: TestApp) {
     )
     .await;
     let child = mine(&app, &token, &id).await;
-    assert_eq!(child["status"], "closed");
+    assert_eq!(child["status"], "CLOSED");
     assert_eq!(child["canRate"], false);
 }

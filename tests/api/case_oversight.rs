@@ -75,7 +75,7 @@ async fn a_case_nobody_acknowledges_in_time_goes_up_to_the_district_and_shows_ov
     let notices = nodes(&app, &world.lead_a.token, NOTICES, "staffNotifications").await;
     assert_eq!(
         kinds(&notices),
-        ["case_opened"],
+        ["CASE_OPENED"],
         "a stored notice for the lead"
     );
     assert_eq!(notices[0]["caseId"], cases[0]["id"]);
@@ -97,9 +97,9 @@ async fn a_case_nobody_acknowledges_in_time_goes_up_to_the_district_and_shows_ov
     assert_eq!(theirs.len(), 1, "the district lead has it now");
     assert_eq!(theirs[0]["overdue"], true);
     let notices = nodes(&app, &district, NOTICES, "staffNotifications").await;
-    assert_eq!(kinds(&notices), ["case_overdue"]);
+    assert_eq!(kinds(&notices), ["CASE_OVERDUE"]);
     let notices = nodes(&app, &lead_a, NOTICES, "staffNotifications").await;
-    assert_eq!(kinds(&notices), ["case_overdue", "case_opened"]);
+    assert_eq!(kinds(&notices), ["CASE_OVERDUE", "CASE_OPENED"]);
 
     // The district lead may act on it; another school's lead still may not.
     let acknowledge =
@@ -112,7 +112,7 @@ async fn a_case_nobody_acknowledges_in_time_goes_up_to_the_district_and_shows_ov
     // Running the sweep again escalates nothing twice.
     app.run_pending().await;
     let notices = nodes(&app, &district, NOTICES, "staffNotifications").await;
-    assert_eq!(kinds(&notices), ["case_overdue"]);
+    assert_eq!(kinds(&notices), ["CASE_OVERDUE"]);
 }
 
 async fn an_acknowledged_case_stays_with_the_school(app: TestApp) {
@@ -156,5 +156,5 @@ async fn a_school_without_a_lead_sends_its_cases_to_the_district_at_once(app: Te
     assert!(theirs[0]["withDistrictSince"].is_string());
     assert_eq!(theirs[0]["overdue"], false);
     let notices = nodes(&app, &district.token, NOTICES, "staffNotifications").await;
-    assert_eq!(kinds(&notices), ["case_opened"]);
+    assert_eq!(kinds(&notices), ["CASE_OPENED"]);
 }

@@ -44,7 +44,7 @@ async fn first_heard(live: &mut Live, via: &TestApp, token: &str, campaign: &str
         submitted.push(answer.ok()["submitProposal"]["id"].clone());
         if let Some(message) = live.next(Duration::from_millis(300)).await {
             let update = &message["payload"]["data"]["proposalUpdated"];
-            assert_eq!(update["status"], "submitted", "{message}");
+            assert_eq!(update["status"], "SUBMITTED", "{message}");
             assert!(
                 submitted.contains(&update["id"]),
                 "one of the child's own: {message}"
@@ -79,7 +79,7 @@ async fn a_child_hears_of_their_own_proposals_changing_and_of_no_one_elses(app: 
     );
     assert_eq!(
         message["payload"]["data"]["proposalUpdated"]["status"],
-        "withdrawn"
+        "WITHDRAWN"
     );
     assert_eq!(
         message["payload"]["data"]["proposalUpdated"]["statusLabel"],
@@ -115,7 +115,7 @@ async fn a_change_made_through_one_instance_reaches_a_subscriber_on_another() {
         .expect("the other instance's change arrives");
     assert_eq!(
         message["payload"]["data"]["proposalUpdated"]["status"],
-        "withdrawn"
+        "WITHDRAWN"
     );
 }
 
@@ -196,7 +196,7 @@ async fn subscribers_share_one_redis_connection_and_hear_again_after_redis_resta
     let heard = heard.expect("updates resume once Redis is back");
     assert_eq!(
         heard["payload"]["data"]["proposalUpdated"]["status"],
-        "submitted"
+        "SUBMITTED"
     );
     assert_eq!(pubsub_connections(&redis_server.url()).await, 1);
 }

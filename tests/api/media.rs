@@ -453,7 +453,7 @@ async fn a_department_sees_an_image_once_its_proposal_is_routed_there(app: TestA
         )
         .await;
     let approved = approved.ok()["moderateProposal"].clone();
-    assert_eq!(approved["status"], "approved");
+    assert_eq!(approved["status"], "APPROVED");
     assert_eq!(
         approved["media"],
         json!([{ "id": media, "publishable": true }])

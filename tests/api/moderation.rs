@@ -18,7 +18,7 @@ both_databases!(
 
 const QUEUE: &str = "query($c: ID!) { moderationQueue(classId: $c) { nodes { id status screeningAction findings { field kind subkind start end excerpt } proposedRedactions { field start end excerpt } } } }";
 const MODERATE: &str = "mutation($p: ID!, $i: ModerateProposalInput!) { moderateProposal(id: $p, input: $i) { id status topic } }";
-const LOG: &str = "query($p: ID!) { moderationLog(proposalId: $p) { decision reason message staffId topicBefore topicAfter textBefore { answers { key text } } textAfter { answers { key text } } } }";
+const LOG: &str = "query($p: ID!) { moderationLog(proposalId: $p) { decision reason screeningAction message staffId topicBefore topicAfter textBefore { answers { key text } } textAfter { answers { key text } } } }";
 const MINE: &str = "{ myProposals { nodes { id status statusLabel timeline { status note } } } }";
 
 async fn queue(app: &TestApp, world: &World) -> Vec<Value> {
@@ -90,15 +90,15 @@ async fn the_queue_shows_findings_and_proposed_redactions_oldest_first(app: Test
     let nodes = queue(&app, &world).await;
     let ids: Vec<&str> = nodes.iter().map(|n| n["id"].as_str().unwrap()).collect();
     assert_eq!(ids, [clean.as_str(), flagged.as_str()], "oldest first");
-    assert_eq!(nodes[0]["screeningAction"], "publish");
+    assert_eq!(nodes[0]["screeningAction"], "PUBLISH");
     assert_eq!(nodes[0]["findings"], json!([]));
-    assert_eq!(nodes[1]["status"], "awaiting_review");
-    assert_eq!(nodes[1]["screeningAction"], "review");
+    assert_eq!(nodes[1]["status"], "AWAITING_REVIEW");
+    assert_eq!(nodes[1]["screeningAction"], "REVIEW");
     assert_eq!(
         nodes[1]["findings"],
         json!([
-            { "field": "answers.noticed", "kind": "abuse", "subkind": "insult", "start": 5, "end": 8, "excerpt": "傻 逼" },
-            { "field": "answers.idea", "kind": "pii", "subkind": "mobile", "start": 3, "end": 14, "excerpt": "13812345678" },
+            { "field": "answers.noticed", "kind": "ABUSE", "subkind": "insult", "start": 5, "end": 8, "excerpt": "傻 逼" },
+            { "field": "answers.idea", "kind": "PII", "subkind": "mobile", "start": 3, "end": 14, "excerpt": "13812345678" },
         ])
     );
     assert_eq!(
@@ -157,12 +157,12 @@ async fn approval_applies_redactions_and_the_confirmed_topic_and_is_logged(app: 
         json!({ "decision": "APPROVE", "topic": "way_to_school" }),
     )
     .await;
-    assert_eq!(approved.ok()["moderateProposal"]["status"], "approved");
+    assert_eq!(approved.ok()["moderateProposal"]["status"], "APPROVED");
     assert_eq!(approved.ok()["moderateProposal"]["topic"], "way_to_school");
     assert!(queue(&app, &world).await.is_empty());
     let child_view = mine(&app, &token, &id).await;
     assert_eq!(
-        child_view["status"], "routed",
+        child_view["status"], "ROUTED",
         "approval hands it to the department at once"
     );
 
@@ -174,13 +174,14 @@ async fn approval_applies_redactions_and_the_confirmed_topic_and_is_logged(app: 
         .iter()
         .map(|e| e["decision"].as_str().unwrap())
         .collect();
-    assert_eq!(decisions, ["screen", "approve"]);
+    assert_eq!(decisions, ["SCREEN", "APPROVE"]);
     assert_eq!(
         entries[0]["staffId"],
         Value::Null,
         "the screen decided first"
     );
-    assert_eq!(entries[0]["reason"], "redact");
+    assert_eq!(entries[0]["screeningAction"], "REDACT");
+    assert_eq!(entries[0]["reason"], Value::Null);
     let approval = &entries[1];
     assert_eq!(approval["staffId"], world.teacher_a.id);
     assert_eq!(approval["topicBefore"], "places_to_play");
@@ -258,7 +259,7 @@ async fn a_returned_or_rejected_child_reads_kind_words_that_never_repeat_theirs(
     .await;
     assert_eq!(
         returned.ok()["moderateProposal"]["status"],
-        "returned_for_changes"
+        "RETURNED_FOR_CHANGES"
     );
     let view = mine(&app, &token, &unkind).await;
     let note = view["timeline"].as_array().unwrap().last().unwrap()["note"]
@@ -278,9 +279,9 @@ async fn a_returned_or_rejected_child_reads_kind_words_that_never_repeat_theirs(
         json!({ "decision": "REJECT", "reason": "OFF_TOPIC" }),
     )
     .await;
-    assert_eq!(rejected.ok()["moderateProposal"]["status"], "rejected");
+    assert_eq!(rejected.ok()["moderateProposal"]["status"], "REJECTED");
     let view = mine(&app, &token, &off_topic).await;
-    assert_eq!(view["status"], "rejected");
+    assert_eq!(view["status"], "REJECTED");
     assert_eq!(
         view["timeline"].as_array().unwrap().last().unwrap()["note"],
         "谢谢你的分享。这次活动收集的是关于城市和社区的建议，请换一个相关的想法。"
@@ -344,7 +345,7 @@ async fn a_message_to_the_child_that_repeats_a_flagged_word_is_refused(app: Test
         (json!(["input", "messageToChild"]), json!("NOT_KIND"))
     );
     let view = mine(&app, &token, &id).await;
-    assert_eq!(view["status"], "awaiting_review", "nothing changed");
+    assert_eq!(view["status"], "AWAITING_REVIEW", "nothing changed");
 }
 
 async fn false_alarms_become_suggestions_that_only_coordinators_decide(app: TestApp) {
@@ -383,8 +384,8 @@ async fn false_alarms_become_suggestions_that_only_coordinators_decide(app: Test
         .await;
     let suggestion = listed.ok()["allowListSuggestions"]["nodes"][0].clone();
     assert_eq!(suggestion["phrase"], "肥猪");
-    assert_eq!(suggestion["kind"], "abuse");
-    assert_eq!(suggestion["state"], "open");
+    assert_eq!(suggestion["kind"], "ABUSE");
+    assert_eq!(suggestion["state"], "OPEN");
 
     const DECIDE: &str =
         "mutation($s: ID!) { decideAllowListSuggestion(id: $s, accept: true) { state } }";
@@ -397,7 +398,7 @@ async fn false_alarms_become_suggestions_that_only_coordinators_decide(app: Test
         .await;
     assert_eq!(
         decided.ok()["decideAllowListSuggestion"]["state"],
-        "accepted"
+        "ACCEPTED"
     );
     let twice = app
         .graphql_as(
@@ -491,7 +492,7 @@ async fn a_decision_with_bad_spans_topics_or_images_is_refused_field_by_field(ap
         );
         assert_eq!(field_error(&answer), (path, json!(code)), "{input}");
     }
-    assert_eq!(mine(&app, &token, &id).await["status"], "awaiting_review");
+    assert_eq!(mine(&app, &token, &id).await["status"], "AWAITING_REVIEW");
     let approved = moderate(
         &app,
         &world,
@@ -499,5 +500,5 @@ async fn a_decision_with_bad_spans_topics_or_images_is_refused_field_by_field(ap
         json!({ "decision": "APPROVE", "redactions": [] }),
     )
     .await;
-    assert_eq!(approved.ok()["moderateProposal"]["status"], "approved");
+    assert_eq!(approved.ok()["moderateProposal"]["status"], "APPROVED");
 }

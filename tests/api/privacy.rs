@@ -345,7 +345,7 @@ async fn withdrawn_consent_takes_a_childs_items_off_every_public_view(app: TestA
         .find(|p| p["id"] == pending.as_str())
         .unwrap()["status"]
         .clone();
-    assert_eq!(status, "withdrawn");
+    assert_eq!(status, "WITHDRAWN");
     let report = app
         .graphql_as(
             Some(&world.coordinator.token),
@@ -524,7 +524,7 @@ async fn teachers_request_exports_and_erasures_that_coordinators_decide(app: Tes
             json!({ "r": export, "a": true }),
         )
         .await;
-    assert_eq!(approved.ok()["decideDataRequest"]["state"], "approved");
+    assert_eq!(approved.ok()["decideDataRequest"]["state"], "APPROVED");
     let zip = app
         .client
         .get(&url)
@@ -575,7 +575,7 @@ async fn teachers_request_exports_and_erasures_that_coordinators_decide(app: Tes
         .await;
     assert_eq!(
         pending.ok()["dataRequests"],
-        json!([{ "id": erasure, "kind": "erasure" }])
+        json!([{ "id": erasure, "kind": "ERASURE" }])
     );
     let done = app
         .graphql_as(
@@ -584,7 +584,7 @@ async fn teachers_request_exports_and_erasures_that_coordinators_decide(app: Tes
             json!({ "r": erasure, "a": true }),
         )
         .await;
-    assert_eq!(done.ok()["decideDataRequest"]["state"], "done");
+    assert_eq!(done.ok()["decideDataRequest"]["state"], "DONE");
     let gone = app
         .graphql_as(
             Some(&world.teacher_a.token),

@@ -238,7 +238,7 @@ async fn erase_one(app: &TestApp, world: &World, model: &mut Model, random: &mut
         json!({ "r": request }),
     )
     .await;
-    assert_eq!(decided.ok()["decideDataRequest"]["state"], "done");
+    assert_eq!(decided.ok()["decideDataRequest"]["state"], "DONE");
     let owner = model.owner.clone();
     model.awaiting.retain(|id| owner.get(id) != Some(&child));
     model.newly_erased.push((child.clone(), pseudonym.clone()));

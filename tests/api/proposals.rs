@@ -98,7 +98,7 @@ async fn a_child_submits_and_follows_their_proposal_in_words_for_their_age(app: 
         )
         .await;
     let proposal = answer.ok()["submitProposal"].clone();
-    assert_eq!(proposal["status"], "submitted");
+    assert_eq!(proposal["status"], "SUBMITTED");
     assert_eq!(proposal["statusLabel"], "你的想法已经交上去啦");
     assert_eq!(proposal["band"], "B");
     assert_eq!(proposal["topicLabel"], "玩耍的地方");
@@ -130,7 +130,7 @@ async fn a_child_submits_and_follows_their_proposal_in_words_for_their_age(app: 
     assert_eq!(nodes[1]["id"], proposal["id"], "newest first");
     assert_eq!(
         nodes[1]["timeline"],
-        json!([{ "status": "submitted", "label": "你的想法已经交上去啦" }])
+        json!([{ "status": "SUBMITTED", "label": "你的想法已经交上去啦" }])
     );
 }
 
@@ -351,14 +351,14 @@ async fn a_child_withdraws_before_approval_and_only_their_own(app: TestApp) {
     let done = app
         .graphql_as(Some(&token), withdraw, json!({ "p": id }))
         .await;
-    assert_eq!(done.ok()["withdrawProposal"]["status"], "withdrawn");
+    assert_eq!(done.ok()["withdrawProposal"]["status"], "WITHDRAWN");
     assert_eq!(
         done.data()["withdrawProposal"]["statusLabel"],
         "你已经把这个想法收回了"
     );
     assert_eq!(
         done.data()["withdrawProposal"]["timeline"],
-        json!([{ "status": "submitted" }, { "status": "withdrawn" }])
+        json!([{ "status": "SUBMITTED" }, { "status": "WITHDRAWN" }])
     );
     assert_eq!(
         app.graphql_as(Some(&token), withdraw, json!({ "p": id }))

@@ -68,7 +68,7 @@ async fn publish_planted(app: &TestApp, world: &World, n: usize) -> Vec<String> 
             .await;
         answers
             .iter()
-            .for_each(|a| assert_eq!(a.ok()["moderateProposal"]["status"], "approved"));
+            .for_each(|a| assert_eq!(a.ok()["moderateProposal"]["status"], "APPROVED"));
     }
     let mut tasks = Vec::new();
     let mut after = Value::Null;

@@ -47,10 +47,10 @@ async fn first_of_mine(app: &TestApp, token: &str) -> Value {
 
 async fn screening_puts_a_proposal_before_its_teacher(app: TestApp) {
     let (_world, token, _) = submitted(&app).await;
-    assert_eq!(first_of_mine(&app, &token).await["status"], "submitted");
+    assert_eq!(first_of_mine(&app, &token).await["status"], "SUBMITTED");
     assert_eq!(app.run_pending().await, 1);
     let proposal = first_of_mine(&app, &token).await;
-    assert_eq!(proposal["status"], "awaiting_review");
+    assert_eq!(proposal["status"], "AWAITING_REVIEW");
     assert_eq!(proposal["statusLabel"], "老师正在看你的想法");
     let steps: Vec<&str> = proposal["timeline"]
         .as_array()
@@ -60,7 +60,7 @@ async fn screening_puts_a_proposal_before_its_teacher(app: TestApp) {
         .collect();
     assert_eq!(
         steps,
-        ["submitted", "awaiting_review"],
+        ["SUBMITTED", "AWAITING_REVIEW"],
         "screening is not a step a child sees"
     );
     assert_eq!(app.run_pending().await, 0, "each row is handled once");
@@ -106,7 +106,7 @@ async fn a_returned_proposal_is_revised_by_its_child_and_screened_again(app: Tes
         .await;
     assert_eq!(
         returned.ok()["returnProposalForChanges"]["status"],
-        "returned_for_changes"
+        "RETURNED_FOR_CHANGES"
     );
 
     let proposal = first_of_mine(&app, &token).await;
@@ -127,7 +127,7 @@ async fn a_returned_proposal_is_revised_by_its_child_and_screened_again(app: Tes
     let revised = app
         .graphql_as(Some(&token), REVISE, json!({ "p": id, "i": revision }))
         .await;
-    assert_eq!(revised.ok()["reviseProposal"]["status"], "submitted");
+    assert_eq!(revised.ok()["reviseProposal"]["status"], "SUBMITTED");
     assert_eq!(
         revised.data()["reviseProposal"]["answers"][1]["text"],
         "课间跳绳十五分钟"
@@ -150,11 +150,11 @@ async fn a_returned_proposal_is_revised_by_its_child_and_screened_again(app: Tes
     assert_eq!(
         steps,
         [
-            "submitted",
-            "awaiting_review",
-            "returned_for_changes",
-            "submitted",
-            "awaiting_review"
+            "SUBMITTED",
+            "AWAITING_REVIEW",
+            "RETURNED_FOR_CHANGES",
+            "SUBMITTED",
+            "AWAITING_REVIEW"
         ]
     );
 }
@@ -170,7 +170,7 @@ async fn a_proposal_withdrawn_before_screening_stays_withdrawn(app: TestApp) {
     .ok();
     let handled = app.run_pending().await;
     assert_eq!(handled, 1, "the submission's row, handled with no step");
-    assert_eq!(first_of_mine(&app, &token).await["status"], "withdrawn");
+    assert_eq!(first_of_mine(&app, &token).await["status"], "WITHDRAWN");
 }
 
 #[tokio::test]
@@ -183,12 +183,12 @@ async fn the_server_screens_by_itself_and_stops_its_jobs_on_shutdown() {
     let mut status = Value::Null;
     for _ in 0..250 {
         status = first_of_mine(&app, &token).await["status"].clone();
-        if status == "awaiting_review" {
+        if status == "AWAITING_REVIEW" {
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert_eq!(status, "awaiting_review", "the background job screened it");
+    assert_eq!(status, "AWAITING_REVIEW", "the background job screened it");
     tokio::time::timeout(Duration::from_secs(10), app.shut_down())
         .await
         .expect("jobs stop with the server")
@@ -237,7 +237,7 @@ async fn a_proposal_that_fails_to_screen_does_not_hold_up_the_others(app: TestAp
         .await;
     assert_eq!(
         returned.ok()["returnProposalForChanges"]["status"],
-        "returned_for_changes",
+        "RETURNED_FOR_CHANGES",
         "it reached its teacher"
     );
 }

@@ -50,7 +50,7 @@ async fn a_disclosure_goes_to_the_lead_at_once_and_nowhere_else(app: TestApp) {
     }
     let heard = heard.expect("the lead hears of the case");
     // Hit when drunk, and afraid to go home: both are signals.
-    assert_eq!(heard["signals"], json!(["abuse_at_home", "running_away"]));
+    assert_eq!(heard["signals"], json!(["ABUSE_AT_HOME", "RUNNING_AWAY"]));
     assert!(disclosed.contains(&heard["proposal"]["id"].as_str().unwrap().to_owned()));
 
     // The outbox carries the event for every case opened, for systems beyond this one.
@@ -60,7 +60,7 @@ async fn a_disclosure_goes_to_the_lead_at_once_and_nowhere_else(app: TestApp) {
     // The child reads a neutral status, never a refusal.
     let mine = app.graphql_as(Some(&token), MINE, json!({})).await;
     for proposal in mine.ok()["myProposals"]["nodes"].as_array().unwrap() {
-        assert_eq!(proposal["status"], "teacher_will_talk");
+        assert_eq!(proposal["status"], "TEACHER_WILL_TALK");
         assert_eq!(
             proposal["statusLabel"],
             "老师看到了你写的话，会找时间和你聊一聊"
@@ -71,7 +71,7 @@ async fn a_disclosure_goes_to_the_lead_at_once_and_nowhere_else(app: TestApp) {
             .iter()
             .map(|e| e["status"].as_str().unwrap())
             .collect();
-        assert_eq!(steps, ["submitted", "teacher_will_talk"]);
+        assert_eq!(steps, ["SUBMITTED", "TEACHER_WILL_TALK"]);
     }
 
     // The teacher's queue never holds it; the lead of the school has every case with the text.
@@ -160,11 +160,11 @@ async fn a_teacher_escalates_and_the_lead_records_actions_until_the_case_closes(
             json!({ "p": id, "i": { "decision": "ESCALATE", "noteForLead": "她这周课间一直一个人哭" } }),
         )
         .await;
-    assert_eq!(escalated.ok()["moderateProposal"]["status"], "escalated");
+    assert_eq!(escalated.ok()["moderateProposal"]["status"], "ESCALATED");
     let mine = app.graphql_as(Some(&token), MINE, json!({})).await;
     assert_eq!(
         mine.ok()["myProposals"]["nodes"][0]["status"],
-        "teacher_will_talk"
+        "TEACHER_WILL_TALK"
     );
 
     let listed = cases(&app, &world.lead_a.token).await;

@@ -277,7 +277,7 @@ async fn redis_killed_during_500_approvals_loses_no_task_and_no_stream_entry() {
             }))
             .await;
         for answer in answers {
-            assert_eq!(answer.ok()["moderateProposal"]["status"], "approved");
+            assert_eq!(answer.ok()["moderateProposal"]["status"], "APPROVED");
         }
     }
     // The relay catches up once Redis is back.
@@ -393,7 +393,7 @@ async fn redis_killed_during_500_submissions_answers_each_and_records_each_once(
             .await;
         for (answer, client) in answers.into_iter().zip(clients) {
             let proposal = answer.ok()["submitProposal"].clone();
-            assert_eq!(proposal["status"], "submitted", "answer {done}");
+            assert_eq!(proposal["status"], "SUBMITTED", "answer {done}");
             recorded.push((proposal["id"].as_str().unwrap().to_owned(), client));
         }
     }

@@ -80,7 +80,7 @@ async fn approve(app: &TestApp, world: &World, id: &str) {
     let answer = app
         .graphql_as(Some(&world.teacher_a.token), MODERATE, json!({ "p": id }))
         .await;
-    assert_eq!(answer.ok()["moderateProposal"]["status"], "approved");
+    assert_eq!(answer.ok()["moderateProposal"]["status"], "APPROVED");
 }
 
 async fn queue(app: &TestApp, token: &str, filter: Value) -> Vec<Value> {
@@ -261,15 +261,15 @@ async fn a_task_goes_from_approval_through_sign_for_extension_bounce_and_reroute
     let task = &tasks[0];
     let id = task["id"].as_str().unwrap().to_owned();
     assert_eq!(task["proposalId"], proposal);
-    assert_eq!(task["state"], "routed");
+    assert_eq!(task["state"], "ROUTED");
     // Approved on Monday 30 November: 2 working days to sign for, 15 to answer.
     assert_eq!(task["signForDue"], "2026-12-02");
     assert_eq!(task["answerDue"], "2026-12-21");
     assert_eq!(task["due"], "2026-12-02");
     assert_eq!(task["answers"][1]["text"], "修好秋千", "the approved text");
-    assert_eq!(task["events"][0]["kind"], "created");
+    assert_eq!(task["events"][0]["kind"], "CREATED");
     let child = mine(&app, &token).await;
-    assert_eq!(child["status"], "routed");
+    assert_eq!(child["status"], "ROUTED");
     assert_eq!(child["expectedAnswerBy"], "2026-12-21");
 
     // Others may not touch it.
@@ -297,9 +297,9 @@ async fn a_task_goes_from_approval_through_sign_for_extension_bounce_and_reroute
     );
 
     let signed = act(&app, &clerk, SIGN, json!({ "t": id })).await;
-    assert_eq!(signed.ok()["signForTask"]["state"], "signed_for");
+    assert_eq!(signed.ok()["signForTask"]["state"], "SIGNED_FOR");
     assert_eq!(signed.ok()["signForTask"]["due"], "2026-12-21");
-    assert_eq!(mine(&app, &token).await["status"], "signed_for");
+    assert_eq!(mine(&app, &token).await["status"], "SIGNED_FOR");
     let again = act(&app, &clerk, SIGN, json!({ "t": id })).await;
     assert_eq!(again.error_code(), Some("INVALID_TRANSITION"));
 
@@ -336,7 +336,7 @@ async fn a_task_goes_from_approval_through_sign_for_extension_bounce_and_reroute
     .await;
     assert_eq!(
         asked.ok()["requestExtension"]["state"],
-        "extension_requested"
+        "EXTENSION_REQUESTED"
     );
     let by_clerk = act(&app, &clerk, DECIDE, json!({ "t": id, "a": true })).await;
     assert_eq!(by_clerk.error_code(), Some("FORBIDDEN"));
@@ -348,7 +348,7 @@ async fn a_task_goes_from_approval_through_sign_for_extension_bounce_and_reroute
     )
     .await;
     let decided = decided.ok()["decideExtension"].clone();
-    assert_eq!(decided["state"], "signed_for");
+    assert_eq!(decided["state"], "SIGNED_FOR");
     assert_eq!(decided["answerDue"], "2026-12-28", "five more working days");
     assert_eq!(mine(&app, &token).await["expectedAnswerBy"], "2026-12-28");
 
@@ -366,7 +366,7 @@ async fn a_task_goes_from_approval_through_sign_for_extension_bounce_and_reroute
         json!({ "t": second_task, "r": "这是交通局的事" }),
     )
     .await;
-    assert_eq!(bounced.ok()["bounceTask"]["state"], "bounced");
+    assert_eq!(bounced.ok()["bounceTask"]["state"], "BOUNCED");
     assert!(
         queue(&app, &clerk, json!({}))
             .await
@@ -389,7 +389,7 @@ async fn a_task_goes_from_approval_through_sign_for_extension_bounce_and_reroute
     )
     .await;
     let rerouted = rerouted.ok()["rerouteTask"].clone();
-    assert_eq!(rerouted["state"], "routed");
+    assert_eq!(rerouted["state"], "ROUTED");
     assert_eq!(rerouted["departmentId"], transport);
     assert_eq!(
         queue(&app, &other_clerk.token, json!({})).await[0]["proposalId"],
@@ -447,7 +447,7 @@ async fn an_overdue_task_is_reminded_then_escalated_as_the_clock_runs(app: TestA
         .iter()
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, ["created", "reminder"]);
+    assert_eq!(kinds, ["CREATED", "REMINDER"]);
     assert_eq!(tasks[0]["overdue"], false);
     // Thursday: overdue. Two working days past the deadline: still not escalated.
     set_clock(&app, "2026-12-04");
@@ -473,7 +473,7 @@ async fn an_overdue_task_is_reminded_then_escalated_as_the_clock_runs(app: TestA
         .iter()
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, ["created", "reminder", "escalation"]);
+    assert_eq!(kinds, ["CREATED", "REMINDER", "ESCALATION"]);
     let workload = app
         .graphql_as(
             Some(&coordinator),
@@ -569,8 +569,8 @@ async fn a_department_console_hears_of_new_tasks_live(app: TestApp) {
         }
     }
     let heard = heard.expect("the console hears of a new task");
-    assert_eq!(heard["event"]["kind"], "created");
-    assert_eq!(heard["task"]["state"], "routed");
+    assert_eq!(heard["event"]["kind"], "CREATED");
+    assert_eq!(heard["task"]["state"], "ROUTED");
     let mut teacher = Live::start(
         &app,
         Some(&world.teacher_a.token),

@@ -337,7 +337,7 @@ async fn an_escalated_proposal_is_for_the_schools_lead_alone(app: TestApp) {
         .unwrap()
         .to_owned();
     app.run_pending().await;
-    let log = "query($p: ID!) { moderationLog(proposalId: $p) { decision reason message textBefore { answers { text } } } }";
+    let log = "query($p: ID!) { moderationLog(proposalId: $p) { decision reason screeningAction message textBefore { answers { text } } } }";
     let p = json!({ "p": proposal });
 
     let lead = app
@@ -353,8 +353,8 @@ async fn an_escalated_proposal_is_for_the_schools_lead_alone(app: TestApp) {
         .await;
     let seen = teacher.ok().to_string();
     assert_eq!(
-        teacher.ok()["moderationLog"][0]["reason"],
-        "escalate",
+        teacher.ok()["moderationLog"][0]["screeningAction"],
+        "ESCALATE",
         "the teacher sees it is with the lead: {seen}"
     );
     assert!(

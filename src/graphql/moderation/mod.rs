@@ -15,6 +15,7 @@ use crate::domain::moderation::{Decision, Reason, Redaction, text_fields};
 use crate::domain::proposals::Proposal;
 use crate::domain::topics::Topic;
 use crate::error::AppError;
+use crate::graphql::states::{FindingKind, SchoolStatus, ScreeningAction};
 use crate::services;
 use crate::services::review::Moderation;
 
@@ -36,6 +37,7 @@ pub enum ModerationDecision {
 
 /// Why a proposal is returned or rejected; each has a default text for every age band.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::moderation::Reason")]
 pub enum ModerationReason {
     /// Words that could hurt someone.
     UnkindWords,
@@ -99,9 +101,9 @@ pub struct ModerateProposalInput {
 pub struct Finding {
     /// `answers.<key>` or `place`.
     pub field: String,
-    /// `abuse`, `sexual`, `violence`, `pii` or `safeguarding`.
-    pub kind: String,
-    /// For example `insult`, `mobile`, `self_harm`.
+    /// What it is; it fixes the action it calls for.
+    pub kind: FindingKind,
+    /// An open key from the screen's rule data, for example `insult`, `mobile`, `self_harm`.
     pub subkind: String,
     /// The first character, counting from 0.
     pub start: i32,
@@ -133,8 +135,8 @@ pub struct ReviewProposal {
     pub child_id: ID,
     /// The age band of the form the child filled in.
     pub band: AgeBand,
-    /// Where it is in the loop, for example `screened` or `needs_review`.
-    pub status: String,
+    /// Where it is at school.
+    pub status: SchoolStatus,
     /// The topic's key as the child chose it.
     pub topic: String,
     /// The topic as children see it.
@@ -149,8 +151,8 @@ pub struct ReviewProposal {
     pub assisted: bool,
     /// When the child sent it.
     pub submitted_at: DateTime<Utc>,
-    /// The screen's action: `publish`, `redact`, `review` or `escalate`; null before screening.
-    pub screening_action: Option<String>,
+    /// What the screen decided it needs; null before screening.
+    pub screening_action: Option<ScreeningAction>,
     /// What the screen found, if anything.
     pub findings: Vec<Finding>,
     /// Personal information to hide beyond the school, unless you change them.
@@ -186,7 +188,7 @@ impl From<services::review::UnderReview> for ReviewProposal {
                     .iter()
                     .map(|f| Finding {
                         field: f.field.clone(),
-                        kind: f.kind.clone(),
+                        kind: f.kind.into(),
                         subkind: f.subkind.clone(),
                         start: count(f.start),
                         end: count(f.end),
@@ -213,7 +215,7 @@ impl From<services::review::UnderReview> for ReviewProposal {
             id: ID(proposal.id.to_string()),
             child_id: ID(proposal.child_id.to_string()),
             band: proposal.band.into(),
-            status: proposal.school_state.as_str().to_owned(),
+            status: proposal.school_state.into(),
             topic_label: Topic::parse(&proposal.topic)
                 .map(|t| t.label_zh())
                 .unwrap_or_default()
@@ -225,7 +227,7 @@ impl From<services::review::UnderReview> for ReviewProposal {
             assisted: proposal.assisted_by.is_some(),
             submitted_at: proposal.created_at,
             media: reviewed.media.into_iter().map(Into::into).collect(),
-            screening_action: screening.map(|s| s.action),
+            screening_action: screening.map(|s| s.action.into()),
             findings,
             proposed_redactions,
         }
@@ -337,8 +339,9 @@ impl ModerationQuery {
             .map(|entry| ModerationLogEntry {
                 at: entry.at,
                 staff_id: entry.staff.map(|s| ID(s.to_string())),
-                decision: entry.decision,
-                reason: entry.reason,
+                decision: entry.decision.into(),
+                reason: entry.reason.map(Into::into),
+                screening_action: entry.screening_action.map(Into::into),
                 message: entry.message,
                 topic_before: entry.topic_before,
                 topic_after: entry.topic_after,
@@ -367,7 +370,7 @@ impl ModerationQuery {
         let page = services::allow_list::list(
             super::context::state(ctx)?,
             &coordinator,
-            state.as_str(),
+            state.into(),
             &request,
         )
         .await?;

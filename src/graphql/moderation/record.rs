@@ -2,12 +2,12 @@
 
 use crate::domain::moderation::Suggestion;
 use crate::graphql::proposals::Answer;
-use crate::services;
 use async_graphql::{Enum, ID, SimpleObject};
 use chrono::{DateTime, Utc};
 
 /// Where a suggestion for the allow-list stands.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::moderation::SuggestionState")]
 pub enum SuggestionState {
     /// Not yet decided.
     Open,
@@ -17,17 +17,6 @@ pub enum SuggestionState {
     Dismissed,
 }
 
-impl SuggestionState {
-    pub(super) fn as_str(self) -> &'static str {
-        let [open, accepted, dismissed] = services::allow_list::STATES;
-        match self {
-            SuggestionState::Open => open,
-            SuggestionState::Accepted => accepted,
-            SuggestionState::Dismissed => dismissed,
-        }
-    }
-}
-
 /// A phrase a teacher marked as a false alarm of the screen.
 #[derive(SimpleObject)]
 pub struct AllowListSuggestion {
@@ -35,12 +24,12 @@ pub struct AllowListSuggestion {
     pub id: ID,
     /// The phrase the screen flagged.
     pub phrase: String,
-    /// What the screen took it for: `abuse`, `sexual`, `violence`, `pii` or `safeguarding`.
-    pub kind: String,
-    /// More exactly, for example `insult`.
+    /// What the screen took it for.
+    pub kind: crate::graphql::states::FindingKind,
+    /// More exactly: an open key from the screen's rule data, for example `insult`.
     pub subkind: String,
-    /// `open`, `accepted` (to be added to the allow-list in the next release) or `dismissed`.
-    pub state: String,
+    /// Where it stands.
+    pub state: SuggestionState,
     /// When a teacher first marked it.
     pub created_at: DateTime<Utc>,
 }
@@ -50,9 +39,9 @@ impl From<Suggestion> for AllowListSuggestion {
         AllowListSuggestion {
             id: ID(suggestion.id.to_string()),
             phrase: suggestion.phrase,
-            kind: suggestion.kind,
+            kind: suggestion.kind.into(),
             subkind: suggestion.subkind,
-            state: suggestion.state,
+            state: suggestion.state.into(),
             created_at: suggestion.created_at,
         }
     }
@@ -85,10 +74,12 @@ pub struct ModerationLogEntry {
     pub at: DateTime<Utc>,
     /// The teacher who decided; null for the screen.
     pub staff_id: Option<ID>,
-    /// `screen`, `approve`, `return_for_changes`, `reject` or `escalate`.
-    pub decision: String,
-    /// The teacher's reason, or the screen's action.
-    pub reason: Option<String>,
+    /// The screen's, or the teacher's decision.
+    pub decision: crate::graphql::states::LogDecision,
+    /// The teacher's reason, when returned or rejected for one.
+    pub reason: Option<super::ModerationReason>,
+    /// The screen's action, on the screen's entry.
+    pub screening_action: Option<crate::graphql::states::ScreeningAction>,
     /// What the child read (returned, rejected), or the note for the lead (escalated).
     pub message: Option<String>,
     /// The topic's key before the decision.

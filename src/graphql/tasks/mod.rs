@@ -13,12 +13,12 @@ use super::routing::department_id;
 use crate::clock::local_date;
 use crate::domain::forms::Answer as DomainAnswer;
 use crate::domain::ids::{CampaignId, ProposalId, TaskId};
-use crate::domain::lifecycle::GovernmentState;
 use crate::domain::page::Page;
 use crate::domain::tasks::QueueKey;
 use crate::domain::tasks::{Task as DomainTask, TaskEvent as DomainEvent};
 use crate::domain::topics::Topic;
 use crate::error::AppError;
+use crate::graphql::states::TaskEventKind;
 use crate::services;
 use crate::services::tasks::QueueRequest;
 use crate::state::AppState;
@@ -28,6 +28,7 @@ pub use live::TasksSubscription;
 
 /// Where a department's task is in its life.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::lifecycle::GovernmentState")]
 pub enum TaskState {
     /// With a department, waiting to be signed for (签收).
     Routed,
@@ -47,29 +48,13 @@ pub enum TaskState {
     Reopened,
 }
 
-impl From<TaskState> for GovernmentState {
-    fn from(state: TaskState) -> Self {
-        match state {
-            TaskState::Routed => Self::Routed,
-            TaskState::SignedFor => Self::SignedFor,
-            TaskState::Bounced => Self::Bounced,
-            TaskState::ExtensionRequested => Self::ExtensionRequested,
-            TaskState::Answered => Self::Answered,
-            TaskState::Published => Self::Published,
-            TaskState::Closed => Self::Closed,
-            TaskState::Reopened => Self::Reopened,
-        }
-    }
-}
-
 /// One thing that happened to a task.
 #[derive(SimpleObject)]
 pub struct TaskEvent {
     /// This event.
     pub id: ID,
-    /// `created`, `signed_for`, `note`, `extension_requested`, `extension_approved`,
-    /// `extension_refused`, `bounced`, `rerouted`, `reminder` (催办), `escalation` (督办).
-    pub kind: String,
+    /// What happened.
+    pub kind: TaskEventKind,
     /// The department it happened in.
     pub department_id: Option<ID>,
     /// The member of staff who did it; null for the sweep.
@@ -84,7 +69,7 @@ impl From<DomainEvent> for TaskEvent {
     fn from(event: DomainEvent) -> Self {
         TaskEvent {
             id: ID(event.id.to_string()),
-            kind: event.kind.as_str().to_owned(),
+            kind: event.kind.into(),
             department_id: event.department_id.map(|id| ID(id.0.to_string())),
             staff_id: event.staff_id.map(|id| ID(id.to_string())),
             text: event.text,
@@ -107,8 +92,8 @@ pub struct Task {
     pub topic: String,
     /// The topic as children see it.
     pub topic_label: String,
-    /// `routed`, `signed_for`, `bounced`, `extension_requested`, `answered`, …
-    pub state: String,
+    /// Where it is in its life.
+    pub state: TaskState,
     /// Null: in the coordinators' triage queue.
     pub department_id: Option<ID>,
     /// Departments that help the lead.
@@ -155,7 +140,7 @@ fn task(
             .unwrap_or_default()
             .to_owned(),
         overdue: task.is_overdue(today),
-        state: task.state.as_str().to_owned(),
+        state: task.state.into(),
         department_id: task.department_id.map(|id| ID(id.0.to_string())),
         co_department_ids: task
             .co_departments

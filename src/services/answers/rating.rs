@@ -3,7 +3,7 @@
 use crate::domain::answers::Rating;
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::ids::ProposalId;
-use crate::domain::lifecycle::{GovernmentEvent, GovernmentState};
+use crate::domain::lifecycle::GovernmentEvent;
 use crate::domain::proposals::Proposal;
 use crate::domain::tasks::TaskEventKind;
 use crate::error::AppError;
@@ -31,12 +31,7 @@ pub async fn rate(
     let answer = store::answers::latest(&state.db, &[id])
         .await?
         .remove(&id)
-        .filter(|_| {
-            matches!(
-                task.state,
-                GovernmentState::Answered | GovernmentState::Published
-            )
-        })
+        .filter(|_| crate::domain::tracking::may_rate(Some(task.state)))
         .ok_or_else(|| AppError::InvalidTransition {
             from: task.state.as_str().into(),
             to: "rate".into(),
@@ -64,7 +59,9 @@ pub async fn rate(
             None,
         )
     });
-    let clean = screened.as_ref().is_none_or(|s| s.action == "publish");
+    let clean = screened
+        .as_ref()
+        .is_none_or(|s| s.action == moderation::Action::Publish);
     let now = state.clock.now();
     let campaign = store::campaigns::find(&state.db, proposal.campaign_id)
         .await?
