@@ -10,19 +10,21 @@
 
 use std::time::Duration;
 
+pub use crate::field_codes::FieldCode;
+
 /// One problem with one input field: `path` is the GraphQL input path, for example
 /// `["input", "answers", "idea"]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
     pub path: Vec<String>,
     /// A stable code for the problem, for example `TOO_LONG` or `REQUIRED`.
-    pub code: &'static str,
+    pub code: FieldCode,
     /// A short message in simplified Chinese that an app may show as it is.
     pub message: String,
 }
 
 impl FieldError {
-    pub fn new(path: &[&str], code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(path: &[&str], code: FieldCode, message: impl Into<String>) -> Self {
         FieldError {
             path: path.iter().map(|part| (*part).to_owned()).collect(),
             code,
@@ -39,10 +41,7 @@ pub enum AppError {
     Unauthenticated,
     Validation(Vec<FieldError>),
     /// A state change that the lifecycle does not allow from the current state.
-    InvalidTransition {
-        from: String,
-        to: String,
-    },
+    InvalidTransition,
     CampaignClosed,
     /// The campaign does not ask this child (another school, another age band).
     NotInAudience,
@@ -51,7 +50,8 @@ pub enum AppError {
     RateLimited {
         retry_after: Duration,
     },
-    Conflict(String),
+    /// Clashes with what exists (a reused `clientSubmissionId` with other content, a code taken).
+    Conflict,
     /// A dependency (the database, Redis) is down; the client may retry.
     Unavailable,
     /// The request took longer than the configured limit.
@@ -130,12 +130,12 @@ impl AppError {
             AppError::Forbidden => ErrorCode::Forbidden,
             AppError::Unauthenticated => ErrorCode::Unauthenticated,
             AppError::Validation(_) => ErrorCode::Validation,
-            AppError::InvalidTransition { .. } => ErrorCode::InvalidTransition,
+            AppError::InvalidTransition => ErrorCode::InvalidTransition,
             AppError::CampaignClosed => ErrorCode::CampaignClosed,
             AppError::NotInAudience => ErrorCode::NotInAudience,
             AppError::ConsentRequired => ErrorCode::ConsentRequired,
             AppError::RateLimited { .. } => ErrorCode::RateLimited,
-            AppError::Conflict(_) => ErrorCode::Conflict,
+            AppError::Conflict => ErrorCode::Conflict,
             AppError::Unavailable => ErrorCode::Unavailable,
             AppError::Timeout => ErrorCode::Timeout,
             AppError::Internal(_) => ErrorCode::Internal,
@@ -152,19 +152,19 @@ impl AppError {
                 [only] => only.message.clone(),
                 _ => "有些内容需要修改。".into(),
             },
-            AppError::InvalidTransition { .. } => "现在不能做这一步。".into(),
+            AppError::InvalidTransition => "现在不能做这一步。".into(),
             AppError::CampaignClosed => "这次征集现在没有开放。".into(),
             AppError::NotInAudience => "这次征集不是给你这个年级的。".into(),
             AppError::ConsentRequired => "要先请爸爸妈妈同意，老师登记后才能提交。".into(),
             AppError::RateLimited { .. } => "操作太频繁了，请稍后再试。".into(),
-            AppError::Conflict(_) => "和已有的内容冲突。".into(),
+            AppError::Conflict => "和已有的内容冲突。".into(),
             AppError::Unavailable => "服务暂时不可用，请稍后再试。".into(),
             AppError::Timeout => "请求时间太长，请稍后再试。".into(),
             AppError::Internal(_) => GENERIC_INTERNAL_MESSAGE.into(),
         }
     }
 
-    pub fn validation(path: &[&str], code: &'static str, message: impl Into<String>) -> Self {
+    pub fn validation(path: &[&str], code: FieldCode, message: impl Into<String>) -> Self {
         AppError::Validation(vec![FieldError::new(path, code, message)])
     }
 

@@ -5,6 +5,7 @@ use calamine::{Data, Reader, Xlsx};
 use std::io::Cursor;
 
 use crate::error::AppError;
+use crate::error::FieldCode;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RosterFormat {
@@ -17,7 +18,7 @@ pub const MAX_ROSTER_BYTES: usize = 2 * 1024 * 1024;
 
 pub fn read_table(format: RosterFormat, bytes: &[u8]) -> Result<Vec<Vec<String>>, AppError> {
     if bytes.len() > MAX_ROSTER_BYTES {
-        return Err(unreadable("TOO_LARGE", "文件太大了（最多 2 MB）。"));
+        return Err(unreadable(FieldCode::TooLarge, "文件太大了（最多 2 MB）。"));
     }
     match format {
         RosterFormat::Csv => read_csv(bytes),
@@ -25,7 +26,7 @@ pub fn read_table(format: RosterFormat, bytes: &[u8]) -> Result<Vec<Vec<String>>
     }
 }
 
-fn unreadable(code: &'static str, message: &str) -> AppError {
+fn unreadable(code: FieldCode, message: &str) -> AppError {
     AppError::validation(&["file"], code, message)
 }
 
@@ -37,7 +38,7 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, AppError> {
             let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
             if had_errors {
                 return Err(unreadable(
-                    "ENCODING",
+                    FieldCode::Encoding,
                     "文件的文字编码看不懂，请另存为 UTF-8 的 CSV。",
                 ));
             }
@@ -53,18 +54,18 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, AppError> {
         .map(|record| {
             record
                 .map(|record| record.iter().map(str::to_owned).collect())
-                .map_err(|_| unreadable("FORMAT", "CSV 文件格式不对。"))
+                .map_err(|_| unreadable(FieldCode::Format, "CSV 文件格式不对。"))
         })
         .collect()
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, AppError> {
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
-        .map_err(|_| unreadable("FORMAT", "不是有效的 XLSX 文件。"))?;
+        .map_err(|_| unreadable(FieldCode::Format, "不是有效的 XLSX 文件。"))?;
     let range = workbook
         .worksheet_range_at(0)
-        .ok_or_else(|| unreadable("EMPTY", "XLSX 文件里没有工作表。"))?
-        .map_err(|_| unreadable("FORMAT", "不是有效的 XLSX 文件。"))?;
+        .ok_or_else(|| unreadable(FieldCode::Empty, "XLSX 文件里没有工作表。"))?
+        .map_err(|_| unreadable(FieldCode::Format, "不是有效的 XLSX 文件。"))?;
     Ok(range
         .rows()
         .map(|row| row.iter().map(cell_text).collect())

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use crate::domain::children::AgeBand;
 use crate::domain::ids::{ProposalId, StaffId, TaskId};
+use crate::error::FieldCode;
 use crate::error::{AppError, FieldError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,14 +153,14 @@ pub fn check_child_text(text: &str, band: AgeBand, path: &[&str]) -> Result<Vec<
     if length == 0 {
         return Err(AppError::validation(
             path,
-            "REQUIRED",
+            FieldCode::Required,
             "请写一段孩子能读懂的话。",
         ));
     }
     if length > limit {
         return Err(AppError::Validation(vec![FieldError::new(
             path,
-            "TOO_LONG",
+            FieldCode::TooLong,
             format!("给这个年龄段孩子的话最多 {limit} 个字，现在是 {length} 个字。"),
         )]));
     }

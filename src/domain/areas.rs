@@ -1,6 +1,7 @@
 //! Areas: the townships and subdistricts a proposal's place lies in.
 
 use crate::error::AppError;
+use crate::error::FieldCode;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AreaKind {
@@ -34,7 +35,7 @@ pub fn parse_code(raw: &str) -> Result<String, AppError> {
     valid.then_some(code).ok_or_else(|| {
         AppError::validation(
             &["input", "code"],
-            "FORMAT",
+            FieldCode::Format,
             "代码应为 2 到 64 个小写字母、数字或下划线。",
         )
     })

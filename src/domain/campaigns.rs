@@ -7,6 +7,7 @@ use crate::domain::children::AgeBand;
 use crate::domain::forms::{Form, band_letter, default_form};
 use crate::domain::ids::{CampaignId, SchoolId};
 use crate::domain::topics::Topic;
+use crate::error::FieldCode;
 use crate::error::{AppError, FieldError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,22 +77,30 @@ impl Campaign {
         state: CampaignState,
     ) -> Result<Campaign, AppError> {
         let mut problems = Vec::new();
-        let field = |name: &str, code: &'static str, message: &str| {
+        let field = |name: &str, code: FieldCode, message: &str| {
             FieldError::new(&["input", name], code, message)
         };
         let title = settings.title.trim().to_owned();
         if !(2..=100).contains(&title.chars().count()) {
-            problems.push(field("title", "LENGTH", "标题应为 2 到 100 个字。"));
+            problems.push(field(
+                "title",
+                FieldCode::Length,
+                "标题应为 2 到 100 个字。",
+            ));
         }
         let description = settings.description.trim().to_owned();
         if description.chars().count() > 2000 {
-            problems.push(field("description", "LENGTH", "说明最多 2000 个字。"));
+            problems.push(field(
+                "description",
+                FieldCode::Length,
+                "说明最多 2000 个字。",
+            ));
         }
         let mut bands = settings.bands.clone();
         bands.sort();
         bands.dedup();
         if bands.is_empty() {
-            problems.push(field("bands", "REQUIRED", "至少选一个年龄段。"));
+            problems.push(field("bands", FieldCode::Required, "至少选一个年龄段。"));
         }
         let topics: Vec<Topic> = settings
             .topics
@@ -99,14 +108,14 @@ impl Campaign {
             .filter_map(|key| Topic::parse(key))
             .collect();
         if topics.len() != settings.topics.len() {
-            problems.push(field("topics", "UNKNOWN_TOPIC", "有不认识的主题。"));
+            problems.push(field("topics", FieldCode::UnknownTopic, "有不认识的主题。"));
         } else if topics.is_empty() {
-            problems.push(field("topics", "REQUIRED", "至少选一个主题。"));
+            problems.push(field("topics", FieldCode::Required, "至少选一个主题。"));
         }
         if settings.closes_at <= settings.opens_at {
             problems.push(field(
                 "closesAt",
-                "BEFORE_OPENING",
+                FieldCode::BeforeOpening,
                 "结束时间要晚于开始时间。",
             ));
         }
@@ -115,14 +124,18 @@ impl Campaign {
             ("answerDays", settings.answer_days),
         ] {
             if !(1..=60).contains(&days) {
-                problems.push(field(name, "OUT_OF_RANGE", "工作日数应在 1 到 60 之间。"));
+                problems.push(field(
+                    name,
+                    FieldCode::OutOfRange,
+                    "工作日数应在 1 到 60 之间。",
+                ));
             }
         }
         let school_ids = settings.school_ids.clone().unwrap_or_default();
         if settings.school_ids.as_ref().is_some_and(Vec::is_empty) {
             problems.push(field(
                 "schoolIds",
-                "REQUIRED",
+                FieldCode::Required,
                 "至少选一所学校，或者不填表示全部学校。",
             ));
         }

@@ -6,6 +6,7 @@ use rand::RngExt as _;
 
 use crate::domain::ids::{ChildId, ClassId};
 use crate::error::AppError;
+use crate::error::FieldCode;
 
 /// The name a child goes by in Tongsheng, chosen by the teacher or the child: 1 to 12
 /// characters of letters, digits, spaces and `·-_`, and nothing that looks like a phone or ID
@@ -20,7 +21,7 @@ impl Pseudonym {
         if !(1..=12).contains(&length) {
             return Err(AppError::validation(
                 path,
-                "LENGTH",
+                FieldCode::Length,
                 "昵称应为 1 到 12 个字。",
             ));
         }
@@ -30,7 +31,7 @@ impl Pseudonym {
         {
             return Err(AppError::validation(
                 path,
-                "CHARACTERS",
+                FieldCode::Characters,
                 "昵称只能包含文字、数字、空格和 ·-_。",
             ));
         }
@@ -44,7 +45,7 @@ impl Pseudonym {
         if longest_digit_run >= 5 {
             return Err(AppError::validation(
                 path,
-                "LOOKS_PERSONAL",
+                FieldCode::LooksPersonal,
                 "昵称里不能有电话号码或证件号码。",
             ));
         }
@@ -79,7 +80,7 @@ impl BirthMonth {
         let Some(month) = month else {
             return Err(AppError::validation(
                 path,
-                "OUT_OF_RANGE",
+                FieldCode::OutOfRange,
                 "出生月份应在 1 到 12 之间。",
             ));
         };
@@ -88,7 +89,7 @@ impl BirthMonth {
             Some(age) if (YOUNGEST..=OLDEST).contains(&age) => Ok(birth),
             _ => Err(AppError::validation(
                 path,
-                "AGE",
+                FieldCode::Age,
                 "参加的孩子应在 6 到 17 岁之间。",
             )),
         }

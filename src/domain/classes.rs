@@ -2,6 +2,7 @@
 
 use crate::domain::ids::{ClassId, SchoolId};
 use crate::error::AppError;
+use crate::error::FieldCode;
 use rand::RngExt as _;
 
 /// The code a class signs in with, printed on its cards: six characters from an alphabet
@@ -46,7 +47,7 @@ impl Grade {
             Ok(g @ 1..=12) => Ok(Grade(g)),
             _ => Err(AppError::validation(
                 path,
-                "OUT_OF_RANGE",
+                FieldCode::OutOfRange,
                 "年级应在 1 到 12 之间。",
             )),
         }
@@ -90,7 +91,7 @@ pub fn parse_class_name(name: &str, path: &[&str]) -> Result<String, AppError> {
         1..=20 => Ok(name.to_owned()),
         _ => Err(AppError::validation(
             path,
-            "LENGTH",
+            FieldCode::Length,
             "班级名称应为 1 到 20 个字。",
         )),
     }

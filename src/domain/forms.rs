@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 
 use crate::domain::children::AgeBand;
+use crate::error::FieldCode;
 use crate::error::{AppError, FieldError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,7 +123,7 @@ impl Form {
     /// problem is reported, each on `["input", "answers", <key>]`.
     pub fn validate(&self, answers: &[Answer]) -> Result<Vec<Answer>, AppError> {
         let mut problems = Vec::new();
-        let problem = |key: &str, code: &'static str, message: String| {
+        let problem = |key: &str, code: FieldCode, message: String| {
             FieldError::new(&["input", "answers", key], code, message)
         };
         let mut seen = HashSet::new();
@@ -134,11 +135,15 @@ impl Form {
             if !known {
                 problems.push(problem(
                     &answer.key,
-                    "UNKNOWN_FIELD",
+                    FieldCode::UnknownField,
                     "表单里没有这一项。".into(),
                 ));
             } else if !seen.insert(answer.key.as_str()) {
-                problems.push(problem(&answer.key, "REPEATED", "这一项填了两次。".into()));
+                problems.push(problem(
+                    &answer.key,
+                    FieldCode::Repeated,
+                    "这一项填了两次。".into(),
+                ));
             }
         }
         let mut accepted = Vec::new();
@@ -153,14 +158,14 @@ impl Form {
                         if field.required {
                             problems.push(problem(
                                 &field.key,
-                                "REQUIRED",
+                                FieldCode::Required,
                                 "请上传一张图片。".into(),
                             ));
                         }
                     } else if media.len() as u32 > max {
                         problems.push(problem(
                             &field.key,
-                            "TOO_MANY",
+                            FieldCode::TooMany,
                             format!("最多 {max} 张图片。"),
                         ));
                     } else {
@@ -182,14 +187,14 @@ impl Form {
                         if field.required {
                             problems.push(problem(
                                 &field.key,
-                                "REQUIRED",
+                                FieldCode::Required,
                                 "这一项还没有填。".into(),
                             ));
                         }
                     } else if let Some(max) = field.max_length.filter(|max| length > *max) {
                         problems.push(problem(
                             &field.key,
-                            "TOO_LONG",
+                            FieldCode::TooLong,
                             format!("最多 {max} 个字，现在有 {length} 个字。"),
                         ));
                     } else {
@@ -214,18 +219,22 @@ impl Form {
                     };
                     if choices.is_empty() {
                         if field.required {
-                            problems.push(problem(&field.key, "REQUIRED", "请选一个。".into()));
+                            problems.push(problem(
+                                &field.key,
+                                FieldCode::Required,
+                                "请选一个。".into(),
+                            ));
                         }
                     } else if !valid {
                         problems.push(problem(
                             &field.key,
-                            "UNKNOWN_OPTION",
+                            FieldCode::UnknownOption,
                             "没有这个选项。".into(),
                         ));
                     } else if choices.len() as u32 > max {
                         problems.push(problem(
                             &field.key,
-                            "TOO_MANY",
+                            FieldCode::TooMany,
                             format!("最多选 {max} 个。"),
                         ));
                     } else {
@@ -252,7 +261,7 @@ impl Form {
             {
                 problems.push(problem(
                     first,
-                    "ONE_REQUIRED",
+                    FieldCode::OneRequired,
                     "写一句话，或者画一幅画。".into(),
                 ));
             }
@@ -282,7 +291,7 @@ mod tests {
         match error {
             AppError::Validation(fields) => fields
                 .into_iter()
-                .map(|f| (f.path[2].clone(), f.code))
+                .map(|f| (f.path[2].clone(), f.code.as_str()))
                 .collect(),
             other => panic!("{:?}", other.code()),
         }

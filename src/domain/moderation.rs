@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::children::AgeBand;
 use crate::domain::forms::Answer;
 use crate::domain::safeguarding::Signal;
+use crate::error::FieldCode;
 use crate::error::{AppError, FieldError};
 
 /// What replaces a redacted span in the text shown beyond the school.
@@ -180,9 +181,9 @@ pub fn redact(
             .map(|(_, text)| text.chars().count());
         let index = index.to_string();
         let problem = match length {
-            None => Some(("UNKNOWN_FIELD", "没有这个文字栏目。")),
+            None => Some((FieldCode::UnknownField, "没有这个文字栏目。")),
             Some(length) if redaction.start >= redaction.end || redaction.end > length => {
-                Some(("OUT_OF_RANGE", "要隐去的位置不在这段文字里。"))
+                Some((FieldCode::OutOfRange, "要隐去的位置不在这段文字里。"))
             }
             _ => None,
         };
@@ -248,14 +249,14 @@ pub fn check_message(
     if !(1..=200).contains(&length) {
         return Err(AppError::validation(
             &path,
-            "LENGTH",
+            FieldCode::Length,
             "请用 1 到 200 个字和孩子说。",
         ));
     }
     if flagged.iter().any(|word| message.contains(word.as_str())) {
         return Err(AppError::validation(
             &path,
-            "REPEATS_FLAGGED_WORDS",
+            FieldCode::RepeatsFlaggedWords,
             "请不要在给孩子的话里重复被标出的词。",
         ));
     }
@@ -265,7 +266,7 @@ pub fn check_message(
     if screener.screen(message, &options).action >= Action::Review {
         return Err(AppError::validation(
             &path,
-            "NOT_KIND",
+            FieldCode::NotKind,
             "给孩子的话里有不合适的词，请换一种说法。",
         ));
     }
@@ -336,8 +337,8 @@ mod tests {
             panic!("expected a validation error");
         };
         assert_eq!(problems[0].path, ["input", "redactions", "0"]);
-        assert_eq!(problems[0].code, "OUT_OF_RANGE");
-        assert_eq!(problems[1].code, "UNKNOWN_FIELD");
+        assert_eq!(problems[0].code.as_str(), "OUT_OF_RANGE");
+        assert_eq!(problems[1].code.as_str(), "UNKNOWN_FIELD");
     }
 
     #[test]

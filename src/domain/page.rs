@@ -1,6 +1,7 @@
 //! Pages of lists: how many items a client may ask for at once, and where to continue.
 
 use crate::error::AppError;
+use crate::error::FieldCode;
 
 /// How many items one page may hold; asking for more is a validation error, not a silent cap.
 pub const MAX_PAGE_SIZE: u32 = 50;
@@ -21,14 +22,14 @@ impl<K> PageRequest<K> {
             Some(n) if n < 1 => {
                 return Err(AppError::validation(
                     &["first"],
-                    "TOO_SMALL",
+                    FieldCode::TooSmall,
                     "每页至少要有 1 条。",
                 ));
             }
             Some(n) if n as u32 > MAX_PAGE_SIZE => {
                 return Err(AppError::validation(
                     &["first"],
-                    "TOO_LARGE",
+                    FieldCode::TooLarge,
                     format!("每页最多 {MAX_PAGE_SIZE} 条。"),
                 ));
             }
@@ -66,7 +67,7 @@ impl<K> PageRequest<K> {
 pub fn invalid_cursor() -> AppError {
     AppError::validation(
         &["after"],
-        "INVALID_CURSOR",
+        FieldCode::InvalidCursor,
         "翻页位置无效，请从第一页开始。",
     )
 }

@@ -3,6 +3,7 @@
 use crate::domain::departments::DepartmentId;
 use crate::domain::ids::{ChildId, ClassId, DistrictId, SchoolId, SessionId, StaffId};
 use crate::error::AppError;
+use crate::error::FieldCode;
 
 /// What a member of staff does (DESIGN §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -44,7 +45,7 @@ impl Username {
         } else {
             Err(AppError::validation(
                 path,
-                "FORMAT",
+                FieldCode::Format,
                 "用户名应为 3 到 64 个小写字母、数字或 ._-。",
             ))
         }
@@ -64,7 +65,7 @@ impl NewPassword {
             10..=200 => Ok(NewPassword(raw.to_owned())),
             _ => Err(AppError::validation(
                 path,
-                "LENGTH",
+                FieldCode::Length,
                 "密码至少要有 10 个字符。",
             )),
         }

@@ -6,6 +6,7 @@
 //! `2017-03`, `2017/3`, `2017.3` or `2017年3月`. Rows are numbered as the spreadsheet numbers
 //! them (the header is row 1), so an error points at the row the teacher sees.
 
+use crate::error::FieldCode;
 use crate::error::{AppError, FieldError};
 
 /// One child's row, with its spreadsheet row number.
@@ -26,7 +27,11 @@ enum Birth {
 /// `["rows", "<row number>", "<field>"]`; blank rows are skipped.
 pub fn parse(table: &[Vec<String>]) -> Result<Vec<RosterRow>, AppError> {
     let Some(header) = table.first() else {
-        return Err(AppError::validation(&["rows"], "EMPTY", "表格是空的。"));
+        return Err(AppError::validation(
+            &["rows"],
+            FieldCode::Empty,
+            "表格是空的。",
+        ));
     };
     let find = |names: &[&str]| {
         header.iter().position(|cell| {
@@ -45,7 +50,7 @@ pub fn parse(table: &[Vec<String>]) -> Result<Vec<RosterRow>, AppError> {
     let (Some(pseudonym), Some(birth)) = (pseudonym, birth) else {
         return Err(AppError::validation(
             &["rows", "1"],
-            "HEADER",
+            FieldCode::Header,
             "第 1 行应是表头：昵称、出生年份、出生月份（或 出生年月）。",
         ));
     };
@@ -71,7 +76,7 @@ pub fn parse(table: &[Vec<String>]) -> Result<Vec<RosterRow>, AppError> {
             }),
             None => problems.push(FieldError::new(
                 &["rows", &label, "birthMonth"],
-                "FORMAT",
+                FieldCode::Format,
                 "出生年月看不懂，请写成 2017-03 这样。",
             )),
         }
@@ -80,7 +85,11 @@ pub fn parse(table: &[Vec<String>]) -> Result<Vec<RosterRow>, AppError> {
         return Err(AppError::Validation(problems));
     }
     if rows.is_empty() {
-        return Err(AppError::validation(&["rows"], "EMPTY", "表格里没有孩子。"));
+        return Err(AppError::validation(
+            &["rows"],
+            FieldCode::Empty,
+            "表格里没有孩子。",
+        ));
     }
     Ok(rows)
 }

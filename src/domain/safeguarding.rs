@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::ids::{CaseId, ChildId, ClassId, ProposalId, SchoolId, StaffId};
+use crate::error::FieldCode;
 use crate::error::{AppError, FieldError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,28 +71,28 @@ impl CaseAction {
         if self.occurred_on > today {
             problems.push(FieldError::new(
                 &["input", "occurredOn"],
-                "IN_THE_FUTURE",
+                FieldCode::InTheFuture,
                 "日期不能晚于今天。",
             ));
         }
         if self.kind == ActionKind::ReportedToOtherBody && blank(&self.body) {
             problems.push(FieldError::new(
                 &["input", "body"],
-                "REQUIRED",
+                FieldCode::Required,
                 "请写明报告给了哪个机构。",
             ));
         }
         if self.kind.is_report() && blank(&self.reference) {
             problems.push(FieldError::new(
                 &["input", "reference"],
-                "REQUIRED",
+                FieldCode::Required,
                 "请填写报告的编号或回执（如报警回执号）。",
             ));
         }
         if self.kind == ActionKind::Other && blank(&self.note) {
             problems.push(FieldError::new(
                 &["input", "note"],
-                "REQUIRED",
+                FieldCode::Required,
                 "请简要写明做了什么。",
             ));
         }
@@ -103,7 +104,7 @@ impl CaseAction {
             if value.as_ref().is_some_and(|v| v.chars().count() > limit) {
                 problems.push(FieldError::new(
                     &["input", field],
-                    "TOO_LONG",
+                    FieldCode::TooLong,
                     format!("最多 {limit} 个字。"),
                 ));
             }
@@ -175,37 +176,49 @@ impl CaseOutcome {
         today: NaiveDate,
     ) -> Result<CaseOutcome, AppError> {
         let filled = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        let field = |name: &str, code: &'static str, message: &str| {
+        let field = |name: &str, code: FieldCode, message: &str| {
             AppError::validation(&["outcome", name], code, message)
         };
         match (filled(reported_to), reported_on, filled(no_report_reason)) {
             (Some(to), Some(on), None) => {
                 if on > today {
-                    Err(field("reportedOn", "IN_THE_FUTURE", "日期不能晚于今天。"))
+                    Err(field(
+                        "reportedOn",
+                        FieldCode::InTheFuture,
+                        "日期不能晚于今天。",
+                    ))
                 } else if to.chars().count() > 200 {
-                    Err(field("reportedTo", "TOO_LONG", "最多 200 个字。"))
+                    Err(field("reportedTo", FieldCode::TooLong, "最多 200 个字。"))
                 } else {
                     Ok(CaseOutcome::Reported { to, on })
                 }
             }
-            (Some(_), None, None) => Err(field("reportedOn", "REQUIRED", "请填写报告的日期。")),
+            (Some(_), None, None) => Err(field(
+                "reportedOn",
+                FieldCode::Required,
+                "请填写报告的日期。",
+            )),
             (None, Some(_), None) => Err(field(
                 "reportedTo",
-                "REQUIRED",
+                FieldCode::Required,
                 "请写明报告给了谁或哪个机构。",
             )),
             (None, None, Some(reason)) if reason.chars().count() <= 2000 => {
                 Ok(CaseOutcome::NoReportNeeded { reason })
             }
-            (None, None, Some(_)) => Err(field("noReportReason", "TOO_LONG", "最多 2000 个字。")),
+            (None, None, Some(_)) => Err(field(
+                "noReportReason",
+                FieldCode::TooLong,
+                "最多 2000 个字。",
+            )),
             (None, None, None) => Err(field(
                 "reportedTo",
-                "REQUIRED",
+                FieldCode::Required,
                 "结案前请写明报告给了谁、什么时候，或者为什么不需要报告。",
             )),
             _ => Err(field(
                 "noReportReason",
-                "EITHER_OR",
+                FieldCode::EitherOr,
                 "请只选一种：已报告（给谁、哪天），或不需要报告（原因）。",
             )),
         }

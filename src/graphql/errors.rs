@@ -32,8 +32,10 @@ impl From<AppError> for async_graphql::Error {
                                         .collect(),
                                 ),
                             );
-                            object
-                                .insert(async_graphql::Name::new("code"), Value::from(field.code));
+                            object.insert(
+                                async_graphql::Name::new("code"),
+                                Value::from(field.code.as_str()),
+                            );
                             object.insert(
                                 async_graphql::Name::new("message"),
                                 Value::from(field.message.as_str()),

@@ -3,6 +3,7 @@
 use async_graphql::ID;
 
 use crate::error::AppError;
+use crate::error::FieldCode;
 
 /// Parses an id argument. An id that is not one of ours is a missing object, except where the
 /// caller names a path (an input field), where it is a validation error on that field.
@@ -15,7 +16,7 @@ pub fn parse_id<T>(
         if path.is_empty() {
             AppError::NotFound
         } else {
-            AppError::validation(path, "INVALID_ID", "编号无效。")
+            AppError::validation(path, FieldCode::InvalidId, "编号无效。")
         }
     })
 }

@@ -8,6 +8,7 @@ use super::ids::parse_id;
 use crate::domain::ids::MediaId;
 use crate::domain::media::Media as StoredMedia;
 use crate::domain::media::Region;
+use crate::error::FieldCode;
 use crate::error::{AppError, FieldError};
 use crate::services;
 
@@ -91,7 +92,7 @@ impl MediaMutation {
                 Some(region) => parsed.push(region),
                 None => problems.push(FieldError::new(
                     &["regions", &index.to_string()],
-                    "OUTSIDE",
+                    FieldCode::Outside,
                     "区域要在图片里面。",
                 )),
             }
@@ -99,7 +100,7 @@ impl MediaMutation {
         if parsed.len() > 20 {
             problems.push(FieldError::new(
                 &["regions"],
-                "TOO_MANY",
+                FieldCode::TooMany,
                 "最多遮挡 20 处。",
             ));
         }

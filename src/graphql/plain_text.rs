@@ -8,6 +8,7 @@ use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{ServerResult, Value, Variables};
 use std::sync::Arc;
 
+use crate::error::FieldCode;
 use crate::error::{AppError, FieldError};
 
 pub struct PlainText;
@@ -95,7 +96,7 @@ fn refuse_controls(text: &str, path: Vec<String>, problems: &mut Vec<FieldError>
     if text.chars().any(is_refused) {
         problems.push(FieldError {
             path,
-            code: "CONTROL_CHARACTER",
+            code: FieldCode::ControlCharacter,
             message: "文字里有看不见的控制字符，请删掉后再试。".into(),
         });
     }

@@ -17,6 +17,7 @@ use crate::domain::proposals::Proposal as DomainProposal;
 use crate::domain::topics::Topic;
 use crate::domain::tracking::{self, ChildStatus};
 use crate::error::AppError;
+use crate::error::FieldCode;
 use crate::graphql::states::{ProposalStatus, SchoolStatus};
 use crate::services;
 use crate::services::proposals::{Revision, Submission};
@@ -66,7 +67,7 @@ impl SubmitProposalInput {
                 |_| {
                     AppError::validation(
                         &["input", "clientSubmissionId"],
-                        "FORMAT",
+                        FieldCode::Format,
                         "clientSubmissionId 应是 UUID。",
                     )
                 },

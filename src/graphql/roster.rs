@@ -9,6 +9,7 @@ use super::errors::GqlResult;
 use super::ids::parse_id;
 use crate::domain::ids::ClassId;
 use crate::error::AppError;
+use crate::error::FieldCode;
 use crate::roster_files::RosterFormat as FileFormat;
 use crate::services;
 use crate::services::enrolment::ClassRoster;
@@ -45,7 +46,11 @@ impl RosterMutation {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(content_base64.trim())
             .map_err(|_| {
-                AppError::validation(&["contentBase64"], "FORMAT", "文件内容不是有效的 base64。")
+                AppError::validation(
+                    &["contentBase64"],
+                    FieldCode::Format,
+                    "文件内容不是有效的 base64。",
+                )
             })?;
         let format = match format {
             RosterFormat::Csv => FileFormat::Csv,

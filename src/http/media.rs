@@ -11,6 +11,7 @@ use super::client::bearer_token;
 use crate::domain::ids::MediaId;
 use crate::domain::media::{MAX_BYTES, Rendition};
 use crate::error::AppError;
+use crate::error::FieldCode;
 use crate::services;
 use crate::telemetry::RequestId;
 
@@ -55,16 +56,16 @@ async fn receive(
             file = Some(field.bytes().await.map_err(unreadable)?);
         }
     }
-    let file =
-        file.ok_or_else(|| AppError::validation(&["file"], "REQUIRED", "请选择一张图片。"))?;
+    let file = file
+        .ok_or_else(|| AppError::validation(&["file"], FieldCode::Required, "请选择一张图片。"))?;
     services::media::upload(&state.app, &actor, file.to_vec()).await
 }
 
 fn unreadable(error: axum::extract::multipart::MultipartError) -> AppError {
     if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        AppError::validation(&["file"], "TOO_LARGE", "图片太大了，最多 8 MB。")
+        AppError::validation(&["file"], FieldCode::TooLarge, "图片太大了，最多 8 MB。")
     } else {
-        AppError::validation(&["file"], "UNREADABLE", "上传不完整，请再试一次。")
+        AppError::validation(&["file"], FieldCode::Unreadable, "上传不完整，请再试一次。")
     }
 }
 

@@ -16,6 +16,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
+use crate::error::FieldCode;
 use crate::graphql::AppSchema;
 use crate::state::AppState;
 
@@ -29,7 +30,7 @@ pub(crate) fn refusal(
     use axum::http::{StatusCode, header};
     use axum::response::IntoResponse as _;
     let too_large = matches!(&error, AppError::Validation(fields)
-        if fields.iter().any(|field| field.code == "TOO_LARGE"));
+        if fields.iter().any(|field| field.code == FieldCode::TooLarge));
     let retry_after = match &error {
         AppError::RateLimited { retry_after } => Some(retry_after.as_secs().max(1)),
         _ => None,

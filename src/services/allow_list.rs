@@ -36,10 +36,7 @@ pub async fn decide(
     };
     let by = coordinator.staff().member.id;
     if !store::moderation::decide_suggestion(&state.db, id, to, by, state.clock.now()).await? {
-        return Err(AppError::InvalidTransition {
-            from: suggestion.state.as_str().into(),
-            to: to.as_str().into(),
-        });
+        return Err(AppError::InvalidTransition);
     }
     Ok(Suggestion {
         state: to,

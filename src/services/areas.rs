@@ -2,6 +2,7 @@
 
 use crate::domain::areas::{Area, AreaKind, parse_code};
 use crate::error::AppError;
+use crate::error::FieldCode;
 use crate::services::access::Coordinator;
 use crate::services::people::SHANGYU;
 use crate::state::AppState;
@@ -25,14 +26,14 @@ pub async fn create(
     if !(2..=30).contains(&name_zh.chars().count()) {
         return Err(AppError::validation(
             &["input", "nameZh"],
-            "LENGTH",
+            FieldCode::Length,
             "名称应为 2 到 30 个字。",
         ));
     }
     if store::areas::code_taken(&state.db, &code).await? {
         return Err(AppError::validation(
             &["input", "code"],
-            "TAKEN",
+            FieldCode::Taken,
             "这个代码已经有了。",
         ));
     }

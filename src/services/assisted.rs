@@ -4,6 +4,7 @@
 
 use crate::domain::ids::ChildId;
 use crate::domain::proposals::Proposal;
+use crate::error::FieldCode;
 use crate::error::{AppError, FieldError};
 use crate::services::access::ClassTeacher;
 use crate::services::proposals::announce;
@@ -35,9 +36,7 @@ pub async fn submit_for_child(
                     announce(state, &proposal).await;
                     Ok(proposal)
                 }
-                Err(error) if is_duplicate(&error) => {
-                    Err(AppError::Conflict("clientSubmissionId".into()))
-                }
+                Err(error) if is_duplicate(&error) => Err(AppError::Conflict),
                 Err(error) => Err(error.into()),
             }
         }
@@ -55,7 +54,7 @@ pub async fn submit_paper(
     if entries.is_empty() || entries.len() > 100 {
         return Err(AppError::validation(
             &["proposals"],
-            "COUNT",
+            FieldCode::Count,
             "一次可以录入 1 到 100 份。",
         ));
     }
@@ -78,7 +77,7 @@ pub async fn submit_paper(
             Err(AppError::Unavailable) => return Err(AppError::Unavailable),
             Err(other) => problems.push(FieldError::new(
                 &["proposals", &index],
-                other.code().as_str(),
+                FieldCode::Refused(other.code()),
                 other.public_message(),
             )),
         }
@@ -100,7 +99,7 @@ pub async fn submit_paper(
         .await
         .map_err(|error| {
             if is_duplicate(&error) {
-                AppError::Conflict("clientSubmissionId".into())
+                AppError::Conflict
             } else {
                 error.into()
             }

@@ -70,10 +70,7 @@ async fn set_state(
         .await?
         .ok_or(AppError::NotFound)?;
     if campaign.state == to {
-        return Err(AppError::InvalidTransition {
-            from: campaign.state.as_str().into(),
-            to: to.as_str().into(),
-        });
+        return Err(AppError::InvalidTransition);
     }
     campaign.state = to;
     store::campaigns::update(&state.db, &campaign, state.clock.now()).await?;

@@ -5,6 +5,7 @@
 use crate::cards::{Card, CardFont, render};
 use crate::domain::ids::ChildId;
 use crate::error::AppError;
+use crate::error::FieldCode;
 use crate::secrets::{random_token, token_digest};
 use crate::services::access::ClassTeacher;
 use crate::services::enrolment::fresh_pin;
@@ -23,7 +24,7 @@ pub async fn print_cards(state: &AppState, teacher: &ClassTeacher) -> Result<Vec
     if children.is_empty() {
         return Err(AppError::validation(
             &["classId"],
-            "EMPTY",
+            FieldCode::Empty,
             "这个班还没有登记孩子。",
         ));
     }

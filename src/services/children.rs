@@ -6,6 +6,7 @@ use crate::domain::children::{Child, ConsentMethod, GuardianConsent, GuardianRel
 use crate::domain::ids::ChildId;
 use crate::domain::people::Actor;
 use crate::error::AppError;
+use crate::error::FieldCode;
 use crate::services::access::{self, class_teacher};
 use crate::state::AppState;
 use crate::store;
@@ -37,7 +38,7 @@ pub async fn record_consent(
     if given_on > crate::clock::local_date(now) {
         return Err(AppError::validation(
             &["input", "givenOn"],
-            "IN_THE_FUTURE",
+            FieldCode::InTheFuture,
             "同意日期不能晚于今天。",
         ));
     }

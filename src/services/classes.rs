@@ -8,6 +8,7 @@ use crate::domain::classes::{Class, ClassCode, Grade, parse_class_name};
 use crate::domain::ids::{ChildId, ClassId, SchoolId};
 use crate::domain::people::{Actor, Role};
 use crate::error::AppError;
+use crate::error::FieldCode;
 use crate::secrets::{random_token, token_digest};
 use crate::services::access::ClassTeacher;
 use crate::state::AppState;
@@ -35,7 +36,7 @@ pub async fn create_class(
     if !(2020..=2100).contains(&input.school_year) {
         return Err(AppError::validation(
             &["input", "schoolYear"],
-            "OUT_OF_RANGE",
+            FieldCode::OutOfRange,
             "学年不对。",
         ));
     }

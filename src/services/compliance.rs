@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::domain::people::Role;
 use crate::error::AppError;
+use crate::error::FieldCode;
 use crate::services::access::Coordinator;
 use crate::state::AppState;
 use crate::store;
@@ -44,7 +45,7 @@ pub async fn report(state: &AppState, _: &Coordinator, year: i32) -> Result<Comp
         .ok_or_else(|| {
             AppError::validation(
                 &["year"],
-                "OUT_OF_RANGE",
+                FieldCode::OutOfRange,
                 "请给出 2000 到 2100 之间的年份。",
             )
         })?;

@@ -7,6 +7,7 @@ use crate::domain::children::{BirthMonth, Child, Pin, Pseudonym};
 use crate::domain::classes::Class;
 use crate::domain::ids::{ChildId, ClassId};
 use crate::domain::roster;
+use crate::error::FieldCode;
 use crate::error::{AppError, FieldError};
 use crate::roster_files::{RosterFormat, read_table};
 use crate::services::access::ClassTeacher;
@@ -61,7 +62,7 @@ pub async fn enrol(
     if entries.is_empty() || entries.len() > MAX_AT_ONCE {
         return Err(AppError::validation(
             &[root],
-            "COUNT",
+            FieldCode::Count,
             "一次可以登记 1 到 100 个孩子。",
         ));
     }
@@ -87,7 +88,7 @@ pub async fn enrol(
             (Ok(pseudonym), Ok(_)) if !names.insert(pseudonym.as_str().to_lowercase()) => {
                 problems.push(FieldError::new(
                     &[root, &entry.row, "pseudonym"],
-                    "DUPLICATE",
+                    FieldCode::Duplicate,
                     "班里已经有同样的昵称了。",
                 ));
             }

@@ -7,6 +7,7 @@ use crate::domain::ids::{DistrictId, SchoolId, StaffId};
 use crate::domain::people::Actor;
 use crate::domain::people::{NewPassword, Role, StaffMember, Username};
 use crate::error::AppError;
+use crate::error::FieldCode;
 use crate::secrets::{hash_password, verify_password};
 use crate::services::access::Coordinator;
 use crate::state::AppState;
@@ -70,7 +71,7 @@ pub async fn change_password(
     if !verify_password(Some(credentials.password_hash), current.to_owned()).await {
         return Err(AppError::validation(
             &["currentPassword"],
-            "WRONG_PASSWORD",
+            FieldCode::WrongPassword,
             "现在的密码不对。",
         ));
     }
@@ -97,7 +98,7 @@ pub async fn deactivate_staff(
     if coordinator.staff().member.id == id {
         return Err(AppError::validation(
             &["staffId"],
-            "SELF",
+            FieldCode::SelfReference,
             "不能停用自己的账号。",
         ));
     }
@@ -120,7 +121,7 @@ async fn insert_staff(state: &AppState, input: NewStaff) -> Result<StaffMember, 
     if !(1..=50).contains(&display_name.chars().count()) {
         return Err(AppError::validation(
             &["input", "displayName"],
-            "LENGTH",
+            FieldCode::Length,
             "显示名称应为 1 到 50 个字。",
         ));
     }
@@ -129,7 +130,7 @@ async fn insert_staff(state: &AppState, input: NewStaff) -> Result<StaffMember, 
     if store::people::username_taken(&state.db, &username).await? {
         return Err(AppError::validation(
             &["input", "username"],
-            "TAKEN",
+            FieldCode::Taken,
             "这个用户名已经有人用了。",
         ));
     }
@@ -158,12 +159,12 @@ async fn placement(
     match role {
         Role::Teacher | Role::SafeguardingLead => {
             let school = school.ok_or_else(|| {
-                AppError::validation(&["input", "schoolId"], "REQUIRED", "请选择学校。")
+                AppError::validation(&["input", "schoolId"], FieldCode::Required, "请选择学校。")
             })?;
             if store::people::find_school(db, school).await?.is_none() {
                 return Err(AppError::validation(
                     &["input", "schoolId"],
-                    "NOT_FOUND",
+                    FieldCode::NotFound,
                     "没有这所学校。",
                 ));
             }
@@ -171,12 +172,16 @@ async fn placement(
         }
         Role::DepartmentStaff => {
             let department = department.ok_or_else(|| {
-                AppError::validation(&["input", "departmentId"], "REQUIRED", "请选择部门。")
+                AppError::validation(
+                    &["input", "departmentId"],
+                    FieldCode::Required,
+                    "请选择部门。",
+                )
             })?;
             if store::departments::find(db, department).await?.is_none() {
                 return Err(AppError::validation(
                     &["input", "departmentId"],
-                    "NOT_FOUND",
+                    FieldCode::NotFound,
                     "没有这个部门。",
                 ));
             }
@@ -201,7 +206,7 @@ pub async fn create_school(
     if !valid_code {
         return Err(AppError::validation(
             &["input", "code"],
-            "FORMAT",
+            FieldCode::Format,
             "学校代码应为 2 到 64 个小写字母、数字或下划线。",
         ));
     }
@@ -209,14 +214,14 @@ pub async fn create_school(
     if !(2..=50).contains(&name_zh.chars().count()) {
         return Err(AppError::validation(
             &["input", "nameZh"],
-            "LENGTH",
+            FieldCode::Length,
             "学校名称应为 2 到 50 个字。",
         ));
     }
     if store::people::school_code_taken(&state.db, &code).await? {
         return Err(AppError::validation(
             &["input", "code"],
-            "TAKEN",
+            FieldCode::Taken,
             "这个学校代码已经有了。",
         ));
     }

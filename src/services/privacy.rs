@@ -307,10 +307,7 @@ pub async fn decide_request(
     let to = RequestState::decided(request.kind, approve);
     let done = to == RequestState::Done;
     if !store::privacy::decide_request(&state.db, id, to, by, now, done).await? {
-        return Err(AppError::InvalidTransition {
-            from: request.state.as_str().into(),
-            to: to.as_str().into(),
-        });
+        return Err(AppError::InvalidTransition);
     }
     if done {
         erase(state, request.child_id, "request", Some(by)).await?;

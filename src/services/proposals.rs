@@ -50,7 +50,7 @@ pub async fn submit(
     };
     match earlier_try(state, &author, &submission).await {
         Ok(Some(proposal)) => Ok(proposal),
-        Err(conflict @ AppError::Conflict(_)) => Err(conflict),
+        Err(conflict @ AppError::Conflict) => Err(conflict),
         Ok(None) | Err(_) => Err(error),
     }
 }
@@ -82,7 +82,7 @@ async fn submit_first_try(
             announce(state, &proposal).await;
             Ok(proposal)
         }
-        Err(error) if is_duplicate(&error) => Err(AppError::Conflict("clientSubmissionId".into())),
+        Err(error) if is_duplicate(&error) => Err(AppError::Conflict),
         Err(error) => Err(error.into()),
     }
 }
@@ -120,10 +120,7 @@ pub async fn revise(
 ) -> Result<Proposal, AppError> {
     let mut proposal = own_proposal(state, child.id, id).await?;
     if proposal.school_state != SchoolState::ReturnedForChanges {
-        return Err(AppError::InvalidTransition {
-            from: proposal.school_state.as_str().into(),
-            to: "submitted".into(),
-        });
+        return Err(AppError::InvalidTransition);
     }
     let campaign = store::campaigns::find(&state.db, proposal.campaign_id)
         .await?

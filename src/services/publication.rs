@@ -75,13 +75,7 @@ async fn publish_one(
         .await?
         .remove(&proposal.id)
         .filter(|task| task.state == GovernmentState::Answered)
-        .ok_or_else(|| AppError::InvalidTransition {
-            from: proposal
-                .government_state
-                .map_or("none", GovernmentState::as_str)
-                .into(),
-            to: "published".into(),
-        })?;
+        .ok_or_else(|| AppError::InvalidTransition)?;
     if !consents(state, proposal).await? {
         return Err(AppError::ConsentRequired);
     }

@@ -16,6 +16,7 @@ use crate::domain::page::{Page, PageRequest};
 use crate::domain::people::Actor;
 use crate::domain::proposals::Proposal;
 use crate::domain::topics::Topic;
+use crate::error::FieldCode;
 use crate::error::{AppError, FieldError};
 use crate::services::access::{class_teacher, log_reads};
 use crate::services::proposals::announce;
@@ -119,7 +120,11 @@ pub async fn moderate(
         .ok_or(AppError::NotFound)?;
     let teacher = class_teacher(&state.db, actor, proposal.class_id).await?;
     let decision = input.decision.ok_or_else(|| {
-        AppError::validation(&["input", "decision"], "REQUIRED", "请选择处理方式。")
+        AppError::validation(
+            &["input", "decision"],
+            FieldCode::Required,
+            "请选择处理方式。",
+        )
     })?;
     let screener = Screener::builtin();
     let screening = proposal.screening.clone().unwrap_or(ProposalScreening {
@@ -281,7 +286,7 @@ async fn check(
                 None => {
                     problems.push(FieldError::new(
                         &["input", "topic"],
-                        "UNKNOWN_TOPIC",
+                        FieldCode::UnknownTopic,
                         "这个活动没有这个主题。",
                     ));
                     proposal.topic.clone()
@@ -306,7 +311,7 @@ async fn check(
             }
             None => problems.push(FieldError::new(
                 &["input", "falseAlarms", &index.to_string()],
-                "NO_SUCH_FINDING",
+                FieldCode::NoSuchFinding,
                 "这条建议里没有这个标记。",
             )),
         }
@@ -322,7 +327,7 @@ async fn check(
         if !owned || !attached.iter().any(|id| **id == media.to_string()) {
             problems.push(FieldError::new(
                 &["input", "media", &index.to_string(), "id"],
-                "NOT_ATTACHED",
+                FieldCode::NotAttached,
                 "这张图片不在这条建议里。",
             ));
         }
@@ -345,7 +350,7 @@ async fn check(
     {
         problems.push(FieldError::new(
             &["input", "noteForLead"],
-            "TOO_LONG",
+            FieldCode::TooLong,
             "最多 2000 个字。",
         ));
     }
@@ -359,7 +364,7 @@ async fn check(
             (None, None) => {
                 problems.push(FieldError::new(
                     &["input", "reason"],
-                    "REQUIRED",
+                    FieldCode::Required,
                     "请选择原因，或写一句给孩子的话。",
                 ));
                 None
@@ -408,7 +413,7 @@ pub async fn return_for_changes(
     if !(1..=200).contains(&note.chars().count()) {
         return Err(AppError::validation(
             &["note"],
-            "LENGTH",
+            FieldCode::Length,
             "请用 1 到 200 个字告诉孩子要改什么。",
         ));
     }

@@ -5,6 +5,7 @@ use crate::domain::departments::DepartmentId;
 use crate::domain::people::Actor;
 use crate::domain::routing::{RoutingRule, suggest_topics};
 use crate::domain::topics::Topic;
+use crate::error::FieldCode;
 use crate::error::{AppError, FieldError};
 use crate::services::access::Coordinator;
 use crate::state::AppState;
@@ -44,7 +45,7 @@ pub async fn set_rule(
     if topic.is_none() {
         problems.push(FieldError::new(
             &["input", "topic"],
-            "UNKNOWN_TOPIC",
+            FieldCode::UnknownTopic,
             "没有这个主题。",
         ));
     }
@@ -52,7 +53,7 @@ pub async fn set_rule(
     if !area_code.is_empty() && !store::areas::code_taken(&state.db, &area_code).await? {
         problems.push(FieldError::new(
             &["input", "areaCode"],
-            "UNKNOWN_AREA",
+            FieldCode::UnknownArea,
             "没有这个镇街。",
         ));
     }
@@ -71,13 +72,13 @@ pub async fn set_rule(
             .is_none()
         {
             let path: Vec<&str> = std::iter::once("input").chain(path.split('.')).collect();
-            problems.push(FieldError::new(&path, "UNKNOWN", "没有这个部门。"));
+            problems.push(FieldError::new(&path, FieldCode::Unknown, "没有这个部门。"));
         }
     }
     if input.lead.is_some_and(|lead| input.co.contains(&lead)) {
         problems.push(FieldError::new(
             &["input", "coDepartmentIds"],
-            "DUPLICATE",
+            FieldCode::Duplicate,
             "牵头部门不必再列为协办部门。",
         ));
     }
@@ -108,7 +109,7 @@ pub fn suggest(actor: &Actor, text: &str) -> Result<Vec<(String, f64)>, AppError
     if text.chars().count() > 2000 {
         return Err(AppError::validation(
             &["text"],
-            "TOO_LONG",
+            FieldCode::TooLong,
             "最多 2000 个字。",
         ));
     }

@@ -21,6 +21,7 @@ use crate::domain::proposals::Proposal;
 use crate::domain::safeguarding::StaffNoticeKind;
 use crate::domain::safeguarding::{ActionKind, Case, CaseAction, CaseOutcome, CaseState};
 use crate::error::AppError;
+use crate::error::FieldCode;
 use crate::services::access::{SafeguardingLead, log_reads};
 use crate::state::AppState;
 use crate::store;
@@ -294,10 +295,7 @@ pub async fn record_action(
 ) -> Result<CaseView, AppError> {
     let case = own_case(state, lead, id).await?;
     if case.state != CaseState::Open {
-        return Err(AppError::InvalidTransition {
-            from: case.state.as_str().into(),
-            to: "record_action".into(),
-        });
+        return Err(AppError::InvalidTransition);
     }
     let now = state.clock.now();
     let trimmed =
@@ -331,7 +329,7 @@ pub async fn close(
     if !(1..=2000).contains(&note.chars().count()) {
         return Err(AppError::validation(
             &["note"],
-            "LENGTH",
+            FieldCode::Length,
             "请用 1 到 2000 个字写明结案原因。",
         ));
     }
@@ -339,17 +337,14 @@ pub async fn close(
     if actions.get(&case.id).is_none_or(Vec::is_empty) {
         return Err(AppError::validation(
             &["caseId"],
-            "NO_ACTION_RECORDED",
+            FieldCode::NoActionRecorded,
             "结案前请至少记录一项已采取的行动。",
         ));
     }
     let now = state.clock.now();
     let by = lead.staff().member.id;
     if !store::safeguarding::close(&state.db, case.id, by, note, &outcome, now).await? {
-        return Err(AppError::InvalidTransition {
-            from: case.state.as_str().into(),
-            to: CaseState::Closed.as_str().into(),
-        });
+        return Err(AppError::InvalidTransition);
     }
     one(state, lead, case.id, request).await
 }

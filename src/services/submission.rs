@@ -9,6 +9,7 @@ use crate::domain::lifecycle::SchoolState;
 use crate::domain::media::MediaState;
 use crate::domain::proposals::{Proposal, content_hash};
 use crate::domain::topics::Topic;
+use crate::error::FieldCode;
 use crate::error::{AppError, FieldError};
 use crate::state::AppState;
 use crate::store;
@@ -171,7 +172,7 @@ pub(crate) async fn usable_media(
             if !usable {
                 problems.push(FieldError::new(
                     &["input", "answers", &answer.key],
-                    "MEDIA_NOT_USABLE",
+                    FieldCode::MediaNotUsable,
                     "这张图片不能用，请重新上传。",
                 ));
             }
@@ -267,7 +268,7 @@ async fn same_or_conflict(
     if same {
         Ok(existing)
     } else {
-        Err(AppError::Conflict("clientSubmissionId".into()))
+        Err(AppError::Conflict)
     }
 }
 
@@ -285,7 +286,7 @@ pub(crate) fn validated(
         .ok_or_else(|| {
             AppError::validation(
                 &["input", "topic"],
-                "UNKNOWN_TOPIC",
+                FieldCode::UnknownTopic,
                 "请从列出的主题里选一个。",
             )
         });
@@ -309,7 +310,7 @@ pub(crate) fn validated(
             if !place_ok {
                 fields.push(FieldError::new(
                     &["input", "place"],
-                    "TOO_LONG",
+                    FieldCode::TooLong,
                     "地点最多 200 个字。",
                 ));
             }

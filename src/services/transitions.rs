@@ -23,12 +23,9 @@ pub async fn school_step(
     let from = proposal.school_state;
     let to = from
         .next(event)
-        .ok_or_else(|| AppError::InvalidTransition {
-            from: from.as_str().into(),
-            to: format!("{event:?}"),
-        })?;
+        .ok_or_else(|| AppError::InvalidTransition)?;
     if !store::proposals::set_school_state(db, proposal.id, from, to, now).await? {
-        return Err(AppError::Conflict("state".into()));
+        return Err(AppError::Conflict);
     }
     let change = Change {
         layer: "school",

@@ -15,6 +15,7 @@ use crate::domain::moderation::{Decision, Reason, Redaction, text_fields};
 use crate::domain::proposals::Proposal;
 use crate::domain::topics::Topic;
 use crate::error::AppError;
+use crate::error::FieldCode;
 use crate::graphql::states::{FindingKind, SchoolStatus, ScreeningAction};
 use crate::services;
 use crate::services::review::Moderation;
@@ -247,7 +248,7 @@ fn spans(spans: Vec<SpanInput>, path: &str) -> Result<Vec<Redaction>, AppError> 
                 }),
                 _ => Err(AppError::validation(
                     &["input", path, &index.to_string()],
-                    "OUT_OF_RANGE",
+                    FieldCode::OutOfRange,
                     "位置不能是负数。",
                 )),
             },

@@ -11,6 +11,7 @@ use crate::domain::answers::{
 use crate::domain::ids::{ProposalId, TaskId};
 use crate::domain::lifecycle::{GovernmentEvent, GovernmentState};
 use crate::domain::tasks::{Task, TaskEvent, TaskEventKind};
+use crate::error::FieldCode;
 use crate::error::{AppError, FieldError};
 use crate::services::access::DepartmentMember;
 use crate::services::tasks::{Step, announce, led_task, step_in};
@@ -45,7 +46,7 @@ pub async fn answer(
     {
         return Err(AppError::validation(
             &["taskId"],
-            "LINKED_DUPLICATE",
+            FieldCode::LinkedDuplicate,
             "这条建议已并入另一条，请答复那一条。",
         ));
     }
@@ -156,7 +157,7 @@ fn validate(
     if !(1..=5000).contains(&official) {
         problems.push(FieldError::new(
             &["input", "officialText"],
-            "LENGTH",
+            FieldCode::Length,
             "正式答复应为 1 到 5000 个字。",
         ));
     }
@@ -171,14 +172,14 @@ fn validate(
     if input.cost_yuan.is_some_and(|cost| cost < 0) {
         problems.push(FieldError::new(
             &["input", "costYuan"],
-            "NEGATIVE",
+            FieldCode::Negative,
             "费用不能是负数。",
         ));
     }
     if input.planned_completion.is_some_and(|day| day < today) {
         problems.push(FieldError::new(
             &["input", "plannedCompletion"],
-            "IN_THE_PAST",
+            FieldCode::InThePast,
             "计划完成日期不能早于今天。",
         ));
     }
@@ -198,9 +199,9 @@ pub async fn link_duplicate(
     of: TaskId,
 ) -> Result<Task, AppError> {
     let task = led_task(state, member, id).await?;
-    let target = led_task(state, member, of)
-        .await
-        .map_err(|_| AppError::validation(&["duplicateOfTaskId"], "UNKNOWN", "没有这条任务。"))?;
+    let target = led_task(state, member, of).await.map_err(|_| {
+        AppError::validation(&["duplicateOfTaskId"], FieldCode::Unknown, "没有这条任务。")
+    })?;
     let open = |t: &Task| {
         matches!(
             t.state,
@@ -210,7 +211,7 @@ pub async fn link_duplicate(
     if task.id == target.id || !open(&task) || !open(&target) {
         return Err(AppError::validation(
             &["duplicateOfTaskId"],
-            "NOT_LINKABLE",
+            FieldCode::NotLinkable,
             "只能把两条都还没答复的不同任务合并。",
         ));
     }
@@ -226,7 +227,7 @@ pub async fn link_duplicate(
     {
         return Err(AppError::validation(
             &["duplicateOfTaskId"],
-            "ALREADY_LINKED",
+            FieldCode::AlreadyLinked,
             "其中一条已经合并过了。",
         ));
     }
@@ -273,10 +274,7 @@ pub async fn post_progress(
         GovernmentState::Answered | GovernmentState::Published | GovernmentState::Closed
     );
     if !promised || !answered {
-        return Err(AppError::InvalidTransition {
-            from: task.state.as_str().into(),
-            to: "progress".into(),
-        });
+        return Err(AppError::InvalidTransition);
     }
     let proposal = store::proposals::find(&state.db, task.proposal_id)
         .await?
@@ -285,7 +283,7 @@ pub async fn post_progress(
     if !(1..=2000).contains(&input.text.trim().chars().count()) {
         problems.push(FieldError::new(
             &["text"],
-            "LENGTH",
+            FieldCode::Length,
             "进展说明应为 1 到 2000 个字。",
         ));
     }

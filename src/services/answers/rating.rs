@@ -7,6 +7,7 @@ use crate::domain::lifecycle::GovernmentEvent;
 use crate::domain::proposals::Proposal;
 use crate::domain::tasks::TaskEventKind;
 use crate::error::AppError;
+use crate::error::FieldCode;
 use crate::services::access::SignedInChild;
 use crate::services::tasks::{Step, announce, step_in};
 use crate::state::AppState;
@@ -32,17 +33,14 @@ pub async fn rate(
         .await?
         .remove(&id)
         .filter(|_| crate::domain::tracking::may_rate(Some(task.state)))
-        .ok_or_else(|| AppError::InvalidTransition {
-            from: task.state.as_str().into(),
-            to: "rate".into(),
-        })?;
+        .ok_or_else(|| AppError::InvalidTransition)?;
     let comment = comment
         .map(|c| c.trim().to_owned())
         .filter(|c| !c.is_empty());
     if comment.as_ref().is_some_and(|c| c.chars().count() > 300) {
         return Err(AppError::validation(
             &["comment"],
-            "TOO_LONG",
+            FieldCode::TooLong,
             "最多写 300 个字哦。",
         ));
     }
@@ -103,7 +101,7 @@ pub async fn rate(
     )
     .await?;
     if !store::answers::rate(&transaction, id, answer.id, rating, comment.as_deref(), now).await? {
-        return Err(AppError::Conflict("rating".into()));
+        return Err(AppError::Conflict);
     }
     if reopen {
         store::proposals::set_reopened(&transaction, id).await?;

@@ -7,6 +7,7 @@ use crate::domain::ids::TaskId;
 use crate::domain::lifecycle::GovernmentEvent;
 use crate::domain::tasks::{Extension, ExtensionState, Task, TaskEventKind};
 use crate::error::AppError;
+use crate::error::FieldCode;
 use crate::services::access::{Coordinator, DepartmentMember};
 use crate::state::AppState;
 use crate::store;
@@ -28,7 +29,7 @@ pub async fn request_extension(
         .ok_or_else(|| {
             AppError::validation(
                 &["workingDays"],
-                "OUT_OF_RANGE",
+                FieldCode::OutOfRange,
                 "延期天数应为 1 到 30 个工作日。",
             )
         })?;
@@ -36,7 +37,7 @@ pub async fn request_extension(
     if today > task.answer_due {
         return Err(AppError::validation(
             &["taskId"],
-            "PAST_DEADLINE",
+            FieldCode::PastDeadline,
             "答复期限已过，不能再申请延期。",
         ));
     }
@@ -81,10 +82,7 @@ pub async fn decide_extension(
         .ok_or(AppError::NotFound)?;
     let extension = store::tasks::pending_extension(&state.db, id)
         .await?
-        .ok_or_else(|| AppError::InvalidTransition {
-            from: task.state.as_str().into(),
-            to: "decide_extension".into(),
-        })?;
+        .ok_or_else(|| AppError::InvalidTransition)?;
     let by = coordinator.staff().member.id;
     let (decision, kind) = if approve {
         (ExtensionState::Approved, TaskEventKind::ExtensionApproved)
@@ -93,7 +91,7 @@ pub async fn decide_extension(
     };
     let now = state.clock.now();
     if !store::tasks::decide_extension(&state.db, extension.id, decision, by, note, now).await? {
-        return Err(AppError::Conflict("extension".into()));
+        return Err(AppError::Conflict);
     }
     step(
         state,

@@ -16,6 +16,7 @@ use crate::domain::people::Actor;
 use crate::domain::proposals::Proposal;
 use crate::domain::tasks::{Task, TaskEvent, TaskEventKind};
 use crate::error::AppError;
+use crate::error::FieldCode;
 use crate::services::access::{DepartmentMember, coordinator, department_member};
 use crate::state::AppState;
 use crate::store;
@@ -200,16 +201,13 @@ pub async fn step_in(
 ) -> Result<(Task, TaskEvent), AppError> {
     let from = task.state;
     if let Some(event) = step.event {
-        task.state =
-            from.next(event, step.reopened_before)
-                .ok_or_else(|| AppError::InvalidTransition {
-                    from: from.as_str().into(),
-                    to: format!("{event:?}"),
-                })?;
+        task.state = from
+            .next(event, step.reopened_before)
+            .ok_or_else(|| AppError::InvalidTransition)?;
     }
     change(&mut task, local_date(now));
     if !store::tasks::update(db, &task, from, now).await? {
-        return Err(AppError::Conflict("state".into()));
+        return Err(AppError::Conflict);
     }
     mirror(db, &task, Some(from), step.actor, None, now).await?;
     let staff = match step.actor {
@@ -251,7 +249,7 @@ fn text(value: &str, path: &str, max: usize, what: &str) -> Result<String, AppEr
     } else {
         Err(AppError::validation(
             &[path],
-            "LENGTH",
+            FieldCode::Length,
             format!("请用 1 到 {max} 个字写明{what}。"),
         ))
     }

@@ -7,6 +7,7 @@ use crate::domain::ids::TaskId;
 use crate::domain::lifecycle::{GovernmentEvent, GovernmentState};
 use crate::domain::tasks::{Task, TaskEventKind};
 use crate::error::AppError;
+use crate::error::FieldCode;
 use crate::services::access::{Coordinator, DepartmentMember};
 use crate::state::AppState;
 use crate::store;
@@ -99,16 +100,13 @@ pub async fn reroute(
         .ok_or(AppError::NotFound)?;
     let target = store::departments::find(&state.db, department)
         .await?
-        .ok_or_else(|| AppError::validation(&["departmentId"], "UNKNOWN", "没有这个部门。"))?;
+        .ok_or_else(|| {
+            AppError::validation(&["departmentId"], FieldCode::Unknown, "没有这个部门。")
+        })?;
     let event = match task.state {
         GovernmentState::Bounced => Some(GovernmentEvent::Route),
         GovernmentState::Routed => None,
-        other => {
-            return Err(AppError::InvalidTransition {
-                from: other.as_str().into(),
-                to: "reroute".into(),
-            });
-        }
+        _ => return Err(AppError::InvalidTransition),
     };
     let campaign = store::campaigns::find(&state.db, task.campaign_id)
         .await?
