@@ -15,7 +15,6 @@ pub mod demo;
 pub mod domain;
 /// The one error type and its stable codes.
 pub mod error;
-pub mod field_codes;
 /// GraphQL transport: schema, resolvers, the error boundary.
 pub mod graphql;
 /// HTTP transport: routes, limits, health and metrics endpoints.

@@ -68,7 +68,7 @@ impl Application {
         let backplane = Backplane::connect(&config, metrics.redis_skipped())?;
         let secrets = Secrets::load(&config)?;
         let storage = crate::media::Storage::new(config.data_dir.join("media"));
-        let media = crate::services::media::Pipeline::new(storage, config.media_workers);
+        let media = crate::media::Pipeline::new(storage, config.media_workers);
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("binding {}", config.bind))?;

@@ -20,7 +20,7 @@ pub struct AppState {
     pub clock: SharedClock,
     pub secrets: Secrets,
     /// The image pipeline: storage and the permits that bound concurrent processing.
-    pub media: crate::services::media::Pipeline,
+    pub media: crate::media::Pipeline,
     /// Cancelled on SIGTERM or SIGINT: the server stops accepting, `/readyz` answers 503, and
     /// background work winds down after in-flight requests.
     pub shutdown: CancellationToken,

@@ -240,7 +240,7 @@ impl ClassesMutation {
     ) -> GqlResult<EnrolledChild> {
         let state = state(ctx)?;
         let id = parse_id(&child_id, ChildId::parse, &[])?;
-        let teacher = services::children::teacher_of_child(state, actor(ctx), id).await?;
+        let teacher = services::access::teacher_of_child(state, actor(ctx), id).await?;
         let (child, pin) = services::classes::reset_pin(state, &teacher, id).await?;
         let today = crate::clock::local_date(state.clock.now());
         Ok(EnrolledChild {

@@ -354,7 +354,7 @@ impl ProposalsMutation {
     ) -> GqlResult<StaffProposal> {
         let state = state(ctx)?;
         let child = parse_id(&child_id, ChildId::parse, &[])?;
-        let teacher = services::children::teacher_of_child(state, actor(ctx), child).await?;
+        let teacher = services::access::teacher_of_child(state, actor(ctx), child).await?;
         let proposal =
             services::assisted::submit_for_child(state, &teacher, child, input.into_submission()?)
                 .await?;
@@ -395,7 +395,7 @@ impl ProposalsMutation {
         #[graphql(desc = "What to change, in kind words for the child's age.")] note: String,
     ) -> GqlResult<StaffProposal> {
         let id = parse_id(&id, ProposalId::parse, &[])?;
-        Ok(services::review::return_for_changes(
+        Ok(services::moderation::return_for_changes(
             state(ctx)?,
             actor(ctx),
             id,

@@ -16,7 +16,7 @@ use crate::domain::publicity::{PublicFilter, PublicKey};
 use crate::domain::topics::Topic;
 use crate::error::AppError;
 use crate::services;
-use crate::services::public::{Counted, DepartmentHandling, Handling, PublicItem, PublicStats};
+use crate::services::publicity::{Counted, DepartmentHandling, Handling, PublicItem, PublicStats};
 
 /// Who proposed it, as the public reads it: grade, and school where enough of the class took
 /// part. Never a name.
@@ -281,7 +281,7 @@ impl PublicQuery {
     ) -> GqlResult<KeyedConnection<PublicKey, PublishedProposal>> {
         let filter = filter.unwrap_or_default().parse()?;
         let request = page_request::<PublicKey>(first, after)?;
-        let page = services::public::published(state(ctx)?, &filter, &request).await?;
+        let page = services::publicity::published(state(ctx)?, &filter, &request).await?;
         Ok(connection(
             page,
             |item| {
@@ -301,7 +301,7 @@ impl PublicQuery {
         #[graphql(desc = "The proposal.")] id: ID,
     ) -> GqlResult<Option<PublishedProposal>> {
         let id = parse_id(&id, ProposalId::parse, &["id"])?;
-        let item = services::public::one(state(ctx)?, id).await?;
+        let item = services::publicity::one(state(ctx)?, id).await?;
         Ok(item.map(PublishedProposal::from))
     }
 
@@ -316,7 +316,9 @@ impl PublicQuery {
         let campaign = campaign_id
             .map(|id| parse_id(&id, CampaignId::parse, &["campaignId"]))
             .transpose()?;
-        Ok(services::public::stats(state(ctx)?, campaign).await?.into())
+        Ok(services::publicity::stats(state(ctx)?, campaign)
+            .await?
+            .into())
     }
 }
 
@@ -335,13 +337,13 @@ impl PublicMutation {
     ) -> GqlResult<PublishedProposal> {
         let state = state(ctx)?;
         let id = parse_id(&id, ProposalId::parse, &["id"])?;
-        services::publication::publish(
+        services::publicity::publish(
             state,
             &crate::services::access::coordinator(actor(ctx))?,
             id,
         )
         .await?;
-        let item = services::public::one(state, id)
+        let item = services::publicity::one(state, id)
             .await?
             .ok_or(AppError::NotFound)?;
         Ok(item.into())

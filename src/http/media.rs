@@ -47,7 +47,7 @@ async fn receive(
     state: &HttpState,
     headers: &HeaderMap,
     mut multipart: Multipart,
-) -> Result<crate::store::media::Media, AppError> {
+) -> Result<crate::domain::media::Media, AppError> {
     let actor =
         services::sessions::authenticate(&state.app, bearer_token(headers).as_deref()).await?;
     let mut file = None;

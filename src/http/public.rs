@@ -6,8 +6,8 @@ use axum::response::{IntoResponse, Response};
 
 use super::HttpState;
 use crate::domain::page::PageRequest;
+use crate::domain::publicity::PublicFilter;
 use crate::services;
-use crate::store::publications::PublicFilter;
 use crate::wall::WallFilter;
 
 /// How many proposals the wall shows.
@@ -44,11 +44,11 @@ pub async fn wall(State(http): State<HttpState>, Query(filter): Query<WallFilter
         Ok(request) => request,
         Err(error) => return unavailable("wall", error),
     };
-    let page = match services::public::published(state, &public, &request).await {
+    let page = match services::publicity::published(state, &public, &request).await {
         Ok(page) => page,
         Err(error) => return unavailable("wall", error),
     };
-    let stats = match services::public::stats(state, None).await {
+    let stats = match services::publicity::stats(state, None).await {
         Ok(stats) => stats,
         Err(error) => return unavailable("wall", error),
     };
@@ -75,7 +75,7 @@ fn base(headers: &HeaderMap) -> String {
 
 pub async fn feed(State(http): State<HttpState>, headers: HeaderMap) -> Response {
     let state = &http.app;
-    let items = match services::public::all(state, None).await {
+    let items = match services::publicity::all(state, None).await {
         Ok(items) => items,
         Err(error) => return unavailable("feed", error),
     };
@@ -88,7 +88,7 @@ pub async fn feed(State(http): State<HttpState>, headers: HeaderMap) -> Response
 }
 
 pub async fn csv(State(http): State<HttpState>) -> Response {
-    let items = match services::public::all(&http.app, None).await {
+    let items = match services::publicity::all(&http.app, None).await {
         Ok(items) => items,
         Err(error) => return unavailable("csv", error),
     };

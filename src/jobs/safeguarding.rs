@@ -4,16 +4,16 @@
 
 use crate::domain::ids::CaseId;
 use crate::error::AppError;
+use crate::services::outbox;
 use crate::services::safeguarding;
 use crate::state::AppState;
-use crate::store;
 
 const TOPICS: [&str; 1] = ["safeguarding.case_opened"];
 
 /// Handles waiting case-opened events, then escalates overdue cases; returns how many of each.
 pub async fn run(state: &AppState) -> Result<usize, AppError> {
     let mut handled = 0;
-    for row in store::proposals::pending(&state.db, &TOPICS, 50).await? {
+    for row in outbox::pending(state, &TOPICS, 50).await? {
         handled += super::tally(notify(state, &row).await, row.id, "a case notice failed")?;
     }
     Ok(handled + safeguarding::escalate_overdue(state).await?)
@@ -21,10 +21,10 @@ pub async fn run(state: &AppState) -> Result<usize, AppError> {
 
 /// The notices of one event, in the transaction that claims it. False when another worker had
 /// claimed it.
-async fn notify(state: &AppState, row: &store::proposals::Pending) -> Result<bool, AppError> {
+async fn notify(state: &AppState, row: &outbox::Pending) -> Result<bool, AppError> {
     let now = state.clock.now();
     let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
-    if !store::proposals::claim(&transaction, row.id, now).await? {
+    if !outbox::claim(&transaction, row.id, now).await? {
         return Ok(false);
     }
     let case = row

@@ -10,16 +10,16 @@ use std::collections::HashSet;
 use crate::backplane::streams::{STREAM_VERSION, department_stream};
 use crate::domain::departments::DepartmentId;
 use crate::error::AppError;
+use crate::services;
+use crate::services::outbox;
 use crate::services::tasks::topics;
 use crate::state::AppState;
-use crate::store;
-use crate::store::proposals::Pending;
 
 /// Relays up to a batch of task events; returns how many rows were handled.
 pub async fn run(state: &AppState) -> Result<usize, AppError> {
     let topics = topics();
     let topics: Vec<&str> = topics.iter().map(String::as_str).collect();
-    let pending = store::proposals::pending(&state.db, &topics, 100).await?;
+    let pending = outbox::pending(state, &topics, 100).await?;
     let mut handled = 0;
     let mut touched = HashSet::new();
     for row in pending {
@@ -37,11 +37,11 @@ pub async fn run(state: &AppState) -> Result<usize, AppError> {
 
 async fn relay(
     state: &AppState,
-    row: &Pending,
+    row: &outbox::Pending,
     touched: &mut HashSet<String>,
 ) -> Result<bool, AppError> {
     let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
-    if !store::proposals::claim(&transaction, row.id, state.clock.now()).await? {
+    if !outbox::claim(&transaction, row.id, state.clock.now()).await? {
         return Ok(false);
     }
     let field = |name: &str| {
@@ -66,7 +66,7 @@ async fn relay(
         let Some(id) = uuid::Uuid::parse_str(&department).ok().map(DepartmentId) else {
             continue;
         };
-        let Some(found) = store::departments::find(&transaction, id).await? else {
+        let Some(found) = services::departments::by_id(&transaction, id).await? else {
             continue;
         };
         let stream = department_stream(found.code.as_str());

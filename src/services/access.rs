@@ -182,6 +182,18 @@ pub async fn class_teacher(
     })
 }
 
+/// The actor as a teacher of the child's class.
+pub async fn teacher_of_child(
+    state: &AppState,
+    actor: &Actor,
+    child: ChildId,
+) -> Result<ClassTeacher, AppError> {
+    let record = store::children::find(&state.db, child)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    class_teacher(&state.db, actor, record.class_id).await
+}
+
 /// Whether the staff member may read personal data of children in `class`: its teachers, the
 /// school's safeguarding lead, and coordinators.
 async fn may_read_class(

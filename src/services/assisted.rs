@@ -7,7 +7,7 @@ use crate::domain::proposals::Proposal;
 use crate::error::FieldCode;
 use crate::error::{AppError, FieldError};
 use crate::services::access::ClassTeacher;
-use crate::services::proposals::announce;
+use crate::services::notifications::announce;
 use crate::services::submission::{Author, Prepared, Submission, is_duplicate, prepare, record};
 use crate::state::AppState;
 use crate::store;

@@ -7,7 +7,7 @@ use crate::domain::ids::ChildId;
 use crate::domain::people::Actor;
 use crate::error::AppError;
 use crate::error::FieldCode;
-use crate::services::access::{self, class_teacher};
+use crate::services::access::{self, teacher_of_child};
 use crate::state::AppState;
 use crate::store;
 use crate::telemetry::RequestId;
@@ -89,18 +89,6 @@ pub async fn withdraw_consent(
     store::children::find(&state.db, child)
         .await?
         .ok_or(AppError::NotFound)
-}
-
-/// The actor as a teacher of the child's class.
-pub async fn teacher_of_child(
-    state: &AppState,
-    actor: &Actor,
-    child: ChildId,
-) -> Result<access::ClassTeacher, AppError> {
-    let record = store::children::find(&state.db, child)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    class_teacher(&state.db, actor, record.class_id).await
 }
 
 /// A signed-in child: their own record, class and school.

@@ -7,36 +7,17 @@
 //! it runs on a blocking thread instead, where a panic is still caught. Either way the size is
 //! checked before decoding and the decoder has explicit limits.
 
-use std::sync::Arc;
-use tokio::sync::Semaphore;
-
 use crate::backplane::Limit;
 use crate::config::MediaIsolation;
 use crate::domain::ids::{ChildId, MediaId};
 use crate::domain::media::{MediaState, Region, RejectCode, Rendition};
 use crate::domain::people::{Actor, Role};
 use crate::error::AppError;
-use crate::media::{Processed, Storage, cover, process, worker};
+use crate::media::{Processed, cover, process, worker};
 use crate::state::AppState;
 use crate::store;
 use crate::store::media::{Media, Uploader};
 use crate::telemetry::RequestId;
-
-/// The pipeline's shared parts: storage and the permits that bound concurrent processing.
-#[derive(Clone)]
-pub struct Pipeline {
-    pub storage: Storage,
-    permits: Arc<Semaphore>,
-}
-
-impl Pipeline {
-    pub fn new(storage: Storage, workers: usize) -> Self {
-        Pipeline {
-            storage,
-            permits: Arc::new(Semaphore::new(workers.max(1))),
-        }
-    }
-}
 
 const DAY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 /// A child may upload this many images a day (a drawing or photo for each proposal, and tries).
@@ -131,7 +112,7 @@ pub async fn upload(state: &AppState, actor: &Actor, bytes: Vec<u8>) -> Result<M
 }
 
 async fn run_pipeline(state: &AppState, bytes: Vec<u8>) -> Result<Processed, RejectCode> {
-    let Ok(_permit) = state.media.permits.clone().acquire_owned().await else {
+    let Ok(_permit) = state.media.permit().await else {
         return Err(RejectCode::Corrupt);
     };
     match &state.config.media_isolation {
@@ -329,7 +310,7 @@ pub async fn cover_regions(
         .get(&display_key)
         .await
         .map_err(AppError::internal)?;
-    let Ok(_permit) = state.media.permits.clone().acquire_owned().await else {
+    let Ok(_permit) = state.media.permit().await else {
         return Err(AppError::Unavailable);
     };
     let covered = tokio::task::spawn_blocking(move || cover(&display, &regions))

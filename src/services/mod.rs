@@ -2,7 +2,6 @@
 //! permission, changes state in one transaction (state, event, outbox) and returns domain values.
 
 pub mod access;
-pub mod allow_list;
 pub mod answers;
 pub mod areas;
 pub mod assisted;
@@ -15,14 +14,14 @@ pub mod departments;
 pub mod enrolment;
 pub mod handling;
 pub mod media;
+pub mod moderation;
 pub mod notifications;
+pub mod outbox;
 pub mod people;
 pub mod privacy;
 pub mod proposals;
-pub mod public;
-pub mod publication;
+pub mod publicity;
 pub mod report;
-pub mod review;
 pub mod routing;
 pub mod safeguarding;
 pub mod sessions;

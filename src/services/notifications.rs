@@ -63,7 +63,7 @@ pub async fn progress(state: &AppState, proposal: &Proposal, progress: &Progress
     if written.is_err() {
         tracing::warn!("a progress notification was not written");
     }
-    crate::services::proposals::announce(state, proposal).await;
+    announce(state, proposal).await;
 }
 
 /// A signed-in child: their notifications, newest first.
@@ -73,4 +73,21 @@ pub async fn mine(
     page: &PageRequest<uuid::Uuid>,
 ) -> Result<Page<Notification>, AppError> {
     Ok(store::answers::of_child(&state.db, child.id, page).await?)
+}
+
+/// The channel on which a child's proposals announce their changes.
+pub fn updates_channel(child: crate::domain::ids::ChildId) -> String {
+    format!("proposals:child:{child}")
+}
+
+/// Tells the child's live subscribers, on every instance, that the proposal changed.
+pub(crate) async fn announce(state: &AppState, proposal: &Proposal) {
+    on_change(state, proposal).await;
+    state
+        .backplane
+        .publish(
+            &updates_channel(proposal.child_id),
+            &proposal.id.to_string(),
+        )
+        .await;
 }

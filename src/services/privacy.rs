@@ -93,7 +93,7 @@ pub async fn consent_withdrawn(
     transaction.commit().await?;
     forget_public(state, &unpublished).await;
     for proposal in &stopped {
-        crate::services::proposals::announce(state, proposal).await;
+        crate::services::notifications::announce(state, proposal).await;
     }
     Ok(())
 }
@@ -135,7 +135,7 @@ async fn forget_public(state: &AppState, unpublished: &[ProposalId]) {
         Err(_) => return,
     };
     for campaign in campaigns {
-        crate::services::public::forget_stats(state, campaign).await;
+        crate::services::publicity::forget_stats(state, campaign).await;
     }
 }
 
@@ -234,7 +234,7 @@ pub async fn retention_run(state: &AppState, dry_run: bool) -> Result<Vec<ChildI
 
 /// The class's teacher marks that a child has left the school: retention counts from now.
 pub async fn mark_left(state: &AppState, actor: &Actor, child: ChildId) -> Result<(), AppError> {
-    let teacher = crate::services::children::teacher_of_child(state, actor, child).await?;
+    let teacher = crate::services::access::teacher_of_child(state, actor, child).await?;
     let now = state.clock.now();
     let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
     store::privacy::mark_left(&transaction, child, now).await?;
@@ -266,7 +266,7 @@ pub async fn file_request(
     kind: RequestKind,
     reason: Option<String>,
 ) -> Result<Request, AppError> {
-    let teacher = crate::services::children::teacher_of_child(state, actor, child).await?;
+    let teacher = crate::services::access::teacher_of_child(state, actor, child).await?;
     let request = Request {
         id: uuid::Uuid::now_v7(),
         child_id: child,

@@ -12,6 +12,7 @@ use crate::domain::lifecycle::{SchoolEvent, SchoolState};
 use crate::domain::proposals::Proposal;
 use crate::error::AppError;
 use crate::services::access::SignedInChild;
+use crate::services::notifications::announce;
 use crate::state::AppState;
 use crate::store;
 use crate::store::proposals::EventActor;
@@ -172,21 +173,4 @@ async fn own_proposal(
         .await?
         .filter(|p| p.child_id == child)
         .ok_or(AppError::NotFound)
-}
-
-/// The channel on which a child's proposals announce their changes.
-pub fn updates_channel(child: crate::domain::ids::ChildId) -> String {
-    format!("proposals:child:{child}")
-}
-
-/// Tells the child's live subscribers, on every instance, that the proposal changed.
-pub(crate) async fn announce(state: &AppState, proposal: &Proposal) {
-    crate::services::notifications::on_change(state, proposal).await;
-    state
-        .backplane
-        .publish(
-            &updates_channel(proposal.child_id),
-            &proposal.id.to_string(),
-        )
-        .await;
 }

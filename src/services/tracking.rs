@@ -63,7 +63,7 @@ pub async fn updates(
     state: &AppState,
     child: SignedInChild,
 ) -> Result<BoxStream<'static, ChildView>, AppError> {
-    let channel = crate::services::proposals::updates_channel(child.id);
+    let channel = crate::services::notifications::updates_channel(child.id);
     let updates = state.backplane.subscribe(&channel).await.map_err(|error| {
         tracing::warn!(error = %error, "cannot subscribe to live updates");
         AppError::Unavailable

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::escape;
-use crate::services::public::PublicItem;
+use crate::services::publicity::PublicItem;
 
 fn texts(item: &PublicItem) -> String {
     item.publication

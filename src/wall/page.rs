@@ -4,7 +4,7 @@
 use super::charts::bars;
 use super::escape;
 use crate::domain::topics::TOPICS;
-use crate::services::public::{PublicItem, PublicStats};
+use crate::services::publicity::{PublicItem, PublicStats};
 
 /// What the reader picked.
 #[derive(Clone, Debug, Default, serde::Deserialize)]

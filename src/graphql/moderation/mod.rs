@@ -18,7 +18,7 @@ use crate::error::AppError;
 use crate::error::FieldCode;
 use crate::graphql::states::{FindingKind, SchoolStatus, ScreeningAction};
 use crate::services;
-use crate::services::review::Moderation;
+use crate::services::moderation::Moderation;
 
 mod record;
 pub use record::{AllowListSuggestion, LoggedText, ModerationLogEntry, SuggestionState};
@@ -178,8 +178,8 @@ fn count(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
-impl From<services::review::UnderReview> for ReviewProposal {
-    fn from(reviewed: services::review::UnderReview) -> Self {
+impl From<services::moderation::UnderReview> for ReviewProposal {
+    fn from(reviewed: services::moderation::UnderReview) -> Self {
         let proposal = reviewed.proposal;
         let screening = proposal.screening.clone();
         let findings = screening
@@ -317,7 +317,7 @@ impl ModerationQuery {
         let request =
             page_request::<String>(first, after)?.try_map_after(|id| ProposalId::parse(&id))?;
         let page =
-            services::review::queue(state(ctx)?, actor(ctx), class, &request, request_id(ctx)?)
+            services::moderation::queue(state(ctx)?, actor(ctx), class, &request, request_id(ctx)?)
                 .await?;
         Ok(connection(
             page,
@@ -334,7 +334,8 @@ impl ModerationQuery {
         #[graphql(desc = "The proposal.")] proposal_id: ID,
     ) -> GqlResult<Vec<ModerationLogEntry>> {
         let id = parse_id(&proposal_id, ProposalId::parse, &["proposalId"])?;
-        let entries = services::review::log(state(ctx)?, actor(ctx), id, request_id(ctx)?).await?;
+        let entries =
+            services::moderation::log(state(ctx)?, actor(ctx), id, request_id(ctx)?).await?;
         Ok(entries
             .into_iter()
             .map(|entry| ModerationLogEntry {
@@ -368,7 +369,7 @@ impl ModerationQuery {
         let coordinator = services::access::coordinator(actor(ctx))?;
         let request =
             page_request::<String>(first, after)?.try_map_after(|id| SuggestionId::parse(&id))?;
-        let page = services::allow_list::list(
+        let page = services::moderation::allow_list::list(
             super::context::state(ctx)?,
             &coordinator,
             state.into(),
@@ -399,9 +400,14 @@ impl ModerationMutation {
     ) -> GqlResult<ReviewProposal> {
         let id = parse_id(&id, ProposalId::parse, &["id"])?;
         let moderation = input.into_moderation()?;
-        let proposal =
-            services::review::moderate(state(ctx)?, actor(ctx), id, moderation, request_id(ctx)?)
-                .await?;
+        let proposal = services::moderation::moderate(
+            state(ctx)?,
+            actor(ctx),
+            id,
+            moderation,
+            request_id(ctx)?,
+        )
+        .await?;
         Ok(proposal.into())
     }
 
@@ -417,7 +423,7 @@ impl ModerationMutation {
         let coordinator = services::access::coordinator(actor(ctx))?;
         let id = parse_id(&id, SuggestionId::parse, &["id"])?;
         let suggestion =
-            services::allow_list::decide(state(ctx)?, &coordinator, id, accept).await?;
+            services::moderation::allow_list::decide(state(ctx)?, &coordinator, id, accept).await?;
         Ok(suggestion.into())
     }
 }

@@ -137,7 +137,7 @@ pub async fn answer(
     // Where the campaign publishes on answering, each proposal goes public now, if its child
     // (and guardian) agreed; otherwise it waits for a coordinator, or stays private.
     for proposal in &proposals {
-        crate::services::publication::publish_after_answer(state, proposal).await;
+        crate::services::publicity::publish_after_answer(state, proposal).await;
     }
     let task = done
         .into_iter()

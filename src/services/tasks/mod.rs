@@ -159,7 +159,7 @@ pub async fn announce(state: &AppState, task: &Task, event: &TaskEvent) {
             .await;
     }
     if let Ok(Some(proposal)) = store::proposals::find(&state.db, task.proposal_id).await {
-        crate::services::proposals::announce(state, &proposal).await;
+        crate::services::notifications::announce(state, &proposal).await;
     }
 }
 

@@ -147,7 +147,7 @@ async fn publish_one(
         store::publications::insert(&transaction, &publication).await?;
     }
     transaction.commit().await?;
-    crate::services::public::forget_stats(state, proposal.campaign_id).await;
+    crate::services::publicity::forget_stats(state, proposal.campaign_id).await;
     announce(state, &task, &event).await;
     Ok(publication)
 }

@@ -19,7 +19,7 @@ use crate::domain::topics::Topic;
 use crate::error::FieldCode;
 use crate::error::{AppError, FieldError};
 use crate::services::access::{class_teacher, log_reads};
-use crate::services::proposals::announce;
+use crate::services::notifications::announce;
 use crate::services::transitions::school_step;
 use crate::services::{safeguarding, tasks};
 use crate::state::AppState;

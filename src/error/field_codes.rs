@@ -2,7 +2,7 @@
 //! one input field, so an app can show its own words or the message beside the field. Each code
 //! is listed in the README's table and used somewhere in `src/` (a test checks both).
 
-use crate::error::ErrorCode;
+use super::ErrorCode;
 
 /// What is wrong with one input field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

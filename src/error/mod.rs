@@ -10,7 +10,9 @@
 
 use std::time::Duration;
 
-pub use crate::field_codes::FieldCode;
+mod field_codes;
+
+pub use field_codes::FieldCode;
 
 /// One problem with one input field: `path` is the GraphQL input path, for example
 /// `["input", "answers", "idea"]`.
