@@ -174,8 +174,29 @@ async fn subscribers_share_one_redis_connection_and_hear_again_after_redis_resta
         let token = if n % 2 == 0 { &classmate } else { &mine };
         others.push(Live::start(&app, Some(token), UPDATES).await);
     }
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Every one of them hears its child's next change: all are live, on one connection.
+    let mut deaf: Vec<usize> = (0..others.len()).collect();
+    for _ in 0..20 {
+        for token in [&mine, &classmate] {
+            app.graphql_as(Some(token), SUBMIT, submission(&campaign))
+                .await
+                .ok();
+        }
+        let mut still = Vec::new();
+        for n in deaf {
+            if others[n].next(Duration::from_millis(200)).await.is_none() {
+                still.push(n);
+            }
+        }
+        deaf = still;
+        if deaf.is_empty() {
+            break;
+        }
+    }
+    assert!(deaf.is_empty(), "subscriptions that never heard: {deaf:?}");
     assert_eq!(pubsub_connections(&redis_server.url()).await, 1);
+    // The first subscriber heard those changes too; what follows listens afresh.
+    while live.next(Duration::from_millis(100)).await.is_some() {}
 
     // Redis dies and comes back: the subscription stays open and hears the next change.
     redis_server.kill();

@@ -162,10 +162,15 @@ async fn a_dead_consumers_entries_are_reclaimed_and_an_entry_that_keeps_failing_
         survivor.read(10).await.unwrap().is_empty(),
         "not idle long enough yet"
     );
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Once the dead consumer's entries have been idle long enough, the survivor takes them.
+    let mut reclaimed = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while reclaimed.is_empty() && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(survivor.reclaim_after).await;
+        reclaimed = survivor.read(10).await.unwrap();
+    }
     let mut handled = HashSet::new();
     let mut failing = None;
-    let reclaimed = survivor.read(10).await.unwrap();
     assert_eq!(reclaimed.len(), 10, "everything the dead consumer held");
     let mut done = Vec::new();
     for entry in reclaimed {
