@@ -25,6 +25,8 @@ pub mod sessions;
 pub mod tasks;
 pub mod topics;
 pub mod tracking;
+#[cfg(test)]
+mod wording;
 
 /// Declares how an enum is written as text in the database and the API: `Variant = "text"`.
 macro_rules! text_enum {

@@ -112,6 +112,14 @@ impl ChildStatus {
         }
     }
 
+    /// The step a child reads: approval and routing are one ("sent to the department").
+    fn reads_as(self) -> ChildStatus {
+        match self {
+            ChildStatus::Approved => ChildStatus::Routed,
+            other => other,
+        }
+    }
+
     /// Whether the teacher's words go with this step: what to change, or why it stopped.
     pub fn carries_note(self) -> bool {
         matches!(
@@ -158,12 +166,15 @@ pub struct Step {
 }
 
 /// The history as the child reads it, oldest first: steps a child would not tell apart
-/// (screened, then awaiting review) read as one.
+/// (screened, then awaiting review; approved, then routed) read as one.
 pub fn timeline(events: &[Event]) -> Vec<Step> {
     let mut steps: Vec<Step> = Vec::new();
     for event in events {
         let status = ChildStatus::of_recorded(&event.to);
-        if steps.last().is_some_and(|last| last.status == status) {
+        if steps
+            .last()
+            .is_some_and(|last| last.status.reads_as() == status.reads_as())
+        {
             continue;
         }
         steps.push(Step {

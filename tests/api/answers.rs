@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::both_databases;
-use crate::helpers::world::{World, class_with_child, submit};
+use crate::helpers::world::{World, approve, class_with_child, submit};
 use crate::helpers::{Answer, TestApp};
 
 both_databases!(
@@ -16,8 +16,6 @@ both_databases!(
     an_unrated_answer_closes_after_fourteen_days,
 );
 
-const APPROVE: &str =
-    "mutation($p: ID!) { moderateProposal(id: $p, input: { decision: APPROVE }) { status } }";
 const QUEUE: &str = "query($s: [TaskState!]) { departmentTasks(filter: { states: $s }) { nodes { id proposalId state } } }";
 const SIGN: &str = "mutation($t: ID!) { signForTask(taskId: $t) { state } }";
 const ANSWER: &str = "mutation($t: ID!, $i: TaskAnswerInput!) { answerTask(taskId: $t, input: $i) { task { state } warnings { word suggestion start end } } }";
@@ -25,13 +23,6 @@ const MINE: &str = "{ myProposals { nodes { id status statusLabel canRate expect
 const RATE: &str = "mutation($p: ID!, $r: AnswerRating!, $c: String) { rateAnswer(proposalId: $p, rating: $r, comment: $c) { status canRate } }";
 const PUBLISH: &str = "mutation($p: ID!) { publishProposal(id: $p) { id proposer { label school } texts { text } answer { childText } } }";
 const WALL: &str = "{ publishedProposals { nodes { id topic proposer { label } texts { key text } department { code } answer { outcome childText officialText } progress { stage text } } } }";
-
-async fn approve(app: &TestApp, world: &World, id: &str) {
-    let answer = app
-        .graphql_as(Some(&world.teacher_a.token), APPROVE, json!({ "p": id }))
-        .await;
-    assert_eq!(answer.ok()["moderateProposal"]["status"], "APPROVED");
-}
 
 /// The clerk's task for a proposal.
 async fn task_of(app: &TestApp, world: &World, proposal: &str) -> String {

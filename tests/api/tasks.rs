@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::both_databases;
 use crate::helpers::live::Live;
-use crate::helpers::world::{PASSWORD, World, class_with_child, staff, submit};
+use crate::helpers::world::{PASSWORD, World, approve, class_with_child, staff, submit};
 use crate::helpers::{Answer, TestApp};
 
 both_databases!(
@@ -21,8 +21,6 @@ both_databases!(
 
 const TASKS: &str = "query($f: TaskFilterInput) { departmentTasks(filter: $f) { nodes { id proposalId state topic due signForDue answerDue overdue answers { key text } events { kind text } } } }";
 const MINE: &str = "{ myProposals { nodes { id status expectedAnswerBy } } }";
-const MODERATE: &str =
-    "mutation($p: ID!) { moderateProposal(id: $p, input: { decision: APPROVE }) { status } }";
 
 /// The design's default routing: topic → lead department's code (none: triage).
 const DEFAULTS: [(&str, Option<&str>); 13] = [
@@ -74,13 +72,6 @@ async fn approve_one(app: &TestApp, setup: &Setup, topic: &str) -> String {
     app.run_pending().await;
     approve(app, &setup.world, &id).await;
     id
-}
-
-async fn approve(app: &TestApp, world: &World, id: &str) {
-    let answer = app
-        .graphql_as(Some(&world.teacher_a.token), MODERATE, json!({ "p": id }))
-        .await;
-    assert_eq!(answer.ok()["moderateProposal"]["status"], "APPROVED");
 }
 
 async fn queue(app: &TestApp, token: &str, filter: Value) -> Vec<Value> {

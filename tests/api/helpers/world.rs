@@ -369,6 +369,18 @@ pub async fn class_with_child(app: &TestApp) -> (World, String, String) {
     (world, campaign, token)
 }
 
+/// The class-A teacher approves a screened proposal as it stands.
+pub async fn approve(app: &TestApp, world: &World, proposal: &str) {
+    let answer = app
+        .graphql_as(
+            Some(&world.teacher_a.token),
+            "mutation($p: ID!) { moderateProposal(id: $p, input: { decision: APPROVE }) { status } }",
+            json!({ "p": proposal }),
+        )
+        .await;
+    assert_eq!(answer.ok()["moderateProposal"]["status"], "APPROVED");
+}
+
 /// The class-A teacher approves a screened proposal, the construction clerk signs for and answers
 /// its task, and the coordinator publishes it.
 pub async fn approve_answer_publish(app: &TestApp, world: &World, proposal: &str) {
