@@ -8,6 +8,7 @@ use crate::domain::forms::Answer;
 use crate::domain::ids::{CampaignId, ChildId, ClassId, ProposalId, SchoolId, StaffId};
 use crate::domain::lifecycle::{GovernmentState, SchoolState};
 use crate::domain::moderation::ProposalScreening;
+use crate::domain::topics::Topic;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Proposal {
@@ -18,7 +19,7 @@ pub struct Proposal {
     pub school_id: SchoolId,
     /// The band the child was in when they submitted: the form they answered.
     pub band: AgeBand,
-    pub topic: String,
+    pub topic: Topic,
     pub answers: Vec<Answer>,
     pub place: Option<String>,
     pub consent_to_publish: bool,

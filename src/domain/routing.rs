@@ -11,7 +11,7 @@ use crate::domain::ids::StaffId;
 /// One row of the routing table. No lead department: the coordinators' triage queue (兜底).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoutingRule {
-    pub topic: String,
+    pub topic: crate::domain::topics::Topic,
     /// Empty: any area.
     pub area_code: String,
     pub lead: Option<DepartmentId>,

@@ -11,7 +11,7 @@ pub struct Task {
     pub id: TaskId,
     pub proposal_id: ProposalId,
     pub campaign_id: CampaignId,
-    pub topic: String,
+    pub topic: crate::domain::topics::Topic,
     /// None: in the coordinators' triage queue.
     pub department_id: Option<DepartmentId>,
     pub co_departments: Vec<DepartmentId>,

@@ -23,7 +23,7 @@ pub const TOPICS: &[(&str, &str, &str)] = &[
 ];
 
 /// A topic key that exists.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Topic(&'static str);
 
 impl Topic {

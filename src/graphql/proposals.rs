@@ -14,7 +14,6 @@ use crate::domain::forms::Answer as DomainAnswer;
 use crate::domain::ids::{CampaignId, ChildId, ClassId, ProposalId};
 use crate::domain::proposals::Event;
 use crate::domain::proposals::Proposal as DomainProposal;
-use crate::domain::topics::Topic;
 use crate::domain::tracking::{self, ChildStatus};
 use crate::error::AppError;
 use crate::error::FieldCode;
@@ -136,7 +135,7 @@ impl From<DomainProposal> for StaffProposal {
             child_id: ID(proposal.child_id.to_string()),
             status: proposal.school_state.into(),
             assisted: proposal.assisted_by.is_some(),
-            topic: proposal.topic,
+            topic: proposal.topic.key().to_owned(),
         }
     }
 }
@@ -234,11 +233,8 @@ impl Proposal {
         Proposal {
             id: ID(proposal.id.to_string()),
             campaign_id: ID(proposal.campaign_id.to_string()),
-            topic_label: Topic::parse(&proposal.topic)
-                .map(|t| t.label_zh())
-                .unwrap_or_default()
-                .to_owned(),
-            topic: proposal.topic,
+            topic_label: proposal.topic.label_zh().to_owned(),
+            topic: proposal.topic.key().to_owned(),
             band: band.into(),
             answers: if withheld {
                 Vec::new()

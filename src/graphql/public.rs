@@ -13,7 +13,6 @@ use super::routing::department_id;
 use crate::domain::classes::proposer_label;
 use crate::domain::ids::{CampaignId, ProposalId};
 use crate::domain::publicity::{PublicFilter, PublicKey};
-use crate::domain::topics::Topic;
 use crate::error::AppError;
 use crate::services;
 use crate::services::publicity::{Counted, DepartmentHandling, Handling, PublicItem, PublicStats};
@@ -96,11 +95,8 @@ impl From<PublicItem> for PublishedProposal {
         let publication = item.publication;
         PublishedProposal {
             id: ID(publication.proposal_id.to_string()),
-            topic_label: Topic::parse(&publication.topic)
-                .map(|t| t.label_zh())
-                .unwrap_or_default()
-                .to_owned(),
-            topic: publication.topic,
+            topic_label: publication.topic.label_zh().to_owned(),
+            topic: publication.topic.key().to_owned(),
             proposer: Proposer {
                 label: proposer_label(publication.grade, publication.school_name.as_deref()),
                 grade: i32::from(publication.grade),

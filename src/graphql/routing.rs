@@ -38,11 +38,8 @@ pub struct RoutingRule {
 impl From<DomainRule> for RoutingRule {
     fn from(rule: DomainRule) -> Self {
         RoutingRule {
-            topic_label: Topic::parse(&rule.topic)
-                .map(|t| t.label_zh())
-                .unwrap_or_default()
-                .to_owned(),
-            topic: rule.topic,
+            topic_label: rule.topic.label_zh().to_owned(),
+            topic: rule.topic.key().to_owned(),
             area_code: rule.area_code,
             lead_department_id: rule.lead.map(|id| ID(id.0.to_string())),
             co_department_ids: rule.co.iter().map(|id| ID(id.0.to_string())).collect(),

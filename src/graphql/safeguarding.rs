@@ -292,7 +292,7 @@ impl From<CaseView> for SafeguardingCase {
             }),
             proposal: view.proposal.map(|proposal| CaseProposal {
                 id: ID(proposal.id.to_string()),
-                topic: proposal.topic,
+                topic: proposal.topic.key().to_owned(),
                 answers: proposal.answers.into_iter().map(Answer::from).collect(),
                 place: proposal.place,
                 submitted_at: proposal.created_at,

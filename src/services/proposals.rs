@@ -135,7 +135,7 @@ pub async fn revise(
         revision.place.as_deref(),
     )?;
     crate::services::submission::usable_media(state, child.id, None, &answers).await?;
-    proposal.topic = topic.key().to_owned();
+    proposal.topic = topic;
     proposal.answers = answers;
     proposal.place = place;
     proposal.consent_to_publish = revision.consent_to_publish;

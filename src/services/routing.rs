@@ -82,13 +82,13 @@ pub async fn set_rule(
             "牵头部门不必再列为协办部门。",
         ));
     }
-    if !problems.is_empty() {
+    let (Some(topic), true) = (topic, problems.is_empty()) else {
         return Err(AppError::Validation(problems));
-    }
+    };
     let mut co = input.co;
     co.dedup();
     let rule = RoutingRule {
-        topic: topic.map(|t| t.key().to_owned()).unwrap_or_default(),
+        topic,
         area_code,
         lead: input.lead,
         co,

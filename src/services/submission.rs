@@ -131,7 +131,7 @@ pub async fn checked(
             place.as_deref(),
             submission.consent_to_publish,
         ),
-        topic: topic.key().to_owned(),
+        topic,
         answers,
         place,
         consent_to_publish: submission.consent_to_publish,

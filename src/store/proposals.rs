@@ -16,6 +16,7 @@ use crate::domain::lifecycle::{GovernmentState, SchoolState};
 use crate::domain::page::{Page, PageRequest};
 pub use crate::domain::proposals::Event;
 use crate::domain::proposals::Proposal;
+use crate::domain::topics::Topic;
 
 /// Who made a change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,7 +34,7 @@ pub async fn insert(db: &impl ConnectionTrait, proposal: &Proposal) -> Result<()
         class_id: Set(proposal.class_id.0),
         school_id: Set(proposal.school_id.0),
         band: Set(band_letter(proposal.band).to_owned()),
-        topic: Set(proposal.topic.clone()),
+        topic: Set(proposal.topic.key().to_owned()),
         answers: Set(serde_json::to_value(&proposal.answers).unwrap_or_default()),
         place: Set(proposal.place.clone()),
         consent_to_publish: Set(proposal.consent_to_publish),
@@ -258,7 +259,7 @@ pub(super) fn to_domain(row: proposals::Model) -> Result<Proposal, DbErr> {
             )?),
             None => None,
         },
-        topic: row.topic,
+        topic: Topic::parse(&row.topic).ok_or_else(|| invalid("topic"))?,
         place: row.place,
         consent_to_publish: row.consent_to_publish,
         client_submission_id: row.client_submission_id,
@@ -315,10 +316,7 @@ pub async fn set_content(
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     proposals::Entity::update_many()
-        .col_expr(
-            proposals::Column::Topic,
-            Expr::value(proposal.topic.clone()),
-        )
+        .col_expr(proposals::Column::Topic, Expr::value(proposal.topic.key()))
         .col_expr(
             proposals::Column::Answers,
             Expr::value(serde_json::to_value(&proposal.answers).unwrap_or_default()),

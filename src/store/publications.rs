@@ -20,7 +20,7 @@ pub use crate::domain::publicity::PublicKey;
 pub struct Publication {
     pub proposal_id: ProposalId,
     pub campaign_id: CampaignId,
-    pub topic: String,
+    pub topic: crate::domain::topics::Topic,
     pub department_id: Option<DepartmentId>,
     pub grade: u8,
     /// None where fewer than five children of the class took part.
@@ -37,7 +37,7 @@ pub async fn insert(db: &impl ConnectionTrait, publication: &Publication) -> Res
     publications::ActiveModel {
         proposal_id: Set(publication.proposal_id.0),
         campaign_id: Set(publication.campaign_id.0),
-        topic: Set(publication.topic.clone()),
+        topic: Set(publication.topic.key().to_owned()),
         department_id: Set(publication.department_id.map(|d| d.0)),
         grade: Set(i32::from(publication.grade)),
         school_name: Set(publication.school_name.clone()),
@@ -168,7 +168,8 @@ fn to_domain(row: publications::Model) -> Result<Publication, DbErr> {
     Ok(Publication {
         proposal_id: ProposalId(row.proposal_id),
         campaign_id: CampaignId(row.campaign_id),
-        topic: row.topic,
+        topic: crate::domain::topics::Topic::parse(&row.topic)
+            .ok_or_else(|| DbErr::Type(format!("{id}: the topic does not read")))?,
         department_id: row.department_id.map(DepartmentId),
         grade: u8::try_from(row.grade).unwrap_or_default(),
         school_name: row.school_name,

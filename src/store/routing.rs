@@ -30,7 +30,8 @@ fn rule(
 ) -> Result<RoutingRule, DbErr> {
     let row = format!("routing rule {topic}/{area_code}");
     Ok(RoutingRule {
-        topic,
+        topic: crate::domain::topics::Topic::parse(&topic)
+            .ok_or_else(|| DbErr::Type(format!("{row}: the topic does not read")))?,
         area_code,
         lead: lead.map(DepartmentId),
         co: ids(co, row)?,
@@ -89,7 +90,7 @@ pub async fn set(
 ) -> Result<(), DbErr> {
     routing_rules::Entity::insert(routing_rules::ActiveModel {
         id: Set(uuid::Uuid::now_v7()),
-        topic: Set(rule.topic.clone()),
+        topic: Set(rule.topic.key().to_owned()),
         area_code: Set(rule.area_code.clone()),
         lead_department_id: Set(rule.lead.map(|id| id.0)),
         co_department_ids: Set(json_ids(&rule.co)),
@@ -113,7 +114,7 @@ pub async fn set(
     .await?;
     routing_rule_changes::ActiveModel {
         id: Set(uuid::Uuid::now_v7()),
-        topic: Set(rule.topic.clone()),
+        topic: Set(rule.topic.key().to_owned()),
         area_code: Set(rule.area_code.clone()),
         lead_department_id: Set(rule.lead.map(|id| id.0)),
         co_department_ids: Set(json_ids(&rule.co)),

@@ -24,7 +24,7 @@ pub async fn insert(db: &impl ConnectionTrait, task: &Task) -> Result<(), DbErr>
         id: Set(task.id.0),
         proposal_id: Set(task.proposal_id.0),
         campaign_id: Set(task.campaign_id.0),
-        topic: Set(task.topic.clone()),
+        topic: Set(task.topic.key().to_owned()),
         department_id: Set(task.department_id.map(|id| id.0)),
         co_department_ids: Set(json_ids(&task.co_departments)),
         state: Set(task.state.as_str().to_owned()),
@@ -376,7 +376,8 @@ fn to_domain(row: tasks::Model) -> Result<Task, DbErr> {
         id: TaskId(row.id),
         proposal_id: ProposalId(row.proposal_id),
         campaign_id: CampaignId(row.campaign_id),
-        topic: row.topic,
+        topic: crate::domain::topics::Topic::parse(&row.topic)
+            .ok_or_else(|| DbErr::Type(format!("task {} has an invalid topic", row.id)))?,
         department_id: row.department_id.map(DepartmentId),
         co_departments: ids(row.co_department_ids, format!("task {}", row.id))?,
         state: GovernmentState::parse(&row.state)

@@ -31,9 +31,7 @@ pub fn atom(items: &[PublicItem], base: &str, now: DateTime<Utc>) -> String {
             .as_ref()
             .map(|a| a.child_text.as_str())
             .unwrap_or_default();
-        let title = crate::domain::topics::Topic::parse(&p.topic)
-            .map(|t| t.label_zh())
-            .unwrap_or_default();
+        let title = p.topic.label_zh();
         xml.push_str(&format!(
             r#"<entry><id>urn:uuid:{id}</id><title>{title}</title><updated>{at}</updated><link href="{base}/#p-{id}"/><content type="text">{text} —— 回复：{answer}</content></entry>"#,
             id = p.proposal_id,
@@ -71,7 +69,7 @@ pub fn csv(items: &[PublicItem]) -> Result<Vec<u8>, csv::Error> {
         [
             p.proposal_id.to_string(),
             p.published_at.to_rfc3339(),
-            p.topic.clone(),
+            p.topic.key().to_owned(),
             p.grade.to_string(),
             p.school_name.clone().unwrap_or_default(),
             item.department

@@ -73,9 +73,7 @@ pub fn render(
     for item in items {
         let p = &item.publication;
         let who = crate::domain::classes::proposer_label(p.grade, p.school_name.as_deref());
-        let topic = crate::domain::topics::Topic::parse(&p.topic)
-            .map(|t| t.label_zh())
-            .unwrap_or_default();
+        let topic = p.topic.label_zh();
         html.push_str(&format!(
             r#"<article id="p-{}"><p class="meta">{} · {}</p>"#,
             p.proposal_id,

@@ -13,7 +13,6 @@ use super::proposals::Answer;
 use crate::domain::ids::{ClassId, MediaId, ProposalId, SuggestionId};
 use crate::domain::moderation::{Decision, Reason, Redaction, text_fields};
 use crate::domain::proposals::Proposal;
-use crate::domain::topics::Topic;
 use crate::error::AppError;
 use crate::error::FieldCode;
 use crate::graphql::states::{FindingKind, SchoolStatus, ScreeningAction};
@@ -217,11 +216,8 @@ impl From<services::moderation::UnderReview> for ReviewProposal {
             child_id: ID(proposal.child_id.to_string()),
             band: proposal.band.into(),
             status: proposal.school_state.into(),
-            topic_label: Topic::parse(&proposal.topic)
-                .map(|t| t.label_zh())
-                .unwrap_or_default()
-                .to_owned(),
-            topic: proposal.topic,
+            topic_label: proposal.topic.label_zh().to_owned(),
+            topic: proposal.topic.key().to_owned(),
             answers: proposal.answers.into_iter().map(Answer::from).collect(),
             place: proposal.place,
             consent_to_publish: proposal.consent_to_publish,

@@ -16,7 +16,6 @@ use crate::domain::ids::{CampaignId, ProposalId, TaskId};
 use crate::domain::page::Page;
 use crate::domain::tasks::QueueKey;
 use crate::domain::tasks::{Task as DomainTask, TaskEvent as DomainEvent};
-use crate::domain::topics::Topic;
 use crate::error::AppError;
 use crate::graphql::states::TaskEventKind;
 use crate::services;
@@ -135,10 +134,7 @@ fn task(
         id: ID(task.id.to_string()),
         proposal_id: ID(task.proposal_id.to_string()),
         campaign_id: ID(task.campaign_id.to_string()),
-        topic_label: Topic::parse(&task.topic)
-            .map(|t| t.label_zh())
-            .unwrap_or_default()
-            .to_owned(),
+        topic_label: task.topic.label_zh().to_owned(),
         overdue: task.is_overdue(today),
         state: task.state.into(),
         department_id: task.department_id.map(|id| ID(id.0.to_string())),
@@ -162,7 +158,7 @@ fn task(
             .into_iter()
             .map(TaskEvent::from)
             .collect(),
-        topic: task.topic,
+        topic: task.topic.key().to_owned(),
     }
 }
 

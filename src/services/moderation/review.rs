@@ -136,7 +136,7 @@ pub async fn moderate(
     let now = state.clock.now();
     let by = teacher.staff().member.id;
     let text_before = serde_json::json!({ "answers": proposal.answers, "place": proposal.place });
-    let topic_before = proposal.topic.clone();
+    let topic_before = proposal.topic;
     let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
     let event = match decision {
         Decision::Approve => SchoolEvent::Approve,
@@ -160,7 +160,7 @@ pub async fn moderate(
         store::moderation::set_approved_content(
             &transaction,
             proposal.id,
-            &checked.topic,
+            checked.topic.key(),
             answers,
             place.as_deref(),
         )
@@ -170,7 +170,7 @@ pub async fn moderate(
     // Approval opens the department's task in the same transaction: nothing falls between desks.
     let mut routed = None;
     if decision == Decision::Approve {
-        proposal.topic = checked.topic.clone();
+        proposal.topic = checked.topic;
         routed = Some(tasks::open_for_approved(&transaction, &proposal, now).await?);
     }
     for (media, publishable) in &input.media {
@@ -209,8 +209,8 @@ pub async fn moderate(
             decision: Some(decision),
             reason: input.reason.map(Reason::as_str),
             message: to_child.or(input.note_for_lead.as_deref()),
-            topic_before: &topic_before,
-            topic_after: &checked.topic,
+            topic_before: topic_before.key(),
+            topic_after: checked.topic.key(),
             text_before,
             text_after,
             redactions: &redactions,
@@ -247,7 +247,7 @@ pub async fn moderate(
 
 /// A decision checked against the proposal, before anything is written.
 struct Checked {
-    topic: String,
+    topic: Topic,
     /// On approval: the text beyond the school, redactions applied.
     public: Option<(Vec<crate::domain::forms::Answer>, Option<String>)>,
     redactions: Vec<Redaction>,
@@ -273,7 +273,7 @@ async fn check(
     let mut problems = Vec::new();
 
     let topic = match &input.topic {
-        None => proposal.topic.clone(),
+        None => proposal.topic,
         Some(key) => {
             let campaign = store::campaigns::find(&state.db, proposal.campaign_id).await?;
             let offered = Topic::parse(key.trim()).filter(|topic| {
@@ -282,14 +282,14 @@ async fn check(
                     .is_some_and(|campaign| campaign.topics.contains(topic))
             });
             match offered {
-                Some(topic) => topic.key().to_owned(),
+                Some(topic) => topic,
                 None => {
                     problems.push(FieldError::new(
                         &["input", "topic"],
                         FieldCode::UnknownTopic,
                         "这个活动没有这个主题。",
                     ));
-                    proposal.topic.clone()
+                    proposal.topic
                 }
             }
         }

@@ -111,7 +111,7 @@ async fn publish_one(
     let publication = Publication {
         proposal_id: proposal.id,
         campaign_id: proposal.campaign_id,
-        topic: proposal.topic.clone(),
+        topic: proposal.topic,
         department_id: task.department_id,
         grade: class.grade.get(),
         school_name,

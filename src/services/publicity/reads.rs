@@ -178,11 +178,11 @@ async fn compute(state: &AppState, campaign: Option<CampaignId>) -> Result<Publi
     let departments = store::departments::all(&state.db).await?;
 
     let mut stages: HashMap<GovernmentState, usize> = HashMap::new();
-    let mut topics: HashMap<&str, usize> = HashMap::new();
+    let mut topics: HashMap<crate::domain::topics::Topic, usize> = HashMap::new();
     let mut by_department: HashMap<DepartmentId, Vec<&Task>> = HashMap::new();
     for task in tasks {
         *stages.entry(task.state).or_default() += 1;
-        *topics.entry(task.topic.as_str()).or_default() += 1;
+        *topics.entry(task.topic).or_default() += 1;
         if let Some(department) = task.department_id {
             by_department.entry(department).or_default().push(task);
         }
@@ -203,11 +203,8 @@ async fn compute(state: &AppState, campaign: Option<CampaignId>) -> Result<Publi
     let mut by_topic: Vec<Counted> = topics
         .into_iter()
         .map(|(topic, count)| Counted {
-            key: topic.to_owned(),
-            label: crate::domain::topics::Topic::parse(topic)
-                .map(|t| t.label_zh())
-                .unwrap_or_default()
-                .to_owned(),
+            key: topic.key().to_owned(),
+            label: topic.label_zh().to_owned(),
             count: shown(count),
         })
         .collect();

@@ -54,7 +54,7 @@ pub async fn open_for_approved(
     proposal: &Proposal,
     now: DateTime<Utc>,
 ) -> Result<(Task, TaskEvent), AppError> {
-    let rule = store::routing::for_topic(db, &proposal.topic, None).await?;
+    let rule = store::routing::for_topic(db, proposal.topic.key(), None).await?;
     let campaign = store::campaigns::find(db, proposal.campaign_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -65,7 +65,7 @@ pub async fn open_for_approved(
         id: TaskId::new(),
         proposal_id: proposal.id,
         campaign_id: proposal.campaign_id,
-        topic: proposal.topic.clone(),
+        topic: proposal.topic,
         department_id: rule.as_ref().and_then(|rule| rule.lead),
         co_departments: rule.map(|rule| rule.co).unwrap_or_default(),
         state: GovernmentState::Routed,
