@@ -279,6 +279,13 @@ async fn the_whole_loop_from_campaign_to_a_closed_answer(app: TestApp) {
         assert_eq!(response.status(), 200, "{format}");
         let bytes = response.bytes().await.unwrap();
         assert!(bytes.starts_with(magic), "{format}");
+        if format == "csv" {
+            // The export as a coordinator's spreadsheet shows it, figure by figure.
+            insta::assert_snapshot!(
+                "campaign_report_csv",
+                String::from_utf8(bytes.to_vec()).unwrap()
+            );
+        }
         let refused = app
             .client
             .get(&url)
