@@ -162,6 +162,34 @@ impl Config {
         })
     }
 
+    /// What is wrong with this configuration beyond its syntax: a missing secret in production,
+    /// a weak `SECRET_KEY` or `METRICS_TOKEN` anywhere. `tongsheng check-config` lists these, and
+    /// every command that opens the database refuses to start while there is one.
+    pub fn problems(&self) -> Vec<ConfigError> {
+        let mut problems = Vec::new();
+        match &self.secret_key {
+            Some(key) => {
+                if let Some(weak) = weakness(key) {
+                    problems.push(problem("SECRET_KEY", weak));
+                }
+            }
+            None if self.is_production() => problems.push(problem(
+                "SECRET_KEY",
+                "must be set in production (a random phrase of 32 characters or more)".into(),
+            )),
+            None => {}
+        }
+        if let Some(token) = &self.metrics_token
+            && token.chars().count() < 16
+        {
+            problems.push(problem(
+                "METRICS_TOKEN",
+                "must be at least 16 characters".into(),
+            ));
+        }
+        problems
+    }
+
     pub fn is_production(&self) -> bool {
         self.environment == Environment::Production
     }
@@ -207,6 +235,19 @@ where
                 .map_err(|e: T::Err| problem(name, format!("{item:?}: {e}")))
         })
         .collect()
+}
+
+/// Why a secret is too weak to key PINs and tokens: too short, or too few different characters.
+pub fn weakness(secret: &str) -> Option<String> {
+    if secret.chars().count() < 32 {
+        return Some("must be at least 32 characters".into());
+    }
+    let distinct = secret
+        .chars()
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    (distinct < 10)
+        .then(|| format!("has only {distinct} different characters; use a random phrase"))
 }
 
 fn problem(name: &'static str, problem: String) -> ConfigError {

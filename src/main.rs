@@ -1,4 +1,6 @@
-//! The `tongsheng` command: `serve` (the default), `migrate`, `export-schema`.
+//! The `tongsheng` command: `serve` (the default) binds the server's address; `check-config`,
+//! `migrate`, `admin`, `roster`, `retention` and `export-schema` open only what they need and
+//! work beside running servers.
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
@@ -7,7 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use tongsheng::config::Config;
-use tongsheng::startup::{Application, Signals};
+use tongsheng::startup::{self, Application, Signals};
 use tongsheng::{graphql, services, store, telemetry};
 
 #[derive(Parser)]
@@ -25,6 +27,9 @@ struct Cli {
 enum Command {
     /// Run the server (the default).
     Serve,
+    /// Check the configuration in the environment (in production: secrets present and strong)
+    /// without touching the database; exits non-zero on a problem.
+    CheckConfig,
     /// Apply pending migrations, or roll back, or show their status.
     Migrate {
         #[command(subcommand)]
@@ -148,7 +153,13 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             tokio::spawn(signals.cancel_on_signal(app.shutdown_token()));
             app.run().await
         }
+        Command::CheckConfig => {
+            startup::check(&config)?;
+            println!("the configuration is fine");
+            Ok(())
+        }
         Command::Migrate { direction } => {
+            startup::check(&config)?;
             let db = store::connect(&config).await?;
             match direction.unwrap_or(MigrateCommand::Up) {
                 MigrateCommand::Up => store::migrate(&db).await?,
@@ -167,8 +178,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             action: AdminCommand::CreateCoordinator { username },
         } => {
             let password = read_new_password()?;
-            let app = Application::build(config).await?;
-            match services::people::bootstrap_coordinator(app.state(), &username, &password).await {
+            let state = startup::open(config).await?;
+            match services::people::bootstrap_coordinator(&state, &username, &password).await {
                 Ok(member) => {
                     println!("coordinator {} created", member.username.as_str());
                     Ok(())
@@ -182,8 +193,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Retention {
             action: RetentionCommand::Run { dry_run },
         } => {
-            let app = Application::build(config).await?;
-            let children = services::privacy::retention_run(app.state(), dry_run)
+            let state = startup::open(config).await?;
+            let children = services::privacy::retention_run(&state, dry_run)
                 .await
                 .map_err(|error| anyhow::anyhow!("{}", error.public_message()))?;
             let verb = if dry_run { "would erase" } else { "erased" };
@@ -234,8 +245,8 @@ async fn import_roster(config: Config, file: &std::path::Path, class: &str) -> a
         RosterFormat::Csv
     };
     let class = ClassId::parse(class).context("--class takes a class id (a UUID)")?;
-    let app = Application::build(config).await?;
-    let roster = match ClassRoster::for_operator(app.state(), class).await {
+    let state = startup::open(config).await?;
+    let roster = match ClassRoster::for_operator(&state, class).await {
         Ok(roster) => roster,
         Err(_) => anyhow::bail!("no class with id {class}"),
     };
@@ -250,8 +261,7 @@ async fn import_roster(config: Config, file: &std::path::Path, class: &str) -> a
         .unwrap_or(0);
     bar.set_length(rows);
     let result =
-        services::enrolment::import_roster(app.state(), &roster, format, &bytes, &|| bar.inc(1))
-            .await;
+        services::enrolment::import_roster(&state, &roster, format, &bytes, &|| bar.inc(1)).await;
     bar.finish_and_clear();
     match result {
         Ok(enrolled) => {

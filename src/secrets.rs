@@ -36,8 +36,8 @@ impl Secrets {
     /// `DATA_DIR/secret.key`, made on first start.
     pub fn load(config: &Config) -> anyhow::Result<Self> {
         if let Some(secret) = &config.secret_key {
-            if secret.len() < 32 {
-                bail!("SECRET_KEY must be at least 32 characters");
+            if let Some(weak) = crate::config::weakness(secret) {
+                bail!("SECRET_KEY {weak}");
             }
             return Ok(Secrets::from_phrase(secret));
         }

@@ -1,5 +1,6 @@
-//! Building and running the server: connect, migrate (or refuse while migrations are pending),
-//! bind, serve, and shut down in order.
+//! Building and running the server: check the configuration, connect, migrate (or refuse while
+//! migrations are pending), bind, serve, and shut down in order. The commands that work beside a
+//! running server (`admin`, `roster`, `retention`) take the same steps but bind nothing.
 
 use anyhow::{Context as _, bail};
 use async_graphql::extensions::ExtensionFactory;
@@ -44,50 +45,18 @@ impl Application {
     /// As [`Application::build`], with parts replaced: tests use it to move the clock and to
     /// inject faults into the real router.
     pub async fn build_with(config: Config, overrides: Overrides) -> anyhow::Result<Self> {
-        let metrics = Arc::new(Metrics::new());
-        let mut db = store::connect(&config).await?;
-        let counter = metrics.clone();
-        db.set_metric_callback(move |info| counter.record_statement(info.failed));
-        let mut jobs_db = store::connect_for_jobs(&config).await?;
-        if let Some(jobs_db) = &mut jobs_db {
-            let counter = metrics.clone();
-            jobs_db.set_metric_callback(move |info| counter.record_statement(info.failed));
-        }
-        if config.migrate_on_start {
-            store::migrate(&db).await?;
-        } else {
-            let pending = store::pending_migrations(&db).await?;
-            if !pending.is_empty() {
-                bail!(
-                    "{} migration(s) pending ({}); run `tongsheng migrate` first or set MIGRATE_ON_START=true",
-                    pending.len(),
-                    pending.join(", ")
-                );
-            }
-        }
-        let backplane = Backplane::connect(&config, metrics.redis_skipped())?;
-        let secrets = Secrets::load(&config)?;
-        let storage = crate::media::Storage::new(config.data_dir.join("media"));
-        let media = crate::media::Pipeline::new(storage, config.media_workers);
-        let listener = TcpListener::bind(config.bind)
+        check(&config)?;
+        let bind = config.bind;
+        let (state, jobs_db) = assemble(config, overrides.clock).await?;
+        let listener = TcpListener::bind(bind)
             .await
-            .with_context(|| format!("binding {}", config.bind))?;
+            .with_context(|| format!("binding {bind}"))?;
         tracing::info!(
-            database = store::backend_name(&db),
-            backplane = backplane.kind(),
+            database = store::backend_name(&state.db),
+            backplane = state.backplane.kind(),
             address = %listener.local_addr()?,
             "Tongsheng is ready"
         );
-        let state = AppState {
-            config: Arc::new(config),
-            db,
-            backplane,
-            metrics,
-            shutdown: CancellationToken::new(),
-            clock: overrides.clock.unwrap_or_else(|| Arc::new(SystemClock)),
-            secrets,
-            media,
-        };
         let schema = graphql::build_schema(state.clone(), overrides.extension);
         let router = http::router(state.clone(), schema);
         Ok(Application {
@@ -163,6 +132,75 @@ impl Application {
         tracing::info!("shut down cleanly");
         Ok(())
     }
+}
+
+/// Refuses a configuration that would run weakly (see [`Config::problems`]), before anything
+/// touches the database: `serve`, `migrate` and every command beside a server call it first.
+pub fn check(config: &Config) -> anyhow::Result<()> {
+    let problems = config.problems();
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let listed: Vec<String> = problems
+        .iter()
+        .map(|problem| format!("{}: {}", problem.name, problem.problem))
+        .collect();
+    bail!(
+        "the configuration is not safe to run: {}",
+        listed.join("; ")
+    )
+}
+
+/// What a command beside a running server needs: the checked configuration, the database (with
+/// migrations as `serve` treats them), Redis and the keys. It binds no address and runs no jobs,
+/// so it works while servers serve.
+pub async fn open(config: Config) -> anyhow::Result<AppState> {
+    check(&config)?;
+    Ok(assemble(config, None).await?.0)
+}
+
+/// Connects to the database (and the jobs' own pool), applies or checks migrations, and makes
+/// the state every request and job reaches.
+async fn assemble(
+    config: Config,
+    clock: Option<SharedClock>,
+) -> anyhow::Result<(AppState, Option<DatabaseConnection>)> {
+    let metrics = Arc::new(Metrics::new());
+    let mut db = store::connect(&config).await?;
+    let counter = metrics.clone();
+    db.set_metric_callback(move |info| counter.record_statement(info.failed));
+    let mut jobs_db = store::connect_for_jobs(&config).await?;
+    if let Some(jobs_db) = &mut jobs_db {
+        let counter = metrics.clone();
+        jobs_db.set_metric_callback(move |info| counter.record_statement(info.failed));
+    }
+    if config.migrate_on_start {
+        store::migrate(&db).await?;
+    } else {
+        let pending = store::pending_migrations(&db).await?;
+        if !pending.is_empty() {
+            bail!(
+                "{} migration(s) pending ({}); run `tongsheng migrate` first or set MIGRATE_ON_START=true",
+                pending.len(),
+                pending.join(", ")
+            );
+        }
+    }
+    let backplane = Backplane::connect(&config, metrics.redis_skipped())?;
+    let secrets = Secrets::load(&config)?;
+    let storage = crate::media::Storage::new(config.data_dir.join("media"));
+    let media = crate::media::Pipeline::new(storage, config.media_workers);
+    let state = AppState {
+        config: Arc::new(config),
+        db,
+        backplane,
+        metrics,
+        shutdown: CancellationToken::new(),
+        clock: clock.unwrap_or_else(|| Arc::new(SystemClock)),
+        secrets,
+        media,
+    };
+    Ok((state, jobs_db))
 }
 
 /// SIGTERM and SIGINT, listened for from the moment of installing: install before announcing

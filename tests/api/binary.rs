@@ -242,3 +242,150 @@ fn export_schema_prints_the_committed_schema() {
     .unwrap();
     assert_eq!(String::from_utf8(output.stdout).unwrap(), committed);
 }
+
+/// Runs a `tongsheng` command with the server's environment, feeding `input` to its stdin.
+fn command(
+    data_dir: &std::path::Path,
+    env: &[(&str, &str)],
+    args: &[&str],
+    input: &str,
+) -> std::process::Output {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tongsheng"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATA_DIR", data_dir)
+        .env("BIND", "127.0.0.1:0")
+        .envs(env.iter().copied())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn printed(output: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// The commands a district runs while serving: each opens the database and Redis, binds
+/// nothing, and what it does is seen by the running server at once.
+async fn commands_work_beside_a_serving_instance(env: &[(&str, &str)]) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path(), env);
+    let ready = server.wait_for("Tongsheng is ready");
+    let address = ready["address"].as_str().unwrap().to_owned();
+
+    let checked = command(dir.path(), env, &["check-config"], "");
+    assert!(checked.status.success(), "{}", printed(&checked));
+    let created = command(
+        dir.path(),
+        env,
+        &[
+            "admin",
+            "create-coordinator",
+            "--username",
+            "district.office",
+        ],
+        "a long enough password\n",
+    );
+    assert!(created.status.success(), "{}", printed(&created));
+    assert!(printed(&created).contains("coordinator district.office created"));
+    let retention = command(dir.path(), env, &["retention", "run", "--dry-run"], "");
+    assert!(retention.status.success(), "{}", printed(&retention));
+    assert!(printed(&retention).contains("would erase 0 children"));
+
+    // The coordinator the command made signs in through the running server.
+    let sign_in = serde_json::json!({ "query": "mutation { signInStaff(username: \"district.office\", password: \"a long enough password\") { viewer { kind } } }" });
+    let answer: Value = reqwest::Client::new()
+        .post(format!("http://{address}/graphql"))
+        .json(&sign_in)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        answer["data"]["signInStaff"]["viewer"]["kind"], "STAFF",
+        "{answer}"
+    );
+    assert!(server.terminate().success());
+}
+
+#[tokio::test]
+async fn commands_work_beside_a_serving_instance_on_the_embedded_default() {
+    commands_work_beside_a_serving_instance(&[]).await;
+}
+
+#[tokio::test]
+async fn commands_work_beside_a_serving_instance_on_postgres_and_redis() {
+    let (Some(_), Some(redis)) = (
+        crate::helpers::databases::test_database_url(),
+        crate::helpers::databases::test_redis_url(),
+    ) else {
+        return crate::helpers::databases::skip_or_fail("TEST_DATABASE_URL and TEST_REDIS_URL");
+    };
+    let database = crate::helpers::databases::fresh_postgres_database().await;
+    let prefix = format!("ts-commands-{}:", uuid::Uuid::new_v4());
+    commands_work_beside_a_serving_instance(&[
+        ("DATABASE_URL", &database),
+        ("REDIS_URL", &redis),
+        ("REDIS_KEY_PREFIX", &prefix),
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn production_refuses_a_weak_configuration_before_it_touches_the_database() {
+    let Some(_) = crate::helpers::databases::test_database_url() else {
+        return crate::helpers::databases::skip_or_fail("TEST_DATABASE_URL");
+    };
+    let database = crate::helpers::databases::empty_postgres_database().await;
+    let dir = tempfile::tempdir().unwrap();
+    for (secret, problem) in [
+        (None, "SECRET_KEY: must be set in production"),
+        (Some("short"), "SECRET_KEY: must be at least 32 characters"),
+        (
+            Some("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+            "SECRET_KEY: has only 1 different characters",
+        ),
+    ] {
+        let mut env = vec![
+            ("APP_ENV", "production"),
+            ("DATABASE_URL", database.as_str()),
+        ];
+        if let Some(secret) = secret {
+            env.push(("SECRET_KEY", secret));
+        }
+        for args in [&["check-config"][..], &["migrate"], &["serve"]] {
+            let output = command(dir.path(), &env, args, "");
+            assert!(!output.status.success(), "{args:?} with {secret:?}");
+            assert!(
+                printed(&output).contains(problem),
+                "{args:?}: {}",
+                printed(&output)
+            );
+        }
+    }
+    // Nothing was migrated: the database is as empty as it was made.
+    let db = sea_orm::Database::connect(&database).await.unwrap();
+    let tables = crate::helpers::count_on(
+        &db,
+        "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = 'public'",
+    )
+    .await;
+    assert_eq!(tables, 0, "a refused configuration migrated nothing");
+}
