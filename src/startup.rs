@@ -54,6 +54,7 @@ impl Application {
         tracing::info!(
             database = store::backend_name(&state.db),
             backplane = state.backplane.kind(),
+            images = state.media.storage.kind(),
             address = %listener.local_addr()?,
             "Tongsheng is ready"
         );
@@ -188,7 +189,7 @@ async fn assemble(
     }
     let backplane = Backplane::connect(&config, metrics.redis_skipped())?;
     let secrets = Secrets::load(&config)?;
-    let storage = crate::media::Storage::new(config.data_dir.join("media"));
+    let storage = crate::media::Storage::for_database(&db, config.data_dir.join("media"));
     let media = crate::media::Pipeline::new(storage, config.media_workers);
     let state = AppState {
         config: Arc::new(config),

@@ -16,6 +16,7 @@ mod m20261130_000007_routing;
 mod m20261130_000008_answers;
 mod m20261130_000009_privacy;
 mod m20261201_000010_case_oversight;
+mod m20261201_000011_media_blobs;
 
 pub use m20261130_000009_privacy::{ERASED_CHILD, ERASED_CLASS, ERASED_SCHOOL};
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_answers::Migration),
             Box::new(m20261130_000009_privacy::Migration),
             Box::new(m20261201_000010_case_oversight::Migration),
+            Box::new(m20261201_000011_media_blobs::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ pub mod campaigns;
 pub mod cards;
 pub mod children;
 pub mod classes;
+pub mod cleanup;
 pub mod compliance;
 pub mod departments;
 pub mod enrolment;

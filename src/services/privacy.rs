@@ -195,14 +195,7 @@ pub async fn erase(
     let unused = store::privacy::remove_child(&transaction, child).await?;
     transaction.commit().await?;
     crate::services::sessions::announce_ended(state, &ended).await;
-    for key in unused {
-        if let Err(error) = state.media.storage.delete(&key).await {
-            tracing::warn!(error = %error, "an erased child's image could not be deleted");
-        }
-    }
-    if let Err(error) = state.backplane.forget_containing(&child.to_string()).await {
-        tracing::warn!(error = %error, "Redis keys of an erased child could not be removed");
-    }
+    crate::services::cleanup::after_erasure(state, child, unused).await;
     Ok(true)
 }
 
