@@ -14,6 +14,7 @@ mod case_oversight;
 mod departments;
 mod errors;
 mod health;
+mod instances;
 mod limits;
 mod live_updates;
 mod lost_responses;

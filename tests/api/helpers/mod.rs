@@ -67,6 +67,8 @@ pub struct TestApp {
     shutdown: CancellationToken,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _data_dir: tempfile::TempDir,
+    /// This instance's own data directory (on the embedded default, the first instance's).
+    instance_dir: std::path::PathBuf,
 }
 
 pub struct TestAppBuilder {
@@ -190,7 +192,7 @@ impl TestApp {
 
     /// The data directory (the SQLite file lives here).
     pub fn data_dir(&self) -> &std::path::Path {
-        &self.shared.data_dir
+        &self.instance_dir
     }
 
     /// The secret that keys PIN digests, for a command run against this app's database.
@@ -378,7 +380,13 @@ impl TestAppBuilder {
             }
         };
         config.bind = "127.0.0.1:0".parse().unwrap();
-        config.data_dir = shared.data_dir.clone();
+        // Each instance has its own data directory, as separate machines would; on the embedded
+        // default the database is a file in it, so instances of one SQLite app share it.
+        config.data_dir = match self.backend {
+            Backend::Sqlite => shared.data_dir.clone(),
+            Backend::Postgres => data_dir.path().to_owned(),
+        };
+        let instance_dir = config.data_dir.clone();
         config.request_timeout = self.request_timeout;
         config.shutdown_grace = Duration::from_secs(5);
         config.database_max_connections = 5;
@@ -413,6 +421,7 @@ impl TestAppBuilder {
             shutdown,
             server: Some(server),
             _data_dir: data_dir,
+            instance_dir,
         }
     }
 }
