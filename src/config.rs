@@ -50,6 +50,9 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// Keys the PIN digests. Required in production; otherwise kept in `DATA_DIR/secret.key`.
     pub secret_key: Option<String>,
+    /// The key before the last rotation: PINs digested with it still sign in (and are
+    /// re-digested with `SECRET_KEY` as they do), so rotating locks no child out.
+    pub secret_key_previous: Option<String>,
     /// Peers whose `X-Forwarded-For` is believed (a load balancer); from anyone else the socket
     /// address is the client address.
     pub trusted_proxies: Vec<IpAddr>,
@@ -132,6 +135,7 @@ impl Config {
             request_timeout: Duration::from_secs(parse(&lookup, "REQUEST_TIMEOUT_SECS", "10")?),
             shutdown_grace: Duration::from_secs(parse(&lookup, "SHUTDOWN_GRACE_SECS", "10")?),
             secret_key: lookup("SECRET_KEY"),
+            secret_key_previous: lookup("SECRET_KEY_PREVIOUS"),
             trusted_proxies: parse_list(&lookup, "TRUSTED_PROXIES")?,
             demo: parse(&lookup, "DEMO", "true")?,
             card_font: lookup("CARD_FONT").map(PathBuf::from),
@@ -178,6 +182,11 @@ impl Config {
                 "must be set in production (a random phrase of 32 characters or more)".into(),
             )),
             None => {}
+        }
+        if let Some(previous) = &self.secret_key_previous
+            && let Some(weak) = weakness(previous)
+        {
+            problems.push(problem("SECRET_KEY_PREVIOUS", weak));
         }
         if let Some(token) = &self.metrics_token
             && token.chars().count() < 16

@@ -29,6 +29,8 @@ use argon2_memory::Argon2Released;
 #[derive(Clone)]
 pub struct Secrets {
     key: [u8; 32],
+    /// The key before the last rotation (`SECRET_KEY_PREVIOUS`).
+    previous: Option<[u8; 32]>,
 }
 
 impl Secrets {
@@ -39,7 +41,12 @@ impl Secrets {
             if let Some(weak) = crate::config::weakness(secret) {
                 bail!("SECRET_KEY {weak}");
             }
-            return Ok(Secrets::from_phrase(secret));
+            let mut secrets = Secrets::from_phrase(secret);
+            secrets.previous = config
+                .secret_key_previous
+                .as_deref()
+                .map(|previous| Sha256::digest(previous.as_bytes()).into());
+            return Ok(secrets);
         }
         if config.is_production() {
             bail!("SECRET_KEY must be set in production");
@@ -52,19 +59,31 @@ impl Secrets {
     pub fn from_phrase(phrase: &str) -> Self {
         Secrets {
             key: Sha256::digest(phrase.as_bytes()).into(),
+            previous: None,
         }
     }
 
     /// The keyed digest a PIN is stored and looked up by, bound to its class.
     pub fn pin_digest(&self, class: ClassId, pin: &Pin) -> String {
-        let Ok(mut mac) = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.key) else {
-            unreachable!("HMAC takes keys of any length")
-        };
-        mac.update(b"tongsheng-pin\0");
-        mac.update(class.0.as_bytes());
-        mac.update(pin.reveal().as_bytes());
-        hex(&mac.finalize().into_bytes())
+        pin_digest_with(&self.key, class, pin)
     }
+
+    /// The digest the same PIN had under the key before the last rotation, if there was one.
+    pub fn previous_pin_digest(&self, class: ClassId, pin: &Pin) -> Option<String> {
+        self.previous
+            .as_ref()
+            .map(|key| pin_digest_with(key, class, pin))
+    }
+}
+
+fn pin_digest_with(key: &[u8; 32], class: ClassId, pin: &Pin) -> String {
+    let Ok(mut mac) = <Hmac<Sha256> as KeyInit>::new_from_slice(key) else {
+        unreachable!("HMAC takes keys of any length")
+    };
+    mac.update(b"tongsheng-pin\0");
+    mac.update(class.0.as_bytes());
+    mac.update(pin.reveal().as_bytes());
+    hex(&mac.finalize().into_bytes())
 }
 
 fn read_or_create(path: &Path) -> anyhow::Result<String> {

@@ -11,8 +11,8 @@ use std::time::Duration;
 use crate::backplane::Limit;
 use crate::domain::children::Pin;
 use crate::domain::classes::ClassCode;
-use crate::domain::ids::ClassId;
 use crate::domain::ids::SessionId;
+use crate::domain::ids::{ChildId, ClassId};
 use crate::domain::people::{Actor, ChildActor, StaffActor, Username};
 use crate::domain::sessions::SessionPolicy;
 use crate::error::AppError;
@@ -80,7 +80,10 @@ pub async fn sign_in_child(
     let child = match (&class, Pin::parse(pin)) {
         (Some(class), Some(pin)) => {
             let digest = state.secrets.pin_digest(class.id, &pin);
-            store::children::find_by_pin(&state.db, class.id, &digest).await?
+            match store::children::find_by_pin(&state.db, class.id, &digest).await? {
+                Some(child) => Some(child),
+                None => rekeyed(state, class.id, &pin, &digest).await?,
+            }
         }
         _ => None,
     };
@@ -105,6 +108,24 @@ pub async fn sign_in_child(
             Err(wrong_credentials())
         }
     }
+}
+
+/// A PIN stored under the key before the last rotation: found by its old digest, and stored
+/// again under the current key as the child signs in.
+async fn rekeyed(
+    state: &AppState,
+    class: ClassId,
+    pin: &Pin,
+    digest: &str,
+) -> Result<Option<ChildId>, AppError> {
+    let Some(previous) = state.secrets.previous_pin_digest(class, pin) else {
+        return Ok(None);
+    };
+    let Some(child) = store::children::find_by_pin(&state.db, class, &previous).await? else {
+        return Ok(None);
+    };
+    store::children::set_pin_digest(&state.db, child, digest.to_owned()).await?;
+    Ok(Some(child))
 }
 
 async fn lock_after_too_many(state: &AppState, class: ClassId) -> Result<(), AppError> {

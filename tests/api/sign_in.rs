@@ -15,7 +15,41 @@ both_databases!(
     a_staff_session_ends_after_thirty_idle_minutes,
     signing_out_ends_the_session,
     a_badge_signs_a_child_in_until_the_teacher_voids_it,
+    rotating_the_secret_key_locks_no_child_out,
 );
+
+/// A district rotates `SECRET_KEY` (the old one as `SECRET_KEY_PREVIOUS`): every child still
+/// signs in with the PIN on their card, and signing in stores the PIN under the new key.
+async fn rotating_the_secret_key_locks_no_child_out(app: TestApp) {
+    let world = World::build(&app).await;
+    let pupil = &world.class_a.children[0];
+    let old = app.secret().to_owned();
+    let new = format!("the new key of {} after rotation", uuid::Uuid::new_v4());
+    let digest = "SELECT COUNT(*) AS n FROM children WHERE pin_digest IS NOT NULL";
+    let before = app.count(digest).await;
+
+    let without_the_old_key = app.another_instance().secrets(&new, None).spawn().await;
+    without_the_old_key
+        .sign_in_child(&world.class_a.code, &pupil.pin)
+        .await
+        .assert_refused("UNAUTHENTICATED", "");
+    let rotated = app
+        .another_instance()
+        .secrets(&new, Some(&old))
+        .spawn()
+        .await;
+    let answer = rotated.sign_in_child(&world.class_a.code, &pupil.pin).await;
+    assert_eq!(answer.ok()["signInChild"]["viewer"]["kind"], "CHILD");
+    // Stored again under the new key: now it signs in without the old one, and not with it.
+    let answer = without_the_old_key
+        .sign_in_child(&world.class_a.code, &pupil.pin)
+        .await;
+    assert_eq!(answer.ok()["signInChild"]["viewer"]["kind"], "CHILD");
+    app.sign_in_child(&world.class_a.code, &pupil.pin)
+        .await
+        .assert_refused("UNAUTHENTICATED", "");
+    assert_eq!(app.count(digest).await, before, "no child lost their PIN");
+}
 
 async fn a_child_signs_in_with_class_code_and_pin_and_is_seen_as_a_child(app: TestApp) {
     let world = World::build(&app).await;

@@ -83,6 +83,8 @@ pub struct TestAppBuilder {
     media_memory_mb: Option<u64>,
     database_url: Option<String>,
     metrics_token: Option<String>,
+    /// `SECRET_KEY` and `SECRET_KEY_PREVIOUS` other than the deployment's (a rotation).
+    rotated_secrets: Option<(String, Option<String>)>,
 }
 
 /// What instances of one deployment share.
@@ -151,6 +153,7 @@ impl TestApp {
             media_memory_mb: None,
             database_url: None,
             metrics_token: None,
+            rotated_secrets: None,
         }
     }
 
@@ -343,6 +346,12 @@ impl TestAppBuilder {
         self
     }
 
+    /// `SECRET_KEY` (and `SECRET_KEY_PREVIOUS`) as after a rotation of the deployment's key.
+    pub fn secrets(mut self, key: &str, previous: Option<&str>) -> Self {
+        self.rotated_secrets = Some((key.to_owned(), previous.map(str::to_owned)));
+        self
+    }
+
     pub fn without_redis(mut self) -> Self {
         self.redis_url = None;
         self
@@ -368,6 +377,10 @@ impl TestAppBuilder {
         config.redis_url = self.redis_url;
         config.redis_key_prefix = shared.redis_prefix.clone();
         config.secret_key = Some(shared.secret.clone());
+        if let Some((key, previous)) = self.rotated_secrets {
+            config.secret_key = Some(key);
+            config.secret_key_previous = previous;
+        }
         config.demo = false;
         config.jobs_interval = self.jobs_interval;
         if let Some(megabytes) = self.media_memory_mb {
