@@ -47,7 +47,7 @@ impl Application {
     pub async fn build_with(config: Config, overrides: Overrides) -> anyhow::Result<Self> {
         check(&config)?;
         let bind = config.bind;
-        let (state, jobs_db) = assemble(config, overrides.clock).await?;
+        let (state, jobs_db) = assemble(config, overrides.clock, true).await?;
         let listener = TcpListener::bind(bind)
             .await
             .with_context(|| format!("binding {bind}"))?;
@@ -157,20 +157,24 @@ pub fn check(config: &Config) -> anyhow::Result<()> {
 /// so it works while servers serve.
 pub async fn open(config: Config) -> anyhow::Result<AppState> {
     check(&config)?;
-    Ok(assemble(config, None).await?.0)
+    Ok(assemble(config, None, false).await?.0)
 }
 
-/// Connects to the database (and the jobs' own pool), applies or checks migrations, and makes
-/// the state every request and job reaches.
+/// Connects to the database (and, for a server, the jobs' own pool), applies or checks
+/// migrations, and makes the state every request and job reaches.
 async fn assemble(
     config: Config,
     clock: Option<SharedClock>,
+    serving: bool,
 ) -> anyhow::Result<(AppState, Option<DatabaseConnection>)> {
     let metrics = Arc::new(Metrics::new());
     let mut db = store::connect(&config).await?;
     let counter = metrics.clone();
     db.set_metric_callback(move |info| counter.record_statement(info.failed));
-    let mut jobs_db = store::connect_for_jobs(&config).await?;
+    let mut jobs_db = match serving {
+        true => store::connect_for_jobs(&config).await?,
+        false => None,
+    };
     if let Some(jobs_db) = &mut jobs_db {
         let counter = metrics.clone();
         jobs_db.set_metric_callback(move |info| counter.record_statement(info.failed));
