@@ -281,7 +281,7 @@ pub async fn log_reads(
 pub async fn access_log(
     db: &impl ConnectionTrait,
     _: &Coordinator,
-    filter: &store::access_log::AccessFilter,
+    filter: &crate::domain::privacy::AccessFilter,
     page: &PageRequest<i64>,
 ) -> Result<Page<AccessEntry>, AppError> {
     Ok(store::access_log::list(db, filter, page).await?)

@@ -99,7 +99,7 @@ pub async fn own_profile(
     (
         crate::domain::children::Child,
         crate::domain::classes::Class,
-        crate::store::people::School,
+        crate::domain::people::School,
     ),
     AppError,
 > {

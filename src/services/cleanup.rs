@@ -57,7 +57,12 @@ pub async fn retry(state: &AppState, row: &outbox::Pending) -> Result<bool, AppE
         None => (Vec::new(), false),
     };
     if !left.is_empty() || redis_left {
-        return Err(AppError::Unavailable);
+        // Dropping the transaction un-claims the row: the next run tries again.
+        return Err(AppError::internal(anyhow::anyhow!(
+            "{} image(s) and {} Redis key set(s) left to delete",
+            left.len(),
+            usize::from(redis_left)
+        )));
     }
     transaction.commit().await?;
     Ok(true)

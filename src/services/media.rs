@@ -10,13 +10,14 @@
 use crate::backplane::Limit;
 use crate::config::MediaIsolation;
 use crate::domain::ids::{ChildId, MediaId};
+use crate::domain::media::Media;
+use crate::domain::media::Uploader;
 use crate::domain::media::{MediaState, Region, RejectCode, Rendition};
 use crate::domain::people::{Actor, Role};
 use crate::error::AppError;
 use crate::media::{Processed, cover, process, worker};
 use crate::state::AppState;
 use crate::store;
-use crate::store::media::{Media, Uploader};
 use crate::telemetry::RequestId;
 
 const DAY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);

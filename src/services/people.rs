@@ -5,6 +5,7 @@ use sea_orm::ConnectionTrait;
 use crate::domain::departments::DepartmentId;
 use crate::domain::ids::{DistrictId, SchoolId, StaffId};
 use crate::domain::people::Actor;
+use crate::domain::people::School;
 use crate::domain::people::{NewPassword, Role, StaffMember, Username};
 use crate::error::AppError;
 use crate::error::FieldCode;
@@ -12,7 +13,6 @@ use crate::secrets::{hash_password, verify_password};
 use crate::services::access::Coordinator;
 use crate::state::AppState;
 use crate::store;
-use crate::store::people::School;
 use crate::store::sessions::Ending;
 
 /// The district every record belongs to until a second one is configured.

@@ -10,6 +10,7 @@ use crate::domain::ids::{ChildId, ProposalId, StaffId};
 use crate::domain::lifecycle::{SchoolEvent, SchoolState};
 use crate::domain::moderation::{ProposalScreening, redact};
 use crate::domain::people::Actor;
+use crate::domain::privacy::Request;
 use crate::domain::privacy::{RequestKind, RequestState};
 use crate::error::AppError;
 use crate::services::access::log_reads;
@@ -17,7 +18,6 @@ use crate::services::access::{Coordinator, SignedInChild};
 use crate::services::transitions::school_step;
 use crate::state::AppState;
 use crate::store;
-use crate::store::privacy::Request;
 use crate::store::proposals::EventActor;
 use crate::telemetry::RequestId;
 

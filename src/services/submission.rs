@@ -7,13 +7,13 @@ use crate::domain::forms::{Answer, Form};
 use crate::domain::ids::{CampaignId, ChildId, ClassId, MediaId, ProposalId, SchoolId, StaffId};
 use crate::domain::lifecycle::SchoolState;
 use crate::domain::media::MediaState;
+use crate::domain::media::Uploader;
 use crate::domain::proposals::{Proposal, content_hash};
 use crate::domain::topics::Topic;
 use crate::error::FieldCode;
 use crate::error::{AppError, FieldError};
 use crate::state::AppState;
 use crate::store;
-use crate::store::media::Uploader;
 use crate::store::proposals::{Change, EventActor};
 
 pub struct Submission {

@@ -10,13 +10,13 @@ use std::collections::HashMap;
 use crate::domain::answers::{Answer, Progress};
 use crate::domain::ids::ProposalId;
 use crate::domain::page::{Page, PageRequest};
+use crate::domain::proposals::Event;
 use crate::domain::proposals::Proposal;
 use crate::domain::tasks::Task;
 use crate::error::AppError;
 use crate::services::access::SignedInChild;
 use crate::state::AppState;
 use crate::store;
-use crate::store::proposals::Event;
 
 /// One proposal as its child follows it.
 pub struct ChildView {

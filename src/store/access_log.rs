@@ -9,7 +9,7 @@ use sea_orm::{
 use super::entities::access_log;
 use crate::domain::ids::{ChildId, StaffId};
 use crate::domain::page::{Page, PageRequest};
-pub use crate::domain::privacy::AccessFilter;
+use crate::domain::privacy::AccessFilter;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccessEntry {

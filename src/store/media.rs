@@ -9,8 +9,8 @@ use sea_orm::{
 
 use super::entities::media;
 use crate::domain::ids::{ChildId, ClassId, MediaId};
-pub use crate::domain::media::Media;
-pub use crate::domain::media::Uploader;
+use crate::domain::media::Media;
+use crate::domain::media::Uploader;
 use crate::domain::media::{MediaState, RejectCode, Rendition};
 
 impl Media {

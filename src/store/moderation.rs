@@ -13,7 +13,7 @@ use super::entities::{allow_list_suggestions, moderation_log, proposals};
 use crate::domain::forms::Answer;
 use crate::domain::ids::{ClassId, ProposalId, StaffId, SuggestionId};
 use crate::domain::lifecycle::SchoolState;
-pub use crate::domain::moderation::Suggestion;
+use crate::domain::moderation::Suggestion;
 use crate::domain::moderation::{
     Decision, ProposalScreening, Reason, Redaction, StoredFinding, SuggestionState,
 };

@@ -7,7 +7,7 @@ use sea_orm::{
 use super::entities::{schools, staff};
 use crate::domain::departments::DepartmentId;
 use crate::domain::ids::{DistrictId, SchoolId, StaffId};
-pub use crate::domain::people::School;
+use crate::domain::people::School;
 use crate::domain::people::{Role, StaffMember, Username};
 
 /// A staff row with its password hash, for sign-in only.

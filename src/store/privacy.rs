@@ -14,7 +14,7 @@ use super::entities::{
     sessions,
 };
 use crate::domain::ids::{ChildId, ProposalId, StaffId};
-pub use crate::domain::privacy::Request;
+use crate::domain::privacy::Request;
 use crate::domain::privacy::{RequestKind, RequestState};
 
 /// The anonymous district record an erased child's proposals are kept under.

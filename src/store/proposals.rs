@@ -14,7 +14,7 @@ use crate::domain::forms::{Answer, band_from_letter, band_letter};
 use crate::domain::ids::{CampaignId, ChildId, ClassId, ProposalId, SchoolId, StaffId};
 use crate::domain::lifecycle::{GovernmentState, SchoolState};
 use crate::domain::page::{Page, PageRequest};
-pub use crate::domain::proposals::Event;
+use crate::domain::proposals::Event;
 use crate::domain::proposals::Proposal;
 use crate::domain::topics::Topic;
 

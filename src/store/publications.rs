@@ -13,8 +13,8 @@ use crate::domain::departments::DepartmentId;
 use crate::domain::forms::Answer;
 use crate::domain::ids::{CampaignId, ChildId, MediaId, ProposalId, StaffId};
 use crate::domain::page::{Page, PageRequest};
-pub use crate::domain::publicity::PublicFilter;
-pub use crate::domain::publicity::PublicKey;
+use crate::domain::publicity::PublicFilter;
+use crate::domain::publicity::PublicKey;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Publication {

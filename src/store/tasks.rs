@@ -14,7 +14,7 @@ use crate::domain::departments::DepartmentId;
 use crate::domain::ids::{CampaignId, ExtensionId, ProposalId, StaffId, TaskEventId, TaskId};
 use crate::domain::lifecycle::GovernmentState;
 use crate::domain::page::{Page, PageRequest};
-pub use crate::domain::tasks::QueueKey;
+use crate::domain::tasks::QueueKey;
 use crate::domain::tasks::{
     Extension, ExtensionState, OPEN_STATES, Task, TaskEvent, TaskEventKind,
 };

@@ -31,7 +31,7 @@ use crate::telemetry::RequestId;
 /// A proposal as its class teacher reviews it, with the images attached to it.
 pub struct UnderReview {
     pub proposal: Proposal,
-    pub media: Vec<store::media::Media>,
+    pub media: Vec<crate::domain::media::Media>,
 }
 
 /// The images of each proposal, in one query for them all.

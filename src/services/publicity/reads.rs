@@ -12,12 +12,14 @@ use crate::domain::departments::{Department, DepartmentId};
 use crate::domain::ids::{CampaignId, ProposalId};
 use crate::domain::lifecycle::GovernmentState;
 use crate::domain::page::{Page, PageRequest};
+use crate::domain::publicity::PublicFilter;
+use crate::domain::publicity::PublicKey;
 use crate::domain::tasks::Task;
 use crate::error::AppError;
 use crate::services::handling::{Facts, Raw};
 use crate::state::AppState;
 use crate::store;
-use crate::store::publications::{PublicFilter, PublicKey, Publication};
+use crate::store::publications::Publication;
 
 /// The smallest count shown as a number.
 pub const SMALLEST_SHOWN: usize = 5;

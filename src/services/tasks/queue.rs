@@ -4,12 +4,13 @@ use crate::clock::local_date;
 use crate::domain::departments::DepartmentId;
 use crate::domain::lifecycle::GovernmentState;
 use crate::domain::page::{Page, PageRequest};
+use crate::domain::tasks::QueueKey;
 use crate::domain::tasks::{Task, TaskEventKind};
 use crate::error::AppError;
 use crate::services::access::{Coordinator, DepartmentMember};
 use crate::state::AppState;
 use crate::store;
-use crate::store::tasks::{QueueKey, TaskFilter};
+use crate::store::tasks::TaskFilter;
 
 /// Which tasks a department member asks for.
 #[derive(Clone, Debug, Default)]
