@@ -17,6 +17,7 @@ mod m20261130_000008_answers;
 mod m20261130_000009_privacy;
 mod m20261201_000010_case_oversight;
 mod m20261201_000011_media_blobs;
+mod m20261201_000012_api_keys;
 
 pub use m20261130_000009_privacy::{ERASED_CHILD, ERASED_CLASS, ERASED_SCHOOL};
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_privacy::Migration),
             Box::new(m20261201_000010_case_oversight::Migration),
             Box::new(m20261201_000011_media_blobs::Migration),
+            Box::new(m20261201_000012_api_keys::Migration),
         ]
     }
 }

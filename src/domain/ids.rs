@@ -53,4 +53,5 @@ ids!(
     TaskId,
     TaskEventId,
     ExtensionId,
+    ApiKeyId,
 );

@@ -10,6 +10,7 @@ pub mod classes;
 pub mod departments;
 pub mod forms;
 pub mod ids;
+pub mod integrations;
 pub mod lifecycle;
 pub mod media;
 pub mod moderation;

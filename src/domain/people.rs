@@ -96,6 +96,9 @@ pub enum Actor {
     Anonymous,
     Child(ChildActor),
     Staff(StaffActor),
+    /// A department's own system, with an API key: it may do what the department's clerks do
+    /// with tasks, and nothing else.
+    Integration(crate::domain::integrations::IntegrationActor),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,11 +116,14 @@ pub struct StaffActor {
 }
 
 impl Actor {
+    /// The session the request came with; for a key, the key's id, which its revocation
+    /// announces as ended (so the WebSockets opened with it close).
     pub fn session_id(&self) -> Option<SessionId> {
         match self {
             Actor::Anonymous => None,
             Actor::Child(child) => Some(child.session_id),
             Actor::Staff(staff) => Some(staff.session_id),
+            Actor::Integration(key) => Some(SessionId(key.key_id.0)),
         }
     }
 
@@ -125,7 +131,7 @@ impl Actor {
     pub fn staff(&self) -> Result<&StaffActor, AppError> {
         match self {
             Actor::Staff(staff) => Ok(staff),
-            Actor::Child(_) => Err(AppError::Forbidden),
+            Actor::Child(_) | Actor::Integration(_) => Err(AppError::Forbidden),
             Actor::Anonymous => Err(AppError::Unauthenticated),
         }
     }
@@ -134,7 +140,7 @@ impl Actor {
     pub fn child(&self) -> Result<&ChildActor, AppError> {
         match self {
             Actor::Child(child) => Ok(child),
-            Actor::Staff(_) => Err(AppError::Forbidden),
+            Actor::Staff(_) | Actor::Integration(_) => Err(AppError::Forbidden),
             Actor::Anonymous => Err(AppError::Unauthenticated),
         }
     }

@@ -15,7 +15,9 @@ pub mod context;
 mod departments;
 pub mod errors;
 mod ids;
+mod integrations;
 mod introspection;
+mod key_uses;
 mod media;
 mod moderation;
 mod page;
@@ -58,6 +60,7 @@ pub struct QueryRoot(
     safeguarding::SafeguardingQuery,
     routing::RoutingQuery,
     tasks::TasksQuery,
+    integrations::IntegrationsQuery,
     answers::AnswersQuery,
     public::PublicQuery,
     report::ReportQuery,
@@ -81,6 +84,7 @@ pub struct MutationRoot(
     safeguarding::SafeguardingMutation,
     routing::RoutingMutation,
     tasks::TasksMutation,
+    integrations::IntegrationsMutation,
     answers::AnswersMutation,
     public::PublicMutation,
     privacy::PrivacyMutation,
@@ -129,6 +133,7 @@ pub fn build_schema(state: AppState, extra: Option<Arc<dyn ExtensionFactory>>) -
     let mut builder = schema_builder()
         .extension(Boundary)
         .extension(connection::ConnectionSession)
+        .extension(key_uses::KeyUses)
         .extension(plain_text::PlainText);
     if let Some(extra) = extra {
         builder = builder.extension(Shared(extra));

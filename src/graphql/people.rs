@@ -230,6 +230,8 @@ pub enum ViewerKind {
     Child,
     /// A member of staff is signed in.
     Staff,
+    /// A department's own system, with an API key; `staff` is the key's account.
+    Integration,
 }
 
 /// Who is signed in: a child, a member of staff, or nobody.
@@ -301,6 +303,12 @@ impl From<&Actor> for Viewer {
             Actor::Staff(staff) => Viewer {
                 kind: ViewerKind::Staff,
                 staff: Some(staff.member.clone().into()),
+                child_id: None,
+                actor: actor.clone(),
+            },
+            Actor::Integration(key) => Viewer {
+                kind: ViewerKind::Integration,
+                staff: Some(key.account.clone().into()),
                 child_id: None,
                 actor: actor.clone(),
             },

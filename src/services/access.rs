@@ -8,7 +8,7 @@ use sea_orm::ConnectionTrait;
 use crate::domain::children::Child;
 use crate::domain::classes::Class;
 use crate::domain::departments::DepartmentId;
-use crate::domain::ids::{ChildId, ClassId, SchoolId};
+use crate::domain::ids::{ApiKeyId, ChildId, ClassId, SchoolId, StaffId};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::people::{Actor, ChildActor, Role, StaffActor};
 use crate::error::AppError;
@@ -105,30 +105,47 @@ pub fn safeguarding_lead_of(actor: &Actor, school: SchoolId) -> Result<Safeguard
     }
 }
 
-/// Proof that the actor works in a department.
+/// Proof that the actor works in a department: one of its clerks, or its own system with an
+/// API key (which acts through an account of the department's, so its records read alike).
 #[derive(Clone)]
 pub struct DepartmentMember {
-    staff: StaffActor,
+    account: StaffId,
     department: DepartmentId,
+    key: Option<ApiKeyId>,
 }
 
 impl DepartmentMember {
-    pub fn staff(&self) -> &StaffActor {
-        &self.staff
+    /// Who the department's records say took a step: the clerk, or the key's account.
+    pub fn by(&self) -> StaffId {
+        self.account
     }
 
     pub fn department(&self) -> DepartmentId {
         self.department
     }
+
+    /// The key the department's system used; None for a clerk.
+    pub fn key(&self) -> Option<ApiKeyId> {
+        self.key
+    }
 }
 
-/// The actor as a member of their department's staff, or UNAUTHENTICATED / FORBIDDEN.
+/// The actor as a member of their department (a clerk, or the department's system with its
+/// key), or UNAUTHENTICATED / FORBIDDEN.
 pub fn department_member(actor: &Actor) -> Result<DepartmentMember, AppError> {
+    if let Actor::Integration(key) = actor {
+        return Ok(DepartmentMember {
+            account: key.account.id,
+            department: key.department_id,
+            key: Some(key.key_id),
+        });
+    }
     let staff = actor.staff()?;
     match (staff.member.role, staff.member.department_id) {
         (Role::DepartmentStaff, Some(department)) => Ok(DepartmentMember {
-            staff: staff.clone(),
+            account: staff.member.id,
             department,
+            key: None,
         }),
         _ => Err(AppError::Forbidden),
     }
@@ -139,7 +156,7 @@ pub fn department_member(actor: &Actor) -> Result<DepartmentMember, AppError> {
 fn signed_in_staff(actor: &Actor) -> Result<&StaffActor, AppError> {
     match actor {
         Actor::Anonymous => Err(AppError::Unauthenticated),
-        Actor::Child(_) => Err(AppError::NotFound),
+        Actor::Child(_) | Actor::Integration(_) => Err(AppError::NotFound),
         Actor::Staff(staff) => Ok(staff),
     }
 }

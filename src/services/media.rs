@@ -63,7 +63,7 @@ pub async fn upload(state: &AppState, actor: &Actor, bytes: Vec<u8>) -> Result<M
         Actor::Staff(staff) if staff.member.role == Role::Teacher => {
             (Uploader::Staff(staff.member.id.0), None, None)
         }
-        Actor::Staff(_) => return Err(AppError::Forbidden),
+        Actor::Staff(_) | Actor::Integration(_) => return Err(AppError::Forbidden),
         Actor::Anonymous => return Err(AppError::Unauthenticated),
     };
     let mut media = Media {

@@ -14,6 +14,7 @@ pub mod compliance;
 pub mod departments;
 pub mod enrolment;
 pub mod handling;
+pub mod integrations;
 pub mod media;
 pub mod moderation;
 pub mod notifications;

@@ -13,6 +13,7 @@ use crate::domain::children::Pin;
 use crate::domain::classes::ClassCode;
 use crate::domain::ids::SessionId;
 use crate::domain::ids::{ChildId, ClassId};
+use crate::domain::integrations::PresentedKey;
 use crate::domain::people::{Actor, ChildActor, StaffActor, Username};
 use crate::domain::sessions::SessionPolicy;
 use crate::error::AppError;
@@ -247,6 +248,9 @@ pub async fn authenticate(state: &AppState, token: Option<&str>) -> Result<Actor
     let Some(token) = token else {
         return Ok(Actor::Anonymous);
     };
+    if let Some(key) = PresentedKey::parse(token) {
+        return crate::services::integrations::authenticate(state, key).await;
+    }
     let Some(session) = store::sessions::find_by_digest(&state.db, &token_digest(token)).await?
     else {
         return Ok(Actor::Anonymous);
@@ -301,6 +305,10 @@ async fn actor_for(
 
 /// Anyone signed in: ends their own session, on every instance.
 pub async fn sign_out(state: &AppState, actor: &Actor) -> Result<(), AppError> {
+    if let Actor::Integration(_) = actor {
+        // A key has no session to end: a coordinator revokes it.
+        return Err(AppError::Forbidden);
+    }
     let session = actor.session_id().ok_or(AppError::Unauthenticated)?;
     let ended = store::sessions::end(&state.db, Ending::One(session), state.clock.now()).await?;
     announce_ended(state, &ended).await;
@@ -324,6 +332,10 @@ pub async fn announce_ended(state: &AppState, ended: &[SessionId]) {
 /// Whether the session behind a token is still live, without counting this as a use (the
 /// WebSocket watch asks this every minute).
 pub async fn is_live(state: &AppState, token: &str) -> Result<bool, AppError> {
+    if let Some(key) = PresentedKey::parse(token) {
+        let actor = crate::services::integrations::authenticate(state, key).await?;
+        return Ok(actor != Actor::Anonymous);
+    }
     let session = store::sessions::find_by_digest(&state.db, &token_digest(token)).await?;
     Ok(session.is_some_and(|session| session.times.is_live(state.clock.now())))
 }

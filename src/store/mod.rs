@@ -12,6 +12,7 @@ pub mod children;
 pub mod classes;
 pub mod departments;
 pub mod entities;
+pub mod integrations;
 pub mod media;
 pub mod moderation;
 pub mod people;

@@ -6,6 +6,7 @@
 mod helpers;
 
 mod answers;
+mod api_keys;
 mod areas;
 mod assisted;
 mod binary;

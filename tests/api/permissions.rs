@@ -1,4 +1,4 @@
-//! The permission matrix: every role × every root query, mutation and subscription and every HTTP
+//! The permission matrix: every role (and a department's API key) × every root query, mutation and subscription and every HTTP
 //! route × own / other class / other school / other department, against one table. A test fails
 //! when any root field of the schema or any route of the router has no row, so a new surface
 //! cannot be added without saying who may use it. Escalated proposals and safeguarding cases are
@@ -15,7 +15,7 @@ use crate::helpers::world::{PASSWORD, World, open_campaign, record_consent, staf
 both_databases!(every_role_can_do_exactly_what_the_matrix_says);
 
 /// The actors, in the order of each row's expectations.
-const ACTORS: [&str; 9] = [
+const ACTORS: [&str; 10] = [
     "anonymous",
     "child_a",
     "teacher_a",
@@ -25,6 +25,7 @@ const ACTORS: [&str; 9] = [
     "lead_b",
     "clerk",
     "coordinator",
+    "key",
 ];
 
 const OK: &str = "ok";
@@ -43,571 +44,619 @@ const PASS: &str = "passes";
 /// to be deactivated, `$request` a data request filed, `$department` another department.
 /// Rows run in order, as each actor in turn: a step that changes state comes after those that
 /// need the state before it, and signing out comes last.
-const MATRIX: &[(&str, &str, [&str; 9])] = &[
+const MATRIX: &[(&str, &str, [&str; 10])] = &[
     (
         "viewer",
         "{ viewer { kind } }",
-        [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
     ),
     (
         "departments",
         "{ departments(first: 1) { nodes { code } } }",
-        [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
     ),
     (
         "createSchool",
         "mutation($n: String!) { createSchool(input: { code: $n, nameZh: \"新的学校\" }) { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
         ],
     ),
     (
         "createStaff",
         "mutation($n: String!, $school: ID) { createStaff(input: { username: $n, password: \"long enough pw\", displayName: \"X\", role: TEACHER, schoolId: $school }) { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
         ],
     ),
     (
         "createClass",
         "mutation($n: String!) { createClass(input: { grade: 3, name: $n, schoolYear: 2026 }) { id } }",
-        [UNAUTH, FORBID, OK, OK, OK, FORBID, FORBID, FORBID, FORBID],
+        [
+            UNAUTH, FORBID, OK, OK, OK, FORBID, FORBID, FORBID, FORBID, FORBID,
+        ],
     ),
     (
         "myClasses",
         "{ myClasses { id } }",
-        [UNAUTH, FORBID, OK, OK, OK, OK, OK, OK, OK],
+        [UNAUTH, FORBID, OK, OK, OK, OK, OK, OK, OK, FORBID],
     ),
     (
         "class",
         "query($class: ID!) { class(id: $class) { code } }",
-        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
     ),
     (
         "class.children",
         "query($class: ID!) { class(id: $class) { children { nodes { pseudonym } } } }",
-        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
     ),
     (
         "child",
         "query($child: ID!) { child(id: $child) { pseudonym } }",
-        [UNAUTH, NOPE, OK, NOPE, NOPE, OK, NOPE, NOPE, OK],
+        [UNAUTH, NOPE, OK, NOPE, NOPE, OK, NOPE, NOPE, OK, NOPE],
     ),
     (
         "enrolChildren",
         "mutation($class: ID!, $n: String!) { enrolChildren(classId: $class, children: [{ pseudonym: $n, birthYear: 2017, birthMonth: 5 }]) { pin } }",
-        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
     ),
     (
         "resetPin",
         "mutation($pupil: ID!) { resetPin(childId: $pupil) { pin } }",
-        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
     ),
     (
         "issueBadges",
         "mutation($class: ID!) { issueBadges(classId: $class) { badgeToken } }",
-        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
     ),
     (
         "voidBadges",
         "mutation($class: ID!) { voidBadges(classId: $class) }",
-        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
     ),
     (
         "recordGuardianConsent",
         "mutation($child: ID!) { recordGuardianConsent(childId: $child, input: { method: WRITTEN, givenOn: \"2026-11-01\", relation: MOTHER }) { pseudonym } }",
-        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
     ),
     (
         "withdrawGuardianConsent",
         "mutation($child: ID!) { withdrawGuardianConsent(childId: $child) { pseudonym } }",
-        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
     ),
     (
         "areas",
         "{ areas { code } }",
-        [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
     ),
     (
         "campaigns",
         "{ campaigns { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
         ],
     ),
     (
         "createCampaign",
         "mutation($n: String!) { createCampaign(input: { title: $n, bands: [B], topics: [\"safety\"], opensAt: \"2026-11-01T00:00:00Z\", closesAt: \"2026-12-31T00:00:00Z\" }) { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
         ],
     ),
     (
         "openCampaigns",
         "{ openCampaigns { id } }",
         [
-            UNAUTH, OK, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID,
+            UNAUTH, OK, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID,
         ],
     ),
     (
         "myProposals",
         "{ myProposals { nodes { id } } }",
         [
-            UNAUTH, OK, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID,
+            UNAUTH, OK, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID,
         ],
     ),
     (
         "createArea",
         "mutation($n: String!) { createArea(input: { code: $n, nameZh: \"某某街道\", kind: SUBDISTRICT }) { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
         ],
     ),
     (
         "accessLog",
         "{ accessLog { nodes { operation } } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
         ],
     ),
     (
         "moderationQueue",
         "query($class: ID!) { moderationQueue(classId: $class) { nodes { id } } }",
-        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
     ),
     (
         "moderationLog",
         "query($proposal: ID!) { moderationLog(proposalId: $proposal) { decision } }",
-        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, OK],
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, OK, NOPE],
     ),
     (
         "moderateProposal",
         "mutation($proposal: ID!) { moderateProposal(id: $proposal, input: { decision: RETURN_FOR_CHANGES, reason: UNCLEAR }) { status } }",
-        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
     ),
     (
         "allowListSuggestions",
         "{ allowListSuggestions { nodes { id } } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
         ],
     ),
     (
         "safeguardingCases",
         "{ safeguardingCases { nodes { id } } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, OK, OK, FORBID, FORBID,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, OK, OK, FORBID, FORBID, FORBID,
         ],
     ),
     (
         "recordSafeguardingAction",
         "mutation($case: ID!) { recordSafeguardingAction(caseId: $case, input: { kind: TALKED_WITH_CHILD, occurredOn: \"2026-11-30\" }) { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, OK, NOPE, FORBID, FORBID,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, OK, NOPE, FORBID, FORBID, FORBID,
         ],
     ),
     (
         "routingRules",
         "{ routingRules { topic } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
         ],
     ),
     (
         "suggestTopics",
         "{ suggestTopics(text: \"秋千\") { topic } }",
-        [UNAUTH, OK, OK, OK, OK, OK, OK, OK, OK],
+        [UNAUTH, OK, OK, OK, OK, OK, OK, OK, OK, OK],
     ),
     (
         "departmentTasks",
         "{ departmentTasks { nodes { id } } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID, OK,
         ],
     ),
     (
         "task",
         "query($task: ID!) { task(id: $task) { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, OK,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, OK, OK,
         ],
     ),
     (
         "addTaskNote",
         "mutation($task: ID!) { addTaskNote(taskId: $task, note: \"已查看\") { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID, OK,
         ],
     ),
     (
         "triageTasks",
         "{ triageTasks { nodes { id } } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
         ],
     ),
     (
         "departmentWorkload",
         "{ departmentWorkload { open } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
         ],
     ),
     (
         "answerTemplates",
         "{ answerTemplates(topic: \"safety\", outcome: ADOPTED) { childText } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID, OK,
         ],
     ),
     (
         "myNotifications",
         "{ myNotifications { nodes { kind } } }",
         [
-            UNAUTH, OK, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID,
+            UNAUTH, OK, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID,
         ],
     ),
     (
         "publishedProposals",
         "{ publishedProposals { nodes { id } } }",
-        [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
     ),
     (
         "publicStats",
         "{ publicStats { proposals } }",
-        [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
     ),
     (
         "campaignReport",
         "query($campaign: ID!) { campaignReport(campaignId: $campaign) { title } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
         ],
     ),
     (
         "dataRequests",
         "{ dataRequests { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
         ],
     ),
     (
         "complianceReport",
         "{ complianceReport(year: 2026) { erasures } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
         ],
     ),
     (
         "fileDataRequest",
         "mutation($child: ID!) { fileDataRequest(childId: $child, kind: EXPORT) { id } }",
-        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
     ),
     (
         "department",
         "{ department(code: \"construction\") { code } }",
-        [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
     ),
     (
         "publishedProposal",
         "query($mine: ID!) { publishedProposal(id: $mine) { id } }",
-        [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
     ),
     (
         "routingRuleHistory",
         "{ routingRuleHistory(topic: \"safety\") { topic } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
         ],
     ),
     (
         "signInChild",
         "mutation($code: String!, $pin: String!) { signInChild(classCode: $code, pin: $pin) { token } }",
-        [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
     ),
     (
         "signInWithBadge",
         "mutation { signInWithBadge(token: \"not a badge\") { token } }",
         [
-            UNAUTH, UNAUTH, UNAUTH, UNAUTH, UNAUTH, UNAUTH, UNAUTH, UNAUTH, UNAUTH,
+            UNAUTH, UNAUTH, UNAUTH, UNAUTH, UNAUTH, UNAUTH, UNAUTH, UNAUTH, UNAUTH, UNAUTH,
         ],
     ),
     (
         "signInStaff",
         "mutation($password: String!) { signInStaff(username: \"lead.b\", password: $password) { token } }",
-        [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
     ),
     (
         "changeMyPassword",
         "mutation { changeMyPassword(currentPassword: \"not the password\", newPassword: \"a new long password\") }",
-        [UNAUTH, FORBID, PASS, PASS, PASS, PASS, PASS, PASS, PASS],
+        [
+            UNAUTH, FORBID, PASS, PASS, PASS, PASS, PASS, PASS, PASS, FORBID,
+        ],
     ),
     (
         "updateCampaign",
         "mutation($campaign: ID!, $n: String!) { updateCampaign(id: $campaign, input: { title: $n, bands: [B], topics: [\"safety\"], opensAt: \"2026-11-01T00:00:00Z\", closesAt: \"2026-12-31T00:00:00Z\" }) { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS, FORBID,
         ],
     ),
     (
         "openCampaign",
         "mutation($campaign: ID!) { openCampaign(id: $campaign) { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS, FORBID,
         ],
     ),
     (
         "submitProposal",
         "mutation($campaign: ID!, $uuid: String!) { submitProposal(input: { campaignId: $campaign, clientSubmissionId: $uuid, topic: \"safety\", consentToPublish: false, answers: [{ key: \"noticed\", text: \"路口很挤\" }, { key: \"idea\", text: \"多派人\" }] }) { id } }",
         [
-            UNAUTH, PASS, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID,
+            UNAUTH, PASS, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID,
         ],
     ),
     (
         "submitProposalForChild",
         "mutation($campaign: ID!, $child: ID!, $uuid: String!) { submitProposalForChild(childId: $child, input: { campaignId: $campaign, clientSubmissionId: $uuid, topic: \"safety\", consentToPublish: false, answers: [{ key: \"noticed\", text: \"路口很挤\" }, { key: \"idea\", text: \"多派人\" }] }) { id } }",
-        [UNAUTH, NOPE, PASS, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+        [UNAUTH, NOPE, PASS, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
     ),
     (
         "submitPaperProposals",
         "mutation($campaign: ID!, $class: ID!, $child: ID!, $uuid: String!) { submitPaperProposals(classId: $class, proposals: [{ childId: $child, proposal: { campaignId: $campaign, clientSubmissionId: $uuid, topic: \"safety\", consentToPublish: false, answers: [{ key: \"noticed\", text: \"路口很挤\" }, { key: \"idea\", text: \"多派人\" }] } }]) { id } }",
-        [UNAUTH, NOPE, PASS, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+        [UNAUTH, NOPE, PASS, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
     ),
     (
         "importRoster",
         "mutation($class: ID!) { importRoster(classId: $class, format: CSV, contentBase64: \"YQ==\") { pin } }",
-        [UNAUTH, NOPE, PASS, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+        [UNAUTH, NOPE, PASS, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
     ),
     (
         "returnProposalForChanges",
         "mutation($proposal: ID!) { returnProposalForChanges(id: $proposal, note: \"写清楚一点\") { id } }",
-        [UNAUTH, NOPE, PASS, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+        [UNAUTH, NOPE, PASS, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
     ),
     (
         "reviseProposal",
         "mutation($proposal: ID!) { reviseProposal(id: $proposal, input: { topic: \"safety\", consentToPublish: false, answers: [{ key: \"noticed\", text: \"路口很挤\" }, { key: \"idea\", text: \"多派人\" }] }) { id } }",
         [
-            UNAUTH, NOPE, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID,
+            UNAUTH, NOPE, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID,
         ],
     ),
     (
         "setMediaPublishable",
         "mutation($media: ID!) { setMediaPublishable(id: $media, publishable: false) { id } }",
-        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
     ),
     (
         "coverMedia",
         "mutation($media: ID!) { coverMedia(id: $media, regions: [{ x: 0.1, y: 0.1, width: 0.2, height: 0.2 }]) { id } }",
-        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
     ),
     (
         "decideAllowListSuggestion",
         "mutation { decideAllowListSuggestion(id: \"0193e0a0-0000-7000-8000-00000000dead\", accept: false) { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, NOPE,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, NOPE, FORBID,
         ],
     ),
     (
         "setRoutingRule",
         "mutation { setRoutingRule(input: { topic: \"culture\" }) { topic } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS, FORBID,
         ],
     ),
     (
         "signForTask",
         "mutation($task: ID!) { signForTask(taskId: $task) { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS, FORBID,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS, FORBID, PASS,
         ],
     ),
     (
         "requestExtension",
         "mutation($task: ID!) { requestExtension(taskId: $task, workingDays: 3, reason: \"要现场查看\") { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS, FORBID,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS, FORBID, PASS,
         ],
     ),
     (
         "decideExtension",
         "mutation($task: ID!) { decideExtension(taskId: $task, approve: true) { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS, FORBID,
         ],
     ),
     (
         "answerTask",
         "mutation($task: ID!) { answerTask(taskId: $task, input: { outcome: ADOPTED, officialText: \"采纳。\", childText: \"会修好！\" }) { task { id } } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS, FORBID,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS, FORBID, PASS,
         ],
     ),
     (
         "postProgress",
         "mutation($task: ID!) { postProgress(taskId: $task, stage: PLANNED, text: \"已列入计划。\", childText: \"我们开始准备了。\") { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS, FORBID,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS, FORBID, OK,
         ],
     ),
     (
         "linkDuplicate",
         "mutation($task: ID!) { linkDuplicate(taskId: $task, duplicateOfTaskId: $task) { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS, FORBID,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS, FORBID, PASS,
         ],
     ),
     (
         "publishProposal",
         "mutation($mine: ID!) { publishProposal(id: $mine) { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS, FORBID,
         ],
     ),
     (
         "rateAnswer",
         "mutation($mine: ID!) { rateAnswer(proposalId: $mine, rating: SATISFIED) { id } }",
         [
-            UNAUTH, PASS, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID,
+            UNAUTH, PASS, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID,
         ],
     ),
     (
         "withdrawPublicationConsent",
         "mutation($mine: ID!) { withdrawPublicationConsent(proposalId: $mine) { id } }",
         [
-            UNAUTH, PASS, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID,
+            UNAUTH, PASS, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID,
         ],
     ),
     (
         "bounceTask",
         "mutation($task: ID!) { bounceTask(taskId: $task, reason: \"不归我们管\") { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS, FORBID,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS, FORBID, PASS,
         ],
     ),
     (
         "rerouteTask",
         "mutation($task: ID!, $department: ID!) { rerouteTask(taskId: $task, departmentId: $department) { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS, FORBID,
         ],
     ),
     (
         "withdrawProposal",
         "mutation($mine: ID!) { withdrawProposal(id: $mine) { id } }",
         [
-            UNAUTH, PASS, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID,
+            UNAUTH, PASS, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID,
         ],
     ),
     (
         "acknowledgeSafeguardingCase",
         "mutation($case: ID!) { acknowledgeSafeguardingCase(caseId: $case) { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, OK, NOPE, FORBID, FORBID,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, OK, NOPE, FORBID, FORBID, FORBID,
         ],
     ),
     (
         "staffNotifications",
         "{ staffNotifications { nodes { kind } } }",
-        [UNAUTH, FORBID, OK, OK, OK, OK, OK, OK, OK],
+        [UNAUTH, FORBID, OK, OK, OK, OK, OK, OK, OK, FORBID],
     ),
     (
         "closeSafeguardingCase",
         "mutation($case: ID!) { closeSafeguardingCase(caseId: $case, note: \"已与孩子和家长谈过\", outcome: { noReportReason: \"家长已配合，无需报告\" }) { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, PASS, NOPE, FORBID, FORBID,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, PASS, NOPE, FORBID, FORBID, FORBID,
         ],
     ),
     (
         "decideDataRequest",
         "mutation($request: ID!) { decideDataRequest(id: $request, approve: true) { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS, FORBID,
         ],
     ),
     (
         "closeCampaign",
         "mutation($campaign: ID!) { closeCampaign(id: $campaign) { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS, FORBID,
         ],
     ),
     (
         "markChildLeft",
         "mutation($pupil: ID!) { markChildLeft(childId: $pupil) }",
-        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+        [UNAUTH, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
     ),
     (
         "deactivateStaff",
         "mutation($staff: ID!) { deactivateStaff(staffId: $staff) { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
+        ],
+    ),
+    (
+        "apiKeys",
+        "{ apiKeys { id } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
+        ],
+    ),
+    (
+        "apiKeyUses",
+        "query($apikey: ID!) { apiKeyUses(keyId: $apikey) { nodes { at } } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
+        ],
+    ),
+    (
+        "taskEvents",
+        "{ taskEvents { end } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID, OK,
+        ],
+    ),
+    (
+        "acknowledgeTaskEvents",
+        "mutation { acknowledgeTaskEvents(upTo: \"0\") }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+        ],
+    ),
+    (
+        "issueApiKey",
+        "mutation($department: ID!) { issueApiKey(departmentId: $department, name: \"系统\") { secret } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
+        ],
+    ),
+    (
+        "revokeApiKey",
+        "mutation($apikey: ID!) { revokeApiKey(id: $apikey) { id } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
         ],
     ),
     (
         "signOut",
         "mutation { signOut }",
-        [UNAUTH, OK, OK, OK, OK, OK, OK, OK, OK],
+        [UNAUTH, OK, OK, OK, OK, OK, OK, OK, OK, FORBID],
     ),
 ];
 
 /// Live operations over `/graphql/ws`: (field, subscription, expected outcome per actor).
-const SUBSCRIPTIONS: &[(&str, &str, [&str; 9])] = &[
+const SUBSCRIPTIONS: &[(&str, &str, [&str; 10])] = &[
     (
         "proposalUpdated",
         "subscription { proposalUpdated { id } }",
         [
-            UNAUTH, OK, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID,
+            UNAUTH, OK, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID,
         ],
     ),
     (
         "safeguardingCaseOpened",
         "subscription { safeguardingCaseOpened { id } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, OK, OK, FORBID, FORBID,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, OK, OK, FORBID, FORBID, FORBID,
         ],
     ),
     (
         "departmentTaskEvents",
         "subscription { departmentTaskEvents { task { id } } }",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID, OK,
         ],
     ),
 ];
 
 /// Every route of the router: (method, the router's path, the path asked, expected outcome per
 /// actor, by status: 2xx ok, 401, 403, 404). `/graphql/ws` is the subscriptions' table.
-const ROUTES: &[(&str, &str, &str, [&str; 9])] = &[
+const ROUTES: &[(&str, &str, &str, [&str; 10])] = &[
     (
         "POST",
         "/graphql",
         "/graphql",
-        [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
     ),
     (
         "GET",
         "/graphql",
         "/graphql",
-        [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
     ),
     (
         "POST",
         "/media",
         "/media",
-        [UNAUTH, OK, OK, OK, OK, FORBID, FORBID, FORBID, FORBID],
+        [
+            UNAUTH, OK, OK, OK, OK, FORBID, FORBID, FORBID, FORBID, FORBID,
+        ],
     ),
     (
         "GET",
         "/media/{id}/{rendition}",
         "/media/$media/display",
-        [UNAUTH, OK, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+        [UNAUTH, OK, OK, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
     ),
     (
         "GET",
         "/reports/campaigns/{file}",
         "/reports/campaigns/$campaign.csv",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
         ],
     ),
     (
@@ -615,7 +664,7 @@ const ROUTES: &[(&str, &str, &str, [&str; 9])] = &[
         "/reports/compliance/{file}",
         "/reports/compliance/2026.csv",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
         ],
     ),
     (
@@ -623,40 +672,45 @@ const ROUTES: &[(&str, &str, &str, [&str; 9])] = &[
         "/privacy/requests/{id}/export.zip",
         "/privacy/requests/$request/export.zip",
         [
-            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK,
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
         ],
     ),
-    ("GET", "/", "/", [OK, OK, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "GET",
+        "/",
+        "/",
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    ),
     (
         "GET",
         "/feed.atom",
         "/feed.atom",
-        [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
     ),
     (
         "GET",
         "/published.csv",
         "/published.csv",
-        [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
     ),
     (
         "GET",
         "/healthz",
         "/healthz",
-        [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
     ),
     (
         "GET",
         "/readyz",
         "/readyz",
-        [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
     ),
     // Open to all only outside production with no METRICS_TOKEN (see trust.rs for production).
     (
         "GET",
         "/metrics",
         "/metrics",
-        [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
     ),
     // Class B's cards: printing gives its children new PINs, which must not end a session the
     // rows above use.
@@ -664,7 +718,7 @@ const ROUTES: &[(&str, &str, &str, [&str; 9])] = &[
         "POST",
         "/classes/{class}/cards.pdf",
         "/classes/$class_b/cards.pdf",
-        [UNAUTH, NOPE, NOPE, NOPE, OK, NOPE, NOPE, NOPE, NOPE],
+        [UNAUTH, NOPE, NOPE, NOPE, OK, NOPE, NOPE, NOPE, NOPE, NOPE],
     ),
 ];
 
@@ -679,6 +733,8 @@ struct Fixtures {
     staff: String,
     request: String,
     department: String,
+    /// A key for the transport bureau, for revoking.
+    spare_key: String,
 }
 
 async fn fixtures(app: &TestApp, world: &World, child_token: &str) -> Fixtures {
@@ -769,7 +825,19 @@ async fn fixtures(app: &TestApp, world: &World, child_token: &str) -> Fixtures {
         .as_str()
         .unwrap()
         .to_owned();
+    let spare = app
+        .graphql_as(
+            Some(&world.coordinator.token),
+            "mutation($d: ID!) { issueApiKey(departmentId: $d, name: \"备用\") { key { id } } }",
+            json!({ "d": department }),
+        )
+        .await;
+    let spare_key = spare.ok()["issueApiKey"]["key"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     Fixtures {
+        spare_key,
         campaign,
         proposal,
         mine,
@@ -794,7 +862,18 @@ async fn every_role_can_do_exactly_what_the_matrix_says(app: TestApp) {
         .as_str()
         .unwrap()
         .to_owned();
-    let tokens: [Option<&str>; 9] = [
+    let key = app
+        .graphql_as(
+            Some(&world.coordinator.token),
+            "mutation($d: ID!) { issueApiKey(departmentId: $d, name: \"工单系统\") { secret } }",
+            json!({ "d": "0193e0a0-0000-7000-8001-000000000006" }),
+        )
+        .await;
+    let key = key.ok()["issueApiKey"]["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let tokens: [Option<&str>; 10] = [
         None,
         Some(&child_token),
         Some(&world.teacher_a.token),
@@ -804,6 +883,7 @@ async fn every_role_can_do_exactly_what_the_matrix_says(app: TestApp) {
         Some(&world.lead_b.token),
         Some(&world.clerk.token),
         Some(&world.coordinator.token),
+        Some(&key),
     ];
     let fixtures = fixtures(&app, &world, &child_token).await;
     let values = |unique: &str| -> Vec<(&'static str, Value)> {
@@ -824,6 +904,7 @@ async fn every_role_can_do_exactly_what_the_matrix_says(app: TestApp) {
             ("$staff", json!(fixtures.staff)),
             ("$request", json!(fixtures.request)),
             ("$department", json!(fixtures.department)),
+            ("$apikey", json!(fixtures.spare_key)),
             ("$code", json!(world.class_a.code)),
             ("$pin", json!(world.class_a.children[1].pin)),
             ("$password", json!(PASSWORD)),

@@ -74,7 +74,7 @@ pub async fn answer(
     let warnings = validate(&input, youngest, today)?;
 
     let now = state.clock.now();
-    let by = member.staff().member.id;
+    let by = member.by();
     let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
     let mut done: Vec<(Task, TaskEvent)> = Vec::new();
     for (index, task) in group.into_iter().enumerate() {
@@ -232,7 +232,7 @@ pub async fn link_duplicate(
         ));
     }
     let now = state.clock.now();
-    let by = member.staff().member.id;
+    let by = member.by();
     let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
     store::answers::link_duplicate(&transaction, task.id, target.id, by, now).await?;
     let text = format!("与任务 {} 合并答复", target.id);
@@ -308,7 +308,7 @@ pub async fn post_progress(
             group.push(task);
         }
     }
-    let by = member.staff().member.id;
+    let by = member.by();
     let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
     let mut done = Vec::new();
     for task in group {

@@ -41,7 +41,7 @@ pub async fn request_extension(
             "答复期限已过，不能再申请延期。",
         ));
     }
-    let staff = member.staff().member.id;
+    let staff = member.by();
     let extension = Extension {
         id: crate::domain::ids::ExtensionId::new(),
         task_id: task.id,

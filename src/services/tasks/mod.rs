@@ -106,7 +106,8 @@ async fn mirror(
     Ok(())
 }
 
-/// Appends a task event and its outbox row (ids only) for the departments' streams.
+/// Appends a task event, its outbox row (ids only) for the departments' streams, and its entry in
+/// each department's feed.
 async fn record(
     db: &impl ConnectionTrait,
     task: &Task,
@@ -138,6 +139,19 @@ async fn record(
             .collect::<Vec<_>>(),
     });
     store::proposals::enqueue(db, &topic(kind), payload, now).await?;
+    let entries = departments_of(task)
+        .into_iter()
+        .map(|department| store::integrations::NewEntry {
+            department,
+            event_id: event.id,
+            task_id: task.id,
+            proposal_id: task.proposal_id,
+            kind,
+            lead: task.department_id == Some(department),
+            at: now,
+        })
+        .collect();
+    store::integrations::append_to_feed(db, entries).await?;
     Ok(event)
 }
 

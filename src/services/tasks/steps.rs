@@ -27,7 +27,7 @@ pub async fn sign_for(
         Step {
             event: Some(GovernmentEvent::SignFor),
             kind: TaskEventKind::SignedFor,
-            actor: EventActor::Staff(member.staff().member.id),
+            actor: EventActor::Staff(member.by()),
             text: None,
             reopened_before: false,
         },
@@ -54,7 +54,7 @@ pub async fn add_note(
         Step {
             event: None,
             kind: TaskEventKind::Note,
-            actor: EventActor::Staff(member.staff().member.id),
+            actor: EventActor::Staff(member.by()),
             text: Some(&note),
             reopened_before: false,
         },
@@ -78,7 +78,7 @@ pub async fn bounce(
         Step {
             event: Some(GovernmentEvent::Bounce),
             kind: TaskEventKind::Bounced,
-            actor: EventActor::Staff(member.staff().member.id),
+            actor: EventActor::Staff(member.by()),
             text: Some(&reason),
             reopened_before: false,
         },

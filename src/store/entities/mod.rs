@@ -3,12 +3,15 @@
 pub mod access_log;
 pub mod allow_list_suggestions;
 pub mod answers;
+pub mod api_key_uses;
+pub mod api_keys;
 pub mod areas;
 pub mod badges;
 pub mod campaigns;
 pub mod children;
 pub mod class_teachers;
 pub mod classes;
+pub mod department_feed;
 pub mod departments;
 pub mod districts;
 pub mod duplicate_links;
