@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::departments::DepartmentId;
 use crate::domain::ids::{ApiKeyId, ProposalId, StaffId, TaskEventId, TaskId};
-use crate::domain::people::StaffMember;
 use crate::error::{AppError, FieldCode};
 
 /// What every key begins with, so a leaked one is recognised (and a session token never is one).
@@ -90,15 +89,6 @@ pub struct KeyUse {
     pub operation: String,
     pub request_id: String,
     pub at: DateTime<Utc>,
-}
-
-/// A department's system, acting with its key.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IntegrationActor {
-    pub key_id: ApiKeyId,
-    /// The key's account, a member of the department's staff who cannot sign in.
-    pub account: StaffMember,
-    pub department_id: DepartmentId,
 }
 
 /// One entry of a department's feed: a task event, numbered in the order it was committed.

@@ -98,7 +98,7 @@ pub enum Actor {
     Staff(StaffActor),
     /// A department's own system, with an API key: it may do what the department's clerks do
     /// with tasks, and nothing else.
-    Integration(crate::domain::integrations::IntegrationActor),
+    Integration(IntegrationActor),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,6 +113,15 @@ pub struct ChildActor {
 pub struct StaffActor {
     pub member: StaffMember,
     pub session_id: SessionId,
+}
+
+/// A department's system, acting with its key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IntegrationActor {
+    pub key_id: crate::domain::ids::ApiKeyId,
+    /// The key's account, a member of the department's staff who cannot sign in.
+    pub account: StaffMember,
+    pub department_id: DepartmentId,
 }
 
 impl Actor {

@@ -18,6 +18,7 @@ use crate::services;
 /// A department system's key, as its managers see it. The key itself was shown once.
 #[derive(SimpleObject)]
 pub struct ApiKey {
+    /// This key.
     pub id: ID,
     /// The department it acts for.
     pub department_id: ID,
@@ -27,8 +28,11 @@ pub struct ApiKey {
     pub prefix: String,
     /// The account its steps are recorded under (a task event's `staffId`).
     pub account_id: ID,
+    /// When it was issued.
     pub created_at: DateTime<Utc>,
+    /// When it was revoked; null while it works.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// When it was last used.
     pub last_used_at: Option<DateTime<Utc>>,
     /// The feed position its system last acknowledged.
     pub acknowledged: String,
@@ -53,6 +57,7 @@ impl From<DomainKey> for ApiKey {
 /// A key just issued.
 #[derive(SimpleObject)]
 pub struct IssuedApiKey {
+    /// The key as it will be listed.
     pub key: ApiKey,
     /// The key, to send as `Authorization: Bearer <secret>`. Shown this once: only its digest
     /// is kept.
@@ -64,7 +69,9 @@ pub struct IssuedApiKey {
 pub struct ApiKeyUse {
     /// The operation's type and root fields, such as `mutation signForTask`.
     pub operation: String,
+    /// The request it came in (as in the server's log).
     pub request_id: String,
+    /// When.
     pub at: DateTime<Utc>,
 }
 
@@ -75,11 +82,15 @@ pub struct TaskFeedEntry {
     pub position: String,
     /// The event (the same id as in the task's history and the Redis stream).
     pub event_id: ID,
+    /// The task: read it with `task(id:)`.
     pub task_id: ID,
+    /// The task's proposal.
     pub proposal_id: ID,
+    /// What happened.
     pub kind: TaskEventKind,
     /// The department leads the task (else it helps).
     pub lead: bool,
+    /// When it happened.
     pub at: DateTime<Utc>,
 }
 
@@ -100,6 +111,7 @@ impl From<FeedEntry> for TaskFeedEntry {
 /// A page of the feed.
 #[derive(SimpleObject)]
 pub struct TaskFeed {
+    /// The entries, oldest first.
     pub entries: Vec<TaskFeedEntry>,
     /// Where this page ends: pass it as `after` for the next, and acknowledge it once handled.
     pub end: String,

@@ -8,13 +8,12 @@ use rand::RngExt as _;
 use crate::domain::departments::DepartmentId;
 use crate::domain::ids::{ApiKeyId, SessionId, StaffId};
 use crate::domain::integrations::{
-    ApiKey, FeedEntry, IntegrationActor, KeyName, KeyUse, PREFIX_ALPHABET, PREFIX_LEN,
-    PresentedKey, compose_key,
+    ApiKey, FeedEntry, KeyName, KeyUse, PREFIX_ALPHABET, PREFIX_LEN, compose_key,
 };
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::people::{Actor, Role, StaffMember, Username};
+use crate::domain::people::{Role, StaffMember, Username};
 use crate::error::{AppError, FieldCode};
-use crate::secrets::{random_token, same_secret, token_digest};
+use crate::secrets::{random_token, token_digest};
 use crate::services::access::{Coordinator, DepartmentMember};
 use crate::state::AppState;
 use crate::store;
@@ -131,34 +130,6 @@ pub async fn uses(
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(store::integrations::uses(&state.db, id, page).await?)
-}
-
-/// The actor for a presented key: `Anonymous` for one that is unknown, wrong or revoked, or
-/// whose account was deactivated.
-pub async fn authenticate(
-    state: &AppState,
-    presented: PresentedKey<'_>,
-) -> Result<Actor, AppError> {
-    let Some((key, digest)) =
-        store::integrations::find_by_prefix(&state.db, presented.prefix).await?
-    else {
-        return Ok(Actor::Anonymous);
-    };
-    if !same_secret(token_digest(presented.whole).as_bytes(), digest.as_bytes())
-        || key.revoked_at.is_some()
-    {
-        return Ok(Actor::Anonymous);
-    }
-    Ok(
-        match store::people::find(&state.db, key.account_id).await? {
-            Some((account, false)) => Actor::Integration(IntegrationActor {
-                key_id: key.id,
-                account,
-                department_id: key.department_id,
-            }),
-            _ => Actor::Anonymous,
-        },
-    )
 }
 
 /// Logs one use of a key: the operation's root fields and the request.

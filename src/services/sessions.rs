@@ -249,7 +249,7 @@ pub async fn authenticate(state: &AppState, token: Option<&str>) -> Result<Actor
         return Ok(Actor::Anonymous);
     };
     if let Some(key) = PresentedKey::parse(token) {
-        return crate::services::integrations::authenticate(state, key).await;
+        return authenticate_key(state, key).await;
     }
     let Some(session) = store::sessions::find_by_digest(&state.db, &token_digest(token)).await?
     else {
@@ -333,9 +333,37 @@ pub async fn announce_ended(state: &AppState, ended: &[SessionId]) {
 /// WebSocket watch asks this every minute).
 pub async fn is_live(state: &AppState, token: &str) -> Result<bool, AppError> {
     if let Some(key) = PresentedKey::parse(token) {
-        let actor = crate::services::integrations::authenticate(state, key).await?;
+        let actor = authenticate_key(state, key).await?;
         return Ok(actor != Actor::Anonymous);
     }
     let session = store::sessions::find_by_digest(&state.db, &token_digest(token)).await?;
     Ok(session.is_some_and(|session| session.times.is_live(state.clock.now())))
+}
+
+/// The actor for a presented key: `Anonymous` for one that is unknown, wrong or revoked, or
+/// whose account was deactivated.
+async fn authenticate_key(
+    state: &AppState,
+    presented: PresentedKey<'_>,
+) -> Result<Actor, AppError> {
+    let Some((key, digest)) =
+        store::integrations::find_by_prefix(&state.db, presented.prefix).await?
+    else {
+        return Ok(Actor::Anonymous);
+    };
+    if !crate::secrets::same_secret(token_digest(presented.whole).as_bytes(), digest.as_bytes())
+        || key.revoked_at.is_some()
+    {
+        return Ok(Actor::Anonymous);
+    }
+    Ok(
+        match store::people::find(&state.db, key.account_id).await? {
+            Some((account, false)) => Actor::Integration(crate::domain::people::IntegrationActor {
+                key_id: key.id,
+                account,
+                department_id: key.department_id,
+            }),
+            _ => Actor::Anonymous,
+        },
+    )
 }

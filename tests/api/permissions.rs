@@ -675,12 +675,7 @@ const ROUTES: &[(&str, &str, &str, [&str; 10])] = &[
             UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
         ],
     ),
-    (
-        "GET",
-        "/",
-        "/",
-        [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
-    ),
+    ("GET", "/", "/", [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK]),
     (
         "GET",
         "/feed.atom",
