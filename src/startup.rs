@@ -48,6 +48,9 @@ impl Application {
         check(&config)?;
         let bind = config.bind;
         let (state, jobs_db) = assemble(config, overrides.clock, true).await?;
+        crate::services::standing::ensure(&state)
+            .await
+            .map_err(|error| anyhow::anyhow!("making the standing channel: {error:?}"))?;
         let listener = TcpListener::bind(bind)
             .await
             .with_context(|| format!("binding {bind}"))?;

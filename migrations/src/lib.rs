@@ -18,6 +18,7 @@ mod m20261130_000009_privacy;
 mod m20261201_000010_case_oversight;
 mod m20261201_000011_media_blobs;
 mod m20261201_000012_api_keys;
+mod m20261201_000013_plan_mechanism;
 
 pub use m20261130_000009_privacy::{ERASED_CHILD, ERASED_CLASS, ERASED_SCHOOL};
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_case_oversight::Migration),
             Box::new(m20261201_000011_media_blobs::Migration),
             Box::new(m20261201_000012_api_keys::Migration),
+            Box::new(m20261201_000013_plan_mechanism::Migration),
         ]
     }
 }

@@ -10,6 +10,28 @@ use crate::domain::topics::Topic;
 use crate::error::FieldCode;
 use crate::error::{AppError, FieldError};
 
+/// The standing channel (“我的想法”): a campaign that is always open, to every school and band,
+/// on every topic, so a child can send an idea at any time (the plan's 常态化 participation).
+/// Coordinators pause it, district-wide or for a school; they never close or edit it.
+pub const STANDING: CampaignId = CampaignId(uuid::uuid!("0193e0a0-0000-7000-8005-000000000001"));
+
+/// Where a pause of the standing channel applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PauseScope {
+    District,
+    School(SchoolId),
+}
+
+impl PauseScope {
+    /// How it is stored.
+    pub fn key(self) -> String {
+        match self {
+            PauseScope::District => "district".to_owned(),
+            PauseScope::School(school) => school.to_string(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CampaignState {
     /// Being prepared; children do not see it.

@@ -22,6 +22,11 @@ pub struct Proposal {
     pub topic: Topic,
     pub answers: Vec<Answer>,
     pub place: Option<String>,
+    /// The township or subdistrict the place is in (an area's code), if the child named one.
+    pub area_code: Option<String>,
+    /// The short reference a child, teacher or parent quotes (`SY-26-4F7KQ`); none on proposals
+    /// made before references existed.
+    pub reference: Option<String>,
     pub consent_to_publish: bool,
     pub client_submission_id: uuid::Uuid,
     pub content_hash: String,
@@ -101,4 +106,64 @@ pub struct Event {
     pub from: Option<String>,
     pub to: String,
     pub reason: Option<String>,
+}
+
+/// The characters of a tracking reference: digits and capitals without 0, O, 1 and I, which
+/// are misheard and misread.
+pub const REFERENCE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+/// A new tracking reference for a proposal made in `year`: `SY-26-4F7KQ` (the district, the
+/// year, five characters: 33 million a year, so a clash is rare and the caller draws again).
+pub fn new_reference(year: i32, rng: &mut impl rand::Rng) -> String {
+    use rand::RngExt as _;
+    let code: String = (0..5)
+        .map(|_| REFERENCE_ALPHABET[rng.random_range(0..REFERENCE_ALPHABET.len())] as char)
+        .collect();
+    format!("SY-{:02}-{code}", year.rem_euclid(100))
+}
+
+/// A reference as someone typed or said it: case, spaces and dashes do not matter, and the
+/// letters people confuse with digits are read as the digits they look like are not in the
+/// alphabet, so `o`, `i` and `l` are refused rather than guessed. `None` if it cannot be one.
+pub fn normalise_reference(raw: &str) -> Option<String> {
+    let compact: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let rest = compact.strip_prefix("SY")?;
+    let (year, code) = rest.split_at_checked(2)?;
+    let valid = year.bytes().all(|b| b.is_ascii_digit())
+        && code.len() == 5
+        && code.bytes().all(|b| REFERENCE_ALPHABET.contains(&b));
+    valid.then(|| format!("SY-{year}-{code}"))
+}
+
+#[cfg(test)]
+mod reference_tests {
+    use super::*;
+
+    #[test]
+    fn a_reference_has_no_characters_that_read_alike_and_is_found_however_typed() {
+        let mut rng = rand::rng();
+        for _ in 0..200 {
+            let reference = new_reference(2026, &mut rng);
+            assert!(reference.starts_with("SY-26-"), "{reference}");
+            assert!(
+                !reference[6..].contains(['0', 'O', '1', 'I']),
+                "{reference}"
+            );
+            assert_eq!(
+                normalise_reference(&reference.to_lowercase()),
+                Some(reference.clone())
+            );
+        }
+        assert_eq!(
+            normalise_reference(" sy 26 4f7kq "),
+            Some("SY-26-4F7KQ".to_owned())
+        );
+        assert_eq!(normalise_reference("SY-26-4F7K0"), None);
+        assert_eq!(normalise_reference("SY-26-4F7K"), None);
+        assert_eq!(normalise_reference("XX-26-4F7KQ"), None);
+    }
 }

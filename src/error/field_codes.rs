@@ -77,6 +77,8 @@ pub enum FieldCode {
     Required,
     /// A thing named as related to itself.
     SelfReference,
+    /// The standing channel, which is paused or resumed, never edited or closed.
+    Standing,
     /// A code or username already in use.
     Taken,
     /// A file or request larger than allowed.
@@ -143,6 +145,7 @@ impl FieldCode {
         FieldCode::RepeatsFlaggedWords,
         FieldCode::Required,
         FieldCode::SelfReference,
+        FieldCode::Standing,
         FieldCode::Taken,
         FieldCode::TooLarge,
         FieldCode::TooLong,
@@ -194,6 +197,7 @@ impl FieldCode {
             FieldCode::RepeatsFlaggedWords => "REPEATS_FLAGGED_WORDS",
             FieldCode::Required => "REQUIRED",
             FieldCode::SelfReference => "SELF",
+            FieldCode::Standing => "STANDING",
             FieldCode::Taken => "TAKEN",
             FieldCode::TooLarge => "TOO_LARGE",
             FieldCode::TooLong => "TOO_LONG",
@@ -260,6 +264,9 @@ impl FieldCode {
             }
             FieldCode::Required => "A value is needed.",
             FieldCode::SelfReference => "A thing named as related to itself.",
+            FieldCode::Standing => {
+                "The standing channel, which is paused or resumed, never edited or closed."
+            }
             FieldCode::Taken => "A code or username already in use.",
             FieldCode::TooLarge => "A file or request larger than allowed.",
             FieldCode::TooLong => "A text longer than the field allows.",

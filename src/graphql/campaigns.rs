@@ -166,6 +166,9 @@ pub struct Campaign {
     pub description: String,
     /// Draft, open or closed.
     pub state: CampaignState,
+    /// The standing channel (“我的想法”), open at any time; every other campaign is a focused
+    /// call for a time.
+    pub standing: bool,
     /// Whether every school of the district takes part.
     pub all_schools: bool,
     /// The schools that take part, when not all do.
@@ -192,6 +195,7 @@ impl Campaign {
     pub fn from_domain(campaign: DomainCampaign, forms: Vec<Form>) -> Self {
         Campaign {
             id: ID(campaign.id.to_string()),
+            standing: campaign.id == crate::domain::campaigns::STANDING,
             title: campaign.title,
             description: campaign.description,
             state: match campaign.state {

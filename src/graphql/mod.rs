@@ -26,11 +26,13 @@ mod plain_text;
 mod privacy;
 mod proposals;
 mod public;
+mod references;
 mod report;
 mod roster;
 mod routing;
 mod safeguarding;
 mod sessions;
+mod standing;
 mod states;
 mod tasks;
 
@@ -55,6 +57,8 @@ pub struct QueryRoot(
     access::AccessQuery,
     areas::AreasQuery,
     campaigns::CampaignsQuery,
+    standing::StandingQuery,
+    references::ReferencesQuery,
     proposals::ProposalsQuery,
     moderation::ModerationQuery,
     safeguarding::SafeguardingQuery,
@@ -79,6 +83,7 @@ pub struct MutationRoot(
     areas::AreasMutation,
     media::MediaMutation,
     campaigns::CampaignsMutation,
+    standing::StandingMutation,
     proposals::ProposalsMutation,
     moderation::ModerationMutation,
     safeguarding::SafeguardingMutation,

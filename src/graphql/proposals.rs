@@ -40,8 +40,8 @@ pub struct AnswerInput {
 /// A proposal as a child (or their teacher for them) submits it.
 #[derive(InputObject)]
 pub struct SubmitProposalInput {
-    /// The open campaign it answers.
-    pub campaign_id: ID,
+    /// The open campaign it answers; none for the standing channel (“我的想法”), open at any time.
+    pub campaign_id: Option<ID>,
     /// A UUID the app makes once per proposal and sends again on every retry.
     pub client_submission_id: String,
     /// A topic key the campaign offers.
@@ -50,6 +50,8 @@ pub struct SubmitProposalInput {
     pub answers: Vec<AnswerInput>,
     /// Where, in the child's words.
     pub place: Option<String>,
+    /// The township or subdistrict the place is in: an area's `code` (see `areas`).
+    pub area_code: Option<String>,
     /// Whether the child agrees that the proposal (never their name) may be made public.
     pub consent_to_publish: bool,
 }
@@ -57,11 +59,10 @@ pub struct SubmitProposalInput {
 impl SubmitProposalInput {
     fn into_submission(self) -> Result<Submission, AppError> {
         Ok(Submission {
-            campaign_id: parse_id(
-                &self.campaign_id,
-                CampaignId::parse,
-                &["input", "campaignId"],
-            )?,
+            campaign_id: match self.campaign_id {
+                Some(id) => parse_id(&id, CampaignId::parse, &["input", "campaignId"])?,
+                None => crate::domain::campaigns::STANDING,
+            },
             client_submission_id: uuid::Uuid::parse_str(self.client_submission_id.trim()).map_err(
                 |_| {
                     AppError::validation(
@@ -74,6 +75,7 @@ impl SubmitProposalInput {
             topic: self.topic,
             answers: domain_answers(self.answers),
             place: self.place,
+            area_code: self.area_code,
             consent_to_publish: self.consent_to_publish,
         })
     }
@@ -126,6 +128,8 @@ pub struct StaffProposal {
     pub assisted: bool,
     /// The topic's key.
     pub topic: String,
+    /// The short reference to quote on the phone.
+    pub reference: Option<String>,
 }
 
 impl From<DomainProposal> for StaffProposal {
@@ -136,6 +140,7 @@ impl From<DomainProposal> for StaffProposal {
             status: proposal.school_state.into(),
             assisted: proposal.assisted_by.is_some(),
             topic: proposal.topic.key().to_owned(),
+            reference: proposal.reference,
         }
     }
 }
@@ -195,6 +200,10 @@ pub struct Proposal {
     pub answers: Vec<Answer>,
     /// Where, in the child's words.
     pub place: Option<String>,
+    /// The township or subdistrict the child picked (an area's code).
+    pub area_code: Option<String>,
+    /// The short reference to quote on the phone, such as SY-26-4F7KQ.
+    pub reference: Option<String>,
     /// Whether the child agreed that it may be made public.
     pub consent_to_publish: bool,
     /// Where it stands.
@@ -242,6 +251,8 @@ impl Proposal {
                 proposal.answers.into_iter().map(Answer::from).collect()
             },
             place: proposal.place.filter(|_| !withheld),
+            area_code: proposal.area_code,
+            reference: proposal.reference,
             consent_to_publish: proposal.consent_to_publish,
             status: status.into(),
             status_label: status.label(band).to_owned(),

@@ -36,6 +36,7 @@ pub async fn update(
     id: CampaignId,
     settings: CampaignSettings,
 ) -> Result<Campaign, AppError> {
+    crate::services::standing::refuse_if_standing(id)?;
     let current = store::campaigns::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -66,6 +67,7 @@ async fn set_state(
     id: CampaignId,
     to: CampaignState,
 ) -> Result<Campaign, AppError> {
+    crate::services::standing::refuse_if_standing(id)?;
     let mut campaign = store::campaigns::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -96,9 +98,11 @@ pub async fn open_for_child(
         return Ok(Vec::new());
     };
     let open = store::campaigns::open(&state.db).await?;
+    let standing_paused = crate::services::standing::is_paused_for(state, child.school_id).await?;
     Ok(open
         .into_iter()
         .filter(|campaign| campaign.is_open_at(now) && campaign.includes(child.school_id, band))
+        .filter(|campaign| !(standing_paused && campaign.id == crate::domain::campaigns::STANDING))
         .filter_map(|campaign| {
             campaign
                 .form_for(band)

@@ -23,6 +23,8 @@ pub struct Submission {
     pub topic: String,
     pub answers: Vec<Answer>,
     pub place: Option<String>,
+    /// The code of the township or subdistrict the place is in, if the child picked one.
+    pub area_code: Option<String>,
     pub consent_to_publish: bool,
 }
 
@@ -92,7 +94,10 @@ pub async fn checked(
         .await?
         .ok_or(AppError::NotFound)?;
     let now = state.clock.now();
-    if !campaign.is_open_at(now) {
+    if !campaign.is_open_at(now)
+        || (campaign.id == crate::domain::campaigns::STANDING
+            && crate::services::standing::is_paused_for(state, author.school).await?)
+    {
         return Err(AppError::CampaignClosed);
     }
     let today = crate::clock::local_date(now);
@@ -117,6 +122,8 @@ pub async fn checked(
         submission.place.as_deref(),
     )?;
     usable_media(state, author.child, assisted_by, &answers).await?;
+    let area_code = known_area(state, submission.area_code.as_deref()).await?;
+    let reference = fresh_reference(state, today).await?;
     Ok(Proposal {
         id: ProposalId::new(),
         campaign_id: campaign.id,
@@ -134,6 +141,8 @@ pub async fn checked(
         topic,
         answers,
         place,
+        area_code,
+        reference: Some(reference),
         consent_to_publish: submission.consent_to_publish,
         client_submission_id: submission.client_submission_id,
         assisted_by,
@@ -315,6 +324,37 @@ pub(crate) fn validated(
                 ));
             }
             Err(AppError::Validation(fields))
+        }
+    }
+}
+
+/// The area a child picked, which must be one of the district's; none if they picked none.
+async fn known_area(state: &AppState, code: Option<&str>) -> Result<Option<String>, AppError> {
+    let Some(code) = code.map(str::trim).filter(|code| !code.is_empty()) else {
+        return Ok(None);
+    };
+    let code = code.to_ascii_lowercase();
+    if store::areas::code_taken(&state.db, &code).await? {
+        Ok(Some(code))
+    } else {
+        Err(AppError::validation(
+            &["input", "areaCode"],
+            FieldCode::UnknownArea,
+            "没有这个乡镇街道，请从列表里选。",
+        ))
+    }
+}
+
+/// A tracking reference no proposal has yet.
+async fn fresh_reference(state: &AppState, today: chrono::NaiveDate) -> Result<String, AppError> {
+    use chrono::Datelike as _;
+    loop {
+        let reference = crate::domain::proposals::new_reference(today.year(), &mut rand::rng());
+        if store::proposals::find_by_reference(&state.db, &reference)
+            .await?
+            .is_none()
+        {
+            return Ok(reference);
         }
     }
 }

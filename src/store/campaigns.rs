@@ -144,3 +144,44 @@ fn to_domain(row: campaigns::Model) -> Result<Campaign, DbErr> {
         forms,
     })
 }
+
+/// Where the standing channel is paused: `district`, or schools' ids.
+pub async fn standing_pauses(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
+    Ok(super::entities::standing_pauses::Entity::find()
+        .order_by_asc(super::entities::standing_pauses::Column::Scope)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| row.scope)
+        .collect())
+}
+
+/// Pauses the standing channel for a scope (pausing it again changes nothing).
+pub async fn pause_standing(
+    db: &impl ConnectionTrait,
+    scope: &str,
+    by: StaffId,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    use super::entities::standing_pauses;
+    standing_pauses::Entity::insert(standing_pauses::ActiveModel {
+        scope: Set(scope.to_owned()),
+        paused_by: Set(by.0),
+        paused_at: Set(now),
+    })
+    .on_conflict(
+        sea_orm::sea_query::OnConflict::column(standing_pauses::Column::Scope)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn resume_standing(db: &impl ConnectionTrait, scope: &str) -> Result<(), DbErr> {
+    super::entities::standing_pauses::Entity::delete_by_id(scope.to_owned())
+        .exec(db)
+        .await?;
+    Ok(())
+}

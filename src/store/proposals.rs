@@ -49,6 +49,8 @@ pub async fn insert(db: &impl ConnectionTrait, proposal: &Proposal) -> Result<()
         screening: Set(None),
         public_answers: Set(None),
         public_place: Set(None),
+        area_code: Set(proposal.area_code.clone()),
+        reference: Set(proposal.reference.clone()),
     }
     .insert(db)
     .await?;
@@ -261,6 +263,8 @@ pub(super) fn to_domain(row: proposals::Model) -> Result<Proposal, DbErr> {
         },
         topic: Topic::parse(&row.topic).ok_or_else(|| invalid("topic"))?,
         place: row.place,
+        area_code: row.area_code,
+        reference: row.reference,
         consent_to_publish: row.consent_to_publish,
         client_submission_id: row.client_submission_id,
         content_hash: row.content_hash,
@@ -405,4 +409,17 @@ pub async fn campaigns_of(
     campaigns.sort();
     campaigns.dedup();
     Ok(campaigns.into_iter().map(CampaignId).collect())
+}
+
+/// The proposal with this tracking reference.
+pub async fn find_by_reference(
+    db: &impl ConnectionTrait,
+    reference: &str,
+) -> Result<Option<Proposal>, DbErr> {
+    proposals::Entity::find()
+        .filter(proposals::Column::Reference.eq(reference))
+        .one(db)
+        .await?
+        .map(to_domain)
+        .transpose()
 }

@@ -37,8 +37,8 @@ async fn anyone_can_page_through_every_department_of_the_plan(app: TestApp) {
     }
     assert_eq!(
         codes.len(),
-        33,
-        "every responsible unit in the plan: {codes:?}"
+        53,
+        "every responsible unit in the plan (33 bureaus and the 20 townships and subdistricts): {codes:?}"
     );
     let mut sorted = codes.clone();
     sorted.sort();

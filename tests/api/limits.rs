@@ -18,7 +18,7 @@ async fn fifty_items_a_page_is_allowed_and_fifty_one_is_refused_on_first(app: Te
             .as_array()
             .unwrap()
             .len(),
-        33
+        50
     );
 
     let answer = app.graphql(query, json!({ "first": 51 })).await;

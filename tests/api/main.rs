@@ -24,6 +24,7 @@ mod migrations;
 mod moderation;
 mod outages;
 mod permissions;
+mod plan;
 mod privacy;
 mod properties;
 mod proposals;

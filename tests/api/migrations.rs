@@ -7,7 +7,7 @@ use crate::helpers::databases::{empty_postgres_database, skip_or_fail, test_data
 
 async fn round_trip(db: &DatabaseConnection) {
     Migrator::up(db, None).await.expect("up");
-    assert_eq!(count_departments(db).await, 33);
+    assert_eq!(count_departments(db).await, 53);
     Migrator::down(db, None).await.expect("down");
     assert!(
         Migrator::get_applied_migrations(db)
@@ -18,7 +18,7 @@ async fn round_trip(db: &DatabaseConnection) {
     Migrator::up(db, None).await.expect("up again");
     assert_eq!(
         count_departments(db).await,
-        33,
+        53,
         "seed data comes back once, not twice"
     );
     assert!(

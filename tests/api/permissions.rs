@@ -530,6 +530,32 @@ const MATRIX: &[(&str, &str, [&str; 10])] = &[
         ],
     ),
     (
+        "findProposal",
+        "query($code: String!) { findProposal(reference: $code) { id } }",
+        [UNAUTH, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
+    ),
+    (
+        "standingChannel",
+        "{ standingChannel { pausedDistrictWide } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
+        ],
+    ),
+    (
+        "pauseStandingChannel",
+        "mutation($school: ID) { pauseStandingChannel(schoolId: $school) { pausedSchoolIds } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
+        ],
+    ),
+    (
+        "resumeStandingChannel",
+        "mutation($school: ID) { resumeStandingChannel(schoolId: $school) { pausedSchoolIds } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
+        ],
+    ),
+    (
         "closeCampaign",
         "mutation($campaign: ID!) { closeCampaign(id: $campaign) { id } }",
         [

@@ -46,10 +46,17 @@ async fn a_child_sees_only_campaigns_that_ask_them_with_the_form_for_their_band(
             "title": "草稿", "bands": ["B"], "topics": ["safety"], "opensAt": "2026-11-01T00:00:00Z", "closesAt": "2026-12-31T00:00:00Z" } }))
         .await;
     draft.ok();
-    let query = "{ openCampaigns { id title forms { band fields { key type label maxLength } } } }";
+    let query = "{ openCampaigns { id title standing forms { band fields { key type label maxLength } } } }";
     let young = child_token(&app, &world.class_a.code, &world.class_a.children[0].pin).await;
     let answer = app.graphql_as(Some(&young), query, json!({})).await;
-    let campaigns = answer.ok()["openCampaigns"].as_array().unwrap().clone();
+    let (standing, campaigns): (Vec<Value>, Vec<Value>) = answer.ok()["openCampaigns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .cloned()
+        .partition(|campaign| campaign["standing"] == true);
+    assert_eq!(standing.len(), 1, "the standing channel is always there");
+    assert_eq!(standing[0]["title"], "我的想法");
     assert_eq!(
         campaigns.len(),
         1,

@@ -48,13 +48,15 @@ pub fn channel(department: DepartmentId) -> String {
 }
 
 /// Opens the task of a proposal the school approved, in the approving transaction: routed by its
-/// topic to the lead department (or the coordinators' triage queue), with its deadlines.
+/// topic and area (the area's own rule first, then the topic's) to the lead department or
+/// township (or the coordinators' triage queue), with its deadlines.
 pub async fn open_for_approved(
     db: &impl ConnectionTrait,
     proposal: &Proposal,
     now: DateTime<Utc>,
 ) -> Result<(Task, TaskEvent), AppError> {
-    let rule = store::routing::for_topic(db, proposal.topic.key(), None).await?;
+    let rule =
+        store::routing::for_topic(db, proposal.topic.key(), proposal.area_code.as_deref()).await?;
     let campaign = store::campaigns::find(db, proposal.campaign_id)
         .await?
         .ok_or(AppError::NotFound)?;

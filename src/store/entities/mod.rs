@@ -36,5 +36,6 @@ pub mod schools;
 pub mod sessions;
 pub mod staff;
 pub mod staff_notifications;
+pub mod standing_pauses;
 pub mod task_events;
 pub mod tasks;

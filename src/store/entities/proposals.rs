@@ -25,6 +25,8 @@ pub struct Model {
     pub screening: Option<Json>,
     pub public_answers: Option<Json>,
     pub public_place: Option<String>,
+    pub area_code: Option<String>,
+    pub reference: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
