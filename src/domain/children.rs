@@ -233,6 +233,18 @@ pub struct Child {
 /// Under this age a guardian's consent is needed before a child may submit (PIPL art. 31).
 pub const CONSENT_AGE: u32 = 14;
 
+impl Child {
+    /// Whether the child still needs a guardian's consent on `today` before taking part
+    /// (submitting, or backing another child's idea).
+    pub fn needs_consent(&self, today: chrono::NaiveDate) -> bool {
+        self.consent.is_none()
+            && self
+                .birth
+                .age_on(today)
+                .is_some_and(|age| age < CONSENT_AGE)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

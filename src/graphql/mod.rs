@@ -6,6 +6,7 @@
 mod access;
 mod answers;
 mod areas;
+mod backing;
 mod boundary;
 mod campaigns;
 mod children;
@@ -92,6 +93,7 @@ pub struct MutationRoot(
     integrations::IntegrationsMutation,
     answers::AnswersMutation,
     public::PublicMutation,
+    backing::BackingMutation,
     privacy::PrivacyMutation,
     children::ChildrenMutation,
 );

@@ -65,6 +65,7 @@ pub struct PublicDepartment {
 /// A published proposal: the child's words (with the teacher's redactions), the department's
 /// answer and progress, and the images the teacher marked publishable.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct PublishedProposal {
     /// This proposal.
     pub id: ID,
@@ -88,6 +89,9 @@ pub struct PublishedProposal {
     pub images: Vec<String>,
     /// When it was published.
     pub published_at: DateTime<Utc>,
+    /// Children who back it (附议, “我也这么想”), pooled with proposals linked to it as
+    /// duplicates.
+    pub backers: i32,
 }
 
 impl From<PublicItem> for PublishedProposal {
@@ -131,6 +135,7 @@ impl From<PublicItem> for PublishedProposal {
                 .map(|id| format!("/media/{id}/display"))
                 .collect(),
             published_at: publication.published_at,
+            backers: i32::try_from(item.backers).unwrap_or(i32::MAX),
         }
     }
 }

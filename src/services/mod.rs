@@ -5,6 +5,7 @@ pub mod access;
 pub mod answers;
 pub mod areas;
 pub mod assisted;
+pub mod backing;
 pub mod campaigns;
 pub mod cards;
 pub mod children;

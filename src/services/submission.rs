@@ -2,7 +2,6 @@
 //! who dictates or wrote on paper), and recording it with its event and outbox row.
 
 use crate::domain::campaigns::Campaign;
-use crate::domain::children::CONSENT_AGE;
 use crate::domain::forms::{Answer, Form};
 use crate::domain::ids::{CampaignId, ChildId, ClassId, MediaId, ProposalId, SchoolId, StaffId};
 use crate::domain::lifecycle::SchoolState;
@@ -105,12 +104,7 @@ pub async fn checked(
     if !campaign.includes(author.school, band) {
         return Err(AppError::NotInAudience);
     }
-    if record.consent.is_none()
-        && record
-            .birth
-            .age_on(today)
-            .is_some_and(|age| age < CONSENT_AGE)
-    {
+    if record.needs_consent(today) {
         return Err(AppError::ConsentRequired);
     }
     let form = campaign.form_for(band).ok_or(AppError::NotInAudience)?;

@@ -7,6 +7,7 @@
 pub mod access_log;
 pub mod answers;
 pub mod areas;
+pub mod backings;
 pub mod campaigns;
 pub mod children;
 pub mod classes;

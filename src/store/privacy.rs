@@ -219,9 +219,10 @@ pub async fn anonymise_proposal(
     Ok(())
 }
 
-/// Removes the child's own rows (sessions, badges, consents, notifications, images) and unlinks
+/// Removes the child's own rows (backings, sessions, badges, consents, notifications, images) and unlinks
 /// safeguarding cases, then the child; returns the stored renditions no other image uses.
 pub async fn remove_child(db: &impl ConnectionTrait, child: ChildId) -> Result<Vec<String>, DbErr> {
+    super::backings::remove_child(db, child).await?;
     sessions::Entity::delete_many()
         .filter(sessions::Column::ChildId.eq(child.0))
         .exec(db)

@@ -416,3 +416,38 @@ pub async fn of_campaign(
     }
     query.all(db).await?.into_iter().map(to_domain).collect()
 }
+
+/// The tasks a department leads whose proposals children back (it or a duplicate linked to it).
+pub async fn led_and_backed(
+    db: &impl ConnectionTrait,
+    department: DepartmentId,
+) -> Result<Vec<Task>, DbErr> {
+    use super::entities::{backings, duplicate_links};
+    use sea_orm::sea_query::{ExprTrait as _, Query};
+    let backed = Query::select()
+        .column(backings::Column::ProposalId)
+        .from(backings::Entity)
+        .to_owned();
+    let backed_tasks = Query::select()
+        .column(tasks::Column::Id)
+        .from(tasks::Entity)
+        .and_where(Expr::col(tasks::Column::ProposalId).in_subquery(backed.clone()))
+        .to_owned();
+    let pooled = Query::select()
+        .column(duplicate_links::Column::DuplicateOf)
+        .from(duplicate_links::Entity)
+        .and_where(Expr::col(duplicate_links::Column::TaskId).in_subquery(backed_tasks))
+        .to_owned();
+    tasks::Entity::find()
+        .filter(tasks::Column::DepartmentId.eq(department.0))
+        .filter(
+            Condition::any()
+                .add(Expr::col(tasks::Column::ProposalId).in_subquery(backed))
+                .add(Expr::col(tasks::Column::Id).in_subquery(pooled)),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
+}

@@ -33,13 +33,14 @@ pub fn atom(items: &[PublicItem], base: &str, now: DateTime<Utc>) -> String {
             .unwrap_or_default();
         let title = p.topic.label_zh();
         xml.push_str(&format!(
-            r#"<entry><id>urn:uuid:{id}</id><title>{title}</title><updated>{at}</updated><link href="{base}/#p-{id}"/><content type="text">{text} —— 回复：{answer}</content></entry>"#,
+            r#"<entry><id>urn:uuid:{id}</id><title>{title}</title><updated>{at}</updated><link href="{base}/#p-{id}"/><content type="text">{text} —— 回复：{answer}{backers}</content></entry>"#,
             id = p.proposal_id,
             title = escape(title),
             at = p.published_at.to_rfc3339(),
             base = escape(base),
             text = escape(&texts(item)),
             answer = escape(answer),
+            backers = backers_zh(item.backers),
         ));
     }
     xml.push_str("</feed>");
@@ -61,6 +62,7 @@ pub fn csv(items: &[PublicItem]) -> Result<Vec<u8>, csv::Error> {
         "answer_for_children",
         "answer_official",
         "answered_at",
+        "backers",
     ]
     .map(str::to_owned);
     let rows = items.iter().map(|item| {
@@ -86,7 +88,17 @@ pub fn csv(items: &[PublicItem]) -> Result<Vec<u8>, csv::Error> {
             answer
                 .map(|a| a.answered_at.to_rfc3339())
                 .unwrap_or_default(),
+            item.backers.to_string(),
         ]
     });
     crate::spreadsheet::csv(std::iter::once(header).chain(rows))
+}
+
+/// How many children back a proposal, as a line after its text: nothing when none do.
+pub fn backers_zh(backers: u64) -> String {
+    if backers == 0 {
+        String::new()
+    } else {
+        format!("（{backers} 位小朋友也这么想）")
+    }
 }

@@ -101,6 +101,12 @@ pub fn render(
             .collect();
         html.push_str(&texts.join("<br>"));
         html.push_str("</p>");
+        if item.backers > 0 {
+            html.push_str(&format!(
+                r#"<p class="backers">👍 {} 位小朋友也这么想</p>"#,
+                item.backers
+            ));
+        }
         for image in &p.media {
             html.push_str(&format!(
                 r#"<img src="/media/{}/display" alt="孩子的图画或照片" loading="lazy">"#,

@@ -535,6 +535,20 @@ const MATRIX: &[(&str, &str, [&str; 10])] = &[
         [UNAUTH, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE],
     ),
     (
+        "backProposal",
+        "mutation($mine: ID!) { backProposal(id: $mine) { backers } }",
+        [
+            UNAUTH, NOPE, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID,
+        ],
+    ),
+    (
+        "mostBackedTasks",
+        "{ mostBackedTasks { id } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID, OK,
+        ],
+    ),
+    (
         "standingChannel",
         "{ standingChannel { pausedDistrictWide } }",
         [

@@ -11,6 +11,7 @@ both_databases!(
     a_child_sends_an_idea_outside_any_campaign_and_it_is_answered,
     coordinators_pause_the_standing_channel_for_a_school_or_the_district,
     a_place_in_a_township_routes_to_the_township_s_queue_with_the_bureau_helping,
+    children_back_published_ideas_once_each_and_duplicates_pool_their_backers,
 );
 
 const SUBMIT: &str = "mutation($i: SubmitProposalInput!) { submitProposal(input: $i) { id reference areaCode campaignId } }";
@@ -304,4 +305,135 @@ async fn a_place_in_a_township_routes_to_the_township_s_queue_with_the_bureau_he
         )
         .await;
     assert_eq!(signed.ok()["signForTask"]["state"], "SIGNED_FOR");
+}
+
+const BACK: &str = "mutation($p: ID!) { backProposal(id: $p) { backers backedByMe } }";
+
+/// Submitted by a child, approved, and in the construction bureau's queue: (proposal, task).
+async fn approved(app: &TestApp, world: &World, token: &str) -> (String, String) {
+    let sent = app.graphql_as(Some(token), SUBMIT, idea(None)).await;
+    let id = sent.ok()["submitProposal"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.run_pending().await;
+    approve(app, world, &id).await;
+    let task = task_in_queue(app, &world.clerk.token, &id, false)
+        .await
+        .unwrap();
+    (id, task)
+}
+
+async fn answer_and_publish(app: &TestApp, world: &World, id: &str, task: &str) {
+    let t = json!({ "t": task });
+    // A duplicate is answered with its original: then these steps are refused, and that is fine.
+    app.graphql_as(
+        Some(&world.clerk.token),
+        "mutation($t: ID!) { signForTask(taskId: $t) { state } }",
+        t.clone(),
+    )
+    .await;
+    app.graphql_as(
+        Some(&world.clerk.token),
+        "mutation($t: ID!) { answerTask(taskId: $t, input: { outcome: ADOPTED, officialText: \"采纳。\", childText: \"会修好！\" }) { task { state } } }",
+        t,
+    )
+    .await;
+    let published = app
+        .graphql_as(
+            Some(&world.coordinator.token),
+            "mutation($p: ID!) { publishProposal(id: $p) { id } }",
+            json!({ "p": id }),
+        )
+        .await;
+    assert_eq!(published.ok()["publishProposal"]["id"], id);
+}
+
+async fn children_back_published_ideas_once_each_and_duplicates_pool_their_backers(app: TestApp) {
+    let (world, first) = ready(&app).await;
+    let [_, second, third] = [0, 1, 2].map(|i| world.class_a.children[i].clone());
+    for pupil in [&second, &third] {
+        record_consent(&app, &world.teacher_a, &pupil.id).await;
+    }
+    let second = child_token(&app, &world.class_a.code, &second.pin).await;
+    let third = child_token(&app, &world.class_a.code, &third.pin).await;
+    let (swing, swing_task) = approved(&app, &world, &first).await;
+    let (again, again_task) = approved(&app, &world, &third).await;
+
+    // Not before publication.
+    let early = app
+        .graphql_as(Some(&second), BACK, json!({ "p": swing }))
+        .await;
+    assert_eq!(early.error_code(), Some("NOT_FOUND"));
+    let linked = app
+        .graphql_as(
+            Some(&world.clerk.token),
+            "mutation($t: ID!, $o: ID!) { linkDuplicate(taskId: $t, duplicateOfTaskId: $o) { id } }",
+            json!({ "t": again_task, "o": swing_task }),
+        )
+        .await;
+    linked.ok();
+    answer_and_publish(&app, &world, &swing, &swing_task).await;
+    answer_and_publish(&app, &world, &again, &again_task).await;
+
+    // Once per child; not one's own; under 14 only with a guardian's consent.
+    let backed = app
+        .graphql_as(Some(&second), BACK, json!({ "p": swing }))
+        .await;
+    assert_eq!(
+        backed.ok()["backProposal"],
+        json!({ "backers": 1, "backedByMe": true })
+    );
+    let twice = app
+        .graphql_as(Some(&second), BACK, json!({ "p": swing }))
+        .await;
+    assert_eq!(twice.ok()["backProposal"]["backers"], 1);
+    let own = app
+        .graphql_as(Some(&first), BACK, json!({ "p": swing }))
+        .await;
+    assert_eq!(own.error_code(), Some("VALIDATION"));
+    let pupil_b = &world.class_b.children[0];
+    let token_b = child_token(&app, &world.class_b.code, &pupil_b.pin).await;
+    let no_consent = app
+        .graphql_as(Some(&token_b), BACK, json!({ "p": swing }))
+        .await;
+    assert_eq!(no_consent.error_code(), Some("CONSENT_REQUIRED"));
+    record_consent(&app, &world.teacher_b, &pupil_b.id).await;
+    // Backing the duplicate counts for the group; the same child twice across it counts once.
+    app.graphql_as(Some(&token_b), BACK, json!({ "p": again }))
+        .await
+        .ok();
+    app.graphql_as(Some(&second), BACK, json!({ "p": again }))
+        .await
+        .ok();
+
+    let wall = "{ publishedProposals { nodes { id backers backedByMe } } }";
+    for (token, mine) in [(Some(second.as_str()), true), (None, false)] {
+        let answer = app.graphql_as(token, wall, json!({})).await;
+        let nodes = answer.ok()["publishedProposals"]["nodes"]
+            .as_array()
+            .unwrap()
+            .clone();
+        for node in &nodes {
+            assert_eq!(node["backers"], 2, "{node}");
+            assert_eq!(node["backedByMe"], mine);
+        }
+        assert_eq!(nodes.len(), 2);
+    }
+    let (_, page) = app.get("/").await;
+    assert!(page.contains("2 位小朋友也这么想"), "{page}");
+    let (_, feed) = app.get("/feed.atom").await;
+    assert!(feed.contains("2 位小朋友也这么想"), "{feed}");
+
+    // The department sees the count, and its most backed tasks first.
+    let most = app
+        .graphql_as(
+            Some(&world.clerk.token),
+            "{ mostBackedTasks { proposalId backers } }",
+            json!({}),
+        )
+        .await;
+    let most = most.ok()["mostBackedTasks"].as_array().unwrap().clone();
+    assert_eq!(most.len(), 2);
+    assert!(most.iter().all(|task| task["backers"] == 2));
 }

@@ -119,6 +119,8 @@ pub struct Task {
     pub place: Option<String>,
     /// Oldest first.
     pub events: Vec<TaskEvent>,
+    /// Children who back its proposal since publication (附议), pooled with linked duplicates.
+    pub backers: i32,
 }
 
 type PublicText = HashMap<ProposalId, (Vec<DomainAnswer>, Option<String>)>;
@@ -128,6 +130,7 @@ fn task(
     today: NaiveDate,
     texts: &mut PublicText,
     events: &mut HashMap<TaskId, Vec<DomainEvent>>,
+    backers: &HashMap<ProposalId, u64>,
 ) -> Task {
     let (answers, place) = texts.remove(&task.proposal_id).unwrap_or_default();
     Task {
@@ -158,6 +161,8 @@ fn task(
             .into_iter()
             .map(TaskEvent::from)
             .collect(),
+        backers: i32::try_from(backers.get(&task.proposal_id).copied().unwrap_or(0))
+            .unwrap_or(i32::MAX),
         topic: task.topic.key().to_owned(),
     }
 }
@@ -168,9 +173,11 @@ async fn tasks(state: &AppState, list: Vec<DomainTask>) -> Result<Vec<Task>, App
     let mut texts = services::tasks::public_text(state, &list).await?;
     let ids: Vec<TaskId> = list.iter().map(|t| t.id).collect();
     let mut events = services::tasks::events_of(state, &ids).await?;
+    let proposals: Vec<ProposalId> = list.iter().map(|t| t.proposal_id).collect();
+    let backers = services::backing::counts(state, &proposals).await?;
     Ok(list
         .into_iter()
-        .map(|t| task(t, today, &mut texts, &mut events))
+        .map(|t| task(t, today, &mut texts, &mut events, &backers))
         .collect())
 }
 
@@ -231,6 +238,20 @@ pub struct TasksQuery;
 
 #[Object]
 impl TasksQuery {
+    /// Department staff: the tasks their department leads that children back most (附议),
+    /// most backed first (then the nearest deadline).
+    async fn most_backed_tasks(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many: 20 if not given, at most 50.")] first: Option<i32>,
+    ) -> GqlResult<Vec<Task>> {
+        let state = state(ctx)?;
+        let member = crate::services::access::department_member(actor(ctx))?;
+        let limit = crate::domain::page::PageRequest::<()>::parse(first, None)?.first() as usize;
+        let backed = services::tasks::most_backed(state, &member, limit).await?;
+        Ok(tasks(state, backed.into_iter().map(|(task, _)| task).collect()).await?)
+    }
+
     /// Department staff: their department's tasks, the nearest deadline first.
     #[graphql(complexity = "first.unwrap_or(20).clamp(0, 50) as usize * child_complexity + 1")]
     async fn department_tasks(
@@ -297,7 +318,8 @@ impl TasksQuery {
         let today = local_date(state.clock.now());
         let mut texts = services::tasks::public_text(state, std::slice::from_ref(&one)).await?;
         let mut events = HashMap::from([(one.id, events)]);
-        Ok(task(one, today, &mut texts, &mut events))
+        let backers = services::backing::counts(state, &[one.proposal_id]).await?;
+        Ok(task(one, today, &mut texts, &mut events, &backers))
     }
 
     /// Coordinators: each department's open and overdue tasks, bounces, reminders and

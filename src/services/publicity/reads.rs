@@ -30,6 +30,8 @@ pub struct PublicItem {
     pub department: Option<Department>,
     pub answer: Option<Answer>,
     pub progress: Vec<Progress>,
+    /// Children who back it (附议), pooled with its linked duplicates.
+    pub backers: u64,
 }
 
 /// The published proposals, newest first; a page costs the same few queries whatever its size.
@@ -73,6 +75,7 @@ async fn complete(
     let task_ids: Vec<_> = tasks.values().map(|t| t.id).collect();
     let mut progress = store::answers::progress_of(&state.db, &task_ids).await?;
     let departments = store::departments::all(&state.db).await?;
+    let backers = store::backings::pooled_counts(&state.db, &ids).await?;
     Ok(publications
         .into_iter()
         .map(|publication| {
@@ -86,6 +89,7 @@ async fn complete(
                     .get(&id)
                     .and_then(|task| progress.remove(&task.id))
                     .unwrap_or_default(),
+                backers: backers.get(&id).copied().unwrap_or(0),
                 publication,
             }
         })

@@ -106,3 +106,31 @@ pub async fn workload(state: &AppState, _: &Coordinator) -> Result<Vec<Workload>
     rows.sort_by_key(|row| std::cmp::Reverse((row.overdue, row.open)));
     Ok(rows)
 }
+
+/// Department staff: the tasks their department leads that children back most (附议), most
+/// backed first, then the nearest deadline; with each its count.
+pub async fn most_backed(
+    state: &AppState,
+    member: &DepartmentMember,
+    limit: usize,
+) -> Result<Vec<(Task, u64)>, AppError> {
+    let tasks = store::tasks::led_and_backed(&state.db, member.department()).await?;
+    let ids: Vec<_> = tasks.iter().map(|task| task.proposal_id).collect();
+    let counts = store::backings::pooled_counts(&state.db, &ids).await?;
+    let mut backed: Vec<(Task, u64)> = tasks
+        .into_iter()
+        .map(|task| {
+            let count = counts.get(&task.proposal_id).copied().unwrap_or(0);
+            (task, count)
+        })
+        .filter(|(_, count)| *count > 0)
+        .collect();
+    backed.sort_by(|(a, a_count), (b, b_count)| {
+        b_count
+            .cmp(a_count)
+            .then(a.due.cmp(&b.due))
+            .then(a.id.cmp(&b.id))
+    });
+    backed.truncate(limit);
+    Ok(backed)
+}

@@ -6,6 +6,7 @@ pub mod answers;
 pub mod api_key_uses;
 pub mod api_keys;
 pub mod areas;
+pub mod backings;
 pub mod badges;
 pub mod campaigns;
 pub mod children;

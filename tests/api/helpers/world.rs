@@ -426,7 +426,8 @@ pub async fn approve_answer_publish(app: &TestApp, world: &World, proposal: &str
 }
 
 /// Every place a child's id could be written, as (table, column).
-pub const CHILD_COLUMNS: [(&str, &str); 8] = [
+pub const CHILD_COLUMNS: [(&str, &str); 9] = [
+    ("backings", "child_id"),
     ("children", "id"),
     ("proposals", "child_id"),
     ("media", "child_id"),
