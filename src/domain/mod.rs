@@ -16,6 +16,7 @@ pub mod media;
 pub mod moderation;
 pub mod page;
 pub mod people;
+pub mod plan;
 pub mod privacy;
 pub mod proposals;
 pub mod publicity;

@@ -24,6 +24,7 @@ mod moderation;
 mod page;
 mod people;
 mod plain_text;
+mod plan;
 mod privacy;
 mod proposals;
 mod public;
@@ -69,6 +70,7 @@ pub struct QueryRoot(
     answers::AnswersQuery,
     public::PublicQuery,
     report::ReportQuery,
+    plan::PlanQuery,
     privacy::PrivacyQuery,
 );
 
@@ -94,6 +96,7 @@ pub struct MutationRoot(
     answers::AnswersMutation,
     public::PublicMutation,
     backing::BackingMutation,
+    plan::PlanMutation,
     privacy::PrivacyMutation,
     children::ChildrenMutation,
 );

@@ -87,6 +87,7 @@ pub fn router(app: AppState, schema: AppSchema) -> Router {
         )
         .route("/media/{id}/{rendition}", get(media::rendition))
         .route("/reports/campaigns/{file}", get(reports::campaign))
+        .route("/reports/evaluation/{file}", get(reports::evaluation))
         .route("/reports/compliance/{file}", get(privacy::compliance))
         .route("/privacy/requests/{id}/export.zip", get(privacy::export))
         .route("/", get(public::wall))

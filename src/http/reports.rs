@@ -60,3 +60,79 @@ async fn export(
         _ => Err(AppError::NotFound),
     }
 }
+
+/// `GET /reports/evaluation/{period}.{csv|xlsx|html}`: the plan's evaluation for coordinators,
+/// for a year (`2026.html`) or a span (`2026-03-01_2026-09-01.csv`, the second day excluded).
+pub async fn evaluation(
+    State(state): State<HttpState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    match evaluation_file(&state, &file, &headers).await {
+        Ok((content_type, name, bytes)) => {
+            let disposition = if content_type.starts_with("text/html") {
+                "inline".to_owned()
+            } else {
+                format!("attachment; filename=\"{name}\"")
+            };
+            (
+                [
+                    (header::CONTENT_TYPE, content_type.to_owned()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(error) => refusal(&state, error),
+    }
+}
+
+/// A year or a span as a file names it, and its words.
+fn named_period(name: &str) -> Option<(services::evaluation::Period, String)> {
+    use chrono::NaiveDate;
+    if let Ok(year) = name.parse::<i32>() {
+        let from = NaiveDate::from_ymd_opt(year, 1, 1)?;
+        let to = NaiveDate::from_ymd_opt(year + 1, 1, 1)?;
+        return Some((
+            services::evaluation::Period { from, to },
+            format!("{year}年"),
+        ));
+    }
+    let (from, to) = name.split_once('_')?;
+    let from = NaiveDate::parse_from_str(from, "%Y-%m-%d").ok()?;
+    let to = NaiveDate::parse_from_str(to, "%Y-%m-%d").ok()?;
+    let words = format!("{from} 至 {}", to.pred_opt()?);
+    (from < to).then_some((services::evaluation::Period { from, to }, words))
+}
+
+async fn evaluation_file(
+    state: &HttpState,
+    file: &str,
+    headers: &HeaderMap,
+) -> Result<(&'static str, String, Vec<u8>), AppError> {
+    let actor =
+        services::sessions::authenticate(&state.app, bearer_token(headers).as_deref()).await?;
+    let coordinator = crate::services::access::coordinator(&actor)?;
+    let (name, format) = file.rsplit_once('.').ok_or(AppError::NotFound)?;
+    let (period, words) = named_period(name).ok_or(AppError::NotFound)?;
+    let evaluation = services::evaluation::evaluation(&state.app, &coordinator, period).await?;
+    match format {
+        "csv" => Ok((
+            "text/csv; charset=utf-8",
+            format!("evaluation-{name}.csv"),
+            services::evaluation::exports::to_csv(&evaluation.by_measure)?,
+        )),
+        "xlsx" => Ok((
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            format!("evaluation-{name}.xlsx"),
+            services::evaluation::exports::to_xlsx(&evaluation)?,
+        )),
+        "html" => Ok((
+            "text/html; charset=utf-8",
+            format!("evaluation-{name}.html"),
+            crate::wall::evaluation::render(&evaluation, &words).into_bytes(),
+        )),
+        _ => Err(AppError::NotFound),
+    }
+}

@@ -14,6 +14,7 @@ pub mod cleanup;
 pub mod compliance;
 pub mod departments;
 pub mod enrolment;
+pub mod evaluation;
 pub mod handling;
 pub mod integrations;
 pub mod media;

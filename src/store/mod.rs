@@ -17,6 +17,7 @@ pub mod integrations;
 pub mod media;
 pub mod moderation;
 pub mod people;
+pub mod plan;
 pub mod privacy;
 pub mod proposals;
 pub mod publications;

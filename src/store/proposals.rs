@@ -423,3 +423,20 @@ pub async fn find_by_reference(
         .map(to_domain)
         .transpose()
 }
+
+/// The proposals submitted in `[from, to)`, oldest first (for reports).
+pub async fn submitted_between(
+    db: &impl ConnectionTrait,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<Proposal>, DbErr> {
+    proposals::Entity::find()
+        .filter(proposals::Column::CreatedAt.gte(from))
+        .filter(proposals::Column::CreatedAt.lt(to))
+        .order_by_asc(proposals::Column::CreatedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
+}

@@ -3,6 +3,7 @@
 //! GraphQL queries, so nothing unpublished or identifying can reach them.
 
 mod charts;
+pub mod evaluation;
 mod feeds;
 mod page;
 

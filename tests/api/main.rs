@@ -25,6 +25,7 @@ mod moderation;
 mod outages;
 mod permissions;
 mod plan;
+mod plan_reports;
 mod privacy;
 mod properties;
 mod proposals;

@@ -549,6 +549,32 @@ const MATRIX: &[(&str, &str, [&str; 10])] = &[
         ],
     ),
     (
+        "planMeasures",
+        "{ planMeasures { number } }",
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    ),
+    (
+        "planReport",
+        "{ planReport(cut: TOWNSHIP, from: \"2026-01-01\", to: \"2027-01-01\") { total { submitted } } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
+        ],
+    ),
+    (
+        "setTopicMeasures",
+        "mutation { setTopicMeasures(topic: \"having_a_say\", measures: [3]) }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
+        ],
+    ),
+    (
+        "recordPolicyChange",
+        "mutation($task: ID!) { recordPolicyChange(taskId: $task, text: \"改了规定。\") { id } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, PASS, FORBID, PASS,
+        ],
+    ),
+    (
         "standingChannel",
         "{ standingChannel { pausedDistrictWide } }",
         [
@@ -695,6 +721,14 @@ const ROUTES: &[(&str, &str, &str, [&str; 10])] = &[
         "GET",
         "/reports/campaigns/{file}",
         "/reports/campaigns/$campaign.csv",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
+        ],
+    ),
+    (
+        "GET",
+        "/reports/evaluation/{file}",
+        "/reports/evaluation/2026.html",
         [
             UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
         ],
