@@ -264,9 +264,9 @@ impl Data {
             .collect();
         let total_counts = count(&all);
         let mut columns: Vec<(Vec<Shown>, Shown)> = Vec::new();
-        for column in 0..COLUMNS.len() {
+        for (column, total) in total_counts.iter().enumerate() {
             let cells: Vec<u64> = raw_rows.iter().map(|row| row.2[column]).collect();
-            columns.push(suppression::column(&cells, total_counts[column]));
+            columns.push(suppression::column(&cells, *total));
         }
         let rows = raw_rows
             .iter()
@@ -311,7 +311,7 @@ fn median_days(facts: &[&Facts]) -> Option<f64> {
     }
     days.sort_unstable();
     let middle = days.len() / 2;
-    Some(if days.len() % 2 == 0 {
+    Some(if days.len().is_multiple_of(2) {
         f64::from(days[middle - 1] + days[middle]) / 2.0
     } else {
         f64::from(days[middle])
