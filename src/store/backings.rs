@@ -2,10 +2,12 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, Set, Statement,
+};
 use std::collections::{HashMap, HashSet};
 
-use super::entities::{backings, duplicate_links, tasks};
+use super::entities::backings;
 use crate::domain::ids::{ChildId, ProposalId, SchoolId};
 
 /// Records a child's backing; whether it is new (a second backing changes nothing).
@@ -49,7 +51,8 @@ pub async fn backed_by(
 }
 
 /// Each proposal's backers, pooled with the proposals linked to it as duplicates: the distinct
-/// children who back any proposal of its group (a group is a task and the tasks linked to it).
+/// children who back any proposal of its group (a task, the task it duplicates, and the other
+/// duplicates of that one). One statement, whatever the number of proposals.
 pub async fn pooled_counts(
     db: &impl ConnectionTrait,
     proposals: &[ProposalId],
@@ -57,60 +60,36 @@ pub async fn pooled_counts(
     if proposals.is_empty() {
         return Ok(HashMap::new());
     }
-    // The proposals' tasks, and the root of each task's group.
-    let own_tasks = tasks::Entity::find()
-        .filter(tasks::Column::ProposalId.is_in(proposals.iter().map(|id| id.0)))
-        .all(db)
-        .await?;
-    let own_ids: Vec<uuid::Uuid> = own_tasks.iter().map(|task| task.id).collect();
-    let links_out = duplicate_links::Entity::find()
-        .filter(duplicate_links::Column::TaskId.is_in(own_ids.clone()))
-        .all(db)
-        .await?;
-    let root_of: HashMap<uuid::Uuid, uuid::Uuid> = links_out
-        .iter()
-        .map(|link| (link.task_id, link.duplicate_of))
-        .collect();
-    let roots: HashSet<uuid::Uuid> = own_ids
-        .iter()
-        .map(|task| *root_of.get(task).unwrap_or(task))
-        .collect();
-    // Every task of those groups, and their proposals.
-    let members = duplicate_links::Entity::find()
-        .filter(duplicate_links::Column::DuplicateOf.is_in(roots.iter().copied()))
-        .all(db)
-        .await?;
-    let mut group_of: HashMap<uuid::Uuid, uuid::Uuid> =
-        roots.iter().map(|root| (*root, *root)).collect();
-    for link in &members {
-        group_of.insert(link.task_id, link.duplicate_of);
-    }
-    let group_tasks = tasks::Entity::find()
-        .filter(tasks::Column::Id.is_in(group_of.keys().copied()))
-        .all(db)
-        .await?;
-    let group_of_proposal: HashMap<uuid::Uuid, uuid::Uuid> = group_tasks
-        .iter()
-        .map(|task| (task.proposal_id, group_of[&task.id]))
-        .collect();
-    let rows = backings::Entity::find()
-        .filter(backings::Column::ProposalId.is_in(group_of_proposal.keys().copied()))
-        .all(db)
-        .await?;
-    let mut children: HashMap<uuid::Uuid, HashSet<uuid::Uuid>> = HashMap::new();
-    for row in rows {
-        if let Some(group) = group_of_proposal.get(&row.proposal_id) {
-            children.entry(*group).or_default().insert(row.child_id);
-        }
-    }
-    Ok(own_tasks
-        .iter()
-        .map(|task| {
-            let root = *root_of.get(&task.id).unwrap_or(&task.id);
-            let count = children.get(&root).map_or(0, |set| set.len() as u64);
-            (ProposalId(task.proposal_id), count)
+    let backend = db.get_database_backend();
+    let placeholders: Vec<String> = (1..=proposals.len())
+        .map(|n| match backend {
+            DbBackend::Postgres => format!("${n}"),
+            _ => "?".to_owned(),
         })
-        .collect())
+        .collect();
+    let sql = format!(
+        "SELECT t.proposal_id AS proposal_id, COUNT(DISTINCT b.child_id) AS backers \
+         FROM tasks t \
+         LEFT JOIN duplicate_links d ON d.task_id = t.id \
+         JOIN tasks g ON g.id = COALESCE(d.duplicate_of, t.id) \
+           OR g.id IN (SELECT l.task_id FROM duplicate_links l \
+                       WHERE l.duplicate_of = COALESCE(d.duplicate_of, t.id)) \
+         JOIN backings b ON b.proposal_id = g.proposal_id \
+         WHERE t.proposal_id IN ({}) \
+         GROUP BY t.proposal_id",
+        placeholders.join(", ")
+    );
+    let values: Vec<sea_orm::Value> = proposals.iter().map(|id| id.0.into()).collect();
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            let proposal: uuid::Uuid = row.try_get("", "proposal_id")?;
+            let backers: i64 = row.try_get("", "backers")?;
+            Ok((ProposalId(proposal), u64::try_from(backers).unwrap_or(0)))
+        })
+        .collect()
 }
 
 /// Removes a child's backings (erasure).
