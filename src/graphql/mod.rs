@@ -66,6 +66,7 @@ pub struct QueryRoot(
     safeguarding::SafeguardingQuery,
     routing::RoutingQuery,
     tasks::TasksQuery,
+    tasks::EscalationsQuery,
     integrations::IntegrationsQuery,
     answers::AnswersQuery,
     public::PublicQuery,

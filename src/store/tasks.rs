@@ -451,3 +451,17 @@ pub async fn led_and_backed(
         .map(to_domain)
         .collect()
 }
+
+/// The open tasks escalated to the coordinators (督办), the longest overdue first.
+pub async fn escalated(db: &impl ConnectionTrait) -> Result<Vec<Task>, DbErr> {
+    tasks::Entity::find()
+        .filter(tasks::Column::EscalatedAt.is_not_null())
+        .filter(tasks::Column::State.is_in(OPEN_STATES.iter().map(|s| s.as_str())))
+        .order_by_asc(tasks::Column::Due)
+        .order_by_asc(tasks::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
+}

@@ -575,6 +575,13 @@ const MATRIX: &[(&str, &str, [&str; 10])] = &[
         ],
     ),
     (
+        "escalatedTasks",
+        "{ escalatedTasks { workingDaysOverdue } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
+        ],
+    ),
+    (
         "standingChannel",
         "{ standingChannel { pausedDistrictWide } }",
         [

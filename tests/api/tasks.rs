@@ -483,6 +483,17 @@ async fn an_overdue_task_is_reminded_then_escalated_as_the_clock_runs(app: TestA
         "{metrics}"
     );
     assert!(metrics.contains("tongsheng_task_deadline_events_total{kind=\"escalation\"} 1"));
+    // The coordinators' 督办 list: three working days overdue; the clerk may not read it.
+    let escalated = "{ escalatedTasks { workingDaysOverdue task { id } } }";
+    let listed = app
+        .graphql_as(Some(&coordinator), escalated, json!({}))
+        .await;
+    assert_eq!(
+        listed.ok()["escalatedTasks"],
+        json!([{ "workingDaysOverdue": 3, "task": { "id": tasks[0]["id"] } }])
+    );
+    let refused = app.graphql_as(Some(&clerk), escalated, json!({})).await;
+    assert_eq!(refused.error_code(), Some("FORBIDDEN"));
     // Signing for starts the answer clock afresh: no longer overdue.
     let id = tasks[0]["id"].clone();
     act(&app, &clerk, SIGN, json!({ "t": id })).await.ok();
@@ -490,6 +501,14 @@ async fn an_overdue_task_is_reminded_then_escalated_as_the_clock_runs(app: TestA
         queue(&app, &clerk, json!({ "overdue": true }))
             .await
             .is_empty()
+    );
+    let listed = app
+        .graphql_as(Some(&coordinator), escalated, json!({}))
+        .await;
+    assert_eq!(
+        listed.ok()["escalatedTasks"],
+        json!([]),
+        "a new deadline runs"
     );
 }
 

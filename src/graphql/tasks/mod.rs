@@ -22,7 +22,9 @@ use crate::services;
 use crate::services::tasks::QueueRequest;
 use crate::state::AppState;
 
+mod escalations;
 mod live;
+pub use escalations::EscalationsQuery;
 pub use live::TasksSubscription;
 
 /// Where a department's task is in its life.

@@ -134,3 +134,18 @@ pub async fn most_backed(
     backed.truncate(limit);
     Ok(backed)
 }
+
+/// Coordinators: the open tasks escalated to them (督办), the longest overdue first, each with
+/// the working days it is overdue.
+pub async fn escalated(state: &AppState, _: &Coordinator) -> Result<Vec<(Task, u32)>, AppError> {
+    let today = local_date(state.clock.now());
+    let calendar = crate::domain::calendar::WorkCalendar::national();
+    Ok(store::tasks::escalated(&state.db)
+        .await?
+        .into_iter()
+        .map(|task| {
+            let late = calendar.working_days_between(task.due, today);
+            (task, late)
+        })
+        .collect())
+}
