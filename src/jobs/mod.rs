@@ -1,9 +1,11 @@
-//! Background work, fed by the outbox (screening, safeguarding notices, the task streams' relay)
+//! Background work, fed by the outbox (screening, safeguarding notices, the departments' feeds,
+//! the task streams' relay)
 //! and the clock (the deadline sweep, cases not acknowledged in time, unrated answers closing, retention): each job claims its rows in the same transaction as the
 //! change it makes, so a row is handled once even with many instances, and a crash leaves it for
 //! the next run; the deletions an erasure could not finish are retried until done. Tests drain the queue with [`run_pending`] instead of waiting.
 
 mod cleanup;
+mod feed;
 mod safeguarding;
 mod screening;
 mod streams;
@@ -21,6 +23,7 @@ pub async fn run_pending(state: &AppState) -> Result<usize, AppError> {
         let mut done = screening::run(state).await?;
         done += safeguarding::run(state).await?;
         done += cleanup::run(state).await?;
+        done += feed::run(state).await?;
         done += crate::services::tasks::sweep(state).await?;
         done += crate::services::answers::close_unrated(state).await?;
         done += crate::services::privacy::retention_run(state, false)

@@ -194,3 +194,51 @@ pub async fn acknowledge(
         .await?
         .map_or(up_to, |key| key.acknowledged))
 }
+
+/// The outbox topic of task events waiting for their numbers in the departments' feeds.
+pub const FEED_TOPIC: &str = "feed.task";
+
+/// Numbers one task event in the feed of each department that sees it, in the caller's
+/// transaction (the feed job's, which claimed the outbox row). Numbers are drawn under the
+/// department's head row, locked until that transaction commits: the feed is in commit order.
+pub async fn number_in_feeds(
+    db: &impl sea_orm::ConnectionTrait,
+    payload: &serde_json::Value,
+) -> Result<(), AppError> {
+    let text = |name: &str| payload.get(name).and_then(|value| value.as_str());
+    let id = |name: &str| text(name).and_then(|t| uuid::Uuid::parse_str(t).ok());
+    let (Some(event), Some(task), Some(proposal), Some(kind), Some(at)) = (
+        id("eventId"),
+        id("taskId"),
+        id("proposalId"),
+        text("kind").and_then(crate::domain::tasks::TaskEventKind::parse),
+        text("at").and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok()),
+    ) else {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "a task event without its ids"
+        )));
+    };
+    let lead = id("leadDepartmentId");
+    let departments: Vec<uuid::Uuid> = payload
+        .get("departmentIds")
+        .and_then(|ids| ids.as_array())
+        .map(|ids| {
+            ids.iter()
+                .filter_map(|id| id.as_str().and_then(|id| uuid::Uuid::parse_str(id).ok()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let entries = departments
+        .into_iter()
+        .map(|department| store::integrations::NewEntry {
+            department: DepartmentId(department),
+            event_id: crate::domain::ids::TaskEventId(event),
+            task_id: crate::domain::ids::TaskId(task),
+            proposal_id: crate::domain::ids::ProposalId(proposal),
+            kind,
+            lead: lead == Some(department),
+            at: at.with_timezone(&chrono::Utc),
+        })
+        .collect();
+    Ok(store::integrations::append_to_feed(db, entries).await?)
+}

@@ -82,6 +82,8 @@ async fn two_tasks(app: &TestApp, world: &World) -> (String, String) {
     app.run_pending().await;
     approve(app, world, &swing).await;
     approve(app, world, &crossing).await;
+    // The feed job numbers the events.
+    app.run_pending().await;
     (swing, crossing)
 }
 
@@ -171,6 +173,7 @@ async fn a_department_system_reads_its_feed_and_acts_with_a_key(app: TestApp) {
     assert_eq!(by_key.len(), 3, "{events:?}");
 
     // At least once: unacknowledged entries come again; acknowledged ones do not.
+    app.run_pending().await;
     let again = app.graphql_as(Some(&key), FEED, json!({ "f": 2 })).await;
     assert_eq!(entries(&again).len(), 2);
     assert_eq!(again.ok()["taskEvents"]["hasMore"], true);

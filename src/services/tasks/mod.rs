@@ -108,8 +108,8 @@ async fn mirror(
     Ok(())
 }
 
-/// Appends a task event, its outbox row (ids only) for the departments' streams, and its entry in
-/// each department's feed.
+/// Appends a task event and its outbox rows (ids only): one for the departments' streams, one
+/// for their feeds.
 async fn record(
     db: &impl ConnectionTrait,
     task: &Task,
@@ -140,20 +140,14 @@ async fn record(
             .map(|d| d.0.to_string())
             .collect::<Vec<_>>(),
     });
+    store::proposals::enqueue(
+        db,
+        crate::services::integrations::FEED_TOPIC,
+        payload.clone(),
+        now,
+    )
+    .await?;
     store::proposals::enqueue(db, &topic(kind), payload, now).await?;
-    let entries = departments_of(task)
-        .into_iter()
-        .map(|department| store::integrations::NewEntry {
-            department,
-            event_id: event.id,
-            task_id: task.id,
-            proposal_id: task.proposal_id,
-            kind,
-            lead: task.department_id == Some(department),
-            at: now,
-        })
-        .collect();
-    store::integrations::append_to_feed(db, entries).await?;
     Ok(event)
 }
 
