@@ -22,6 +22,76 @@ pub const TOPICS: &[(&str, &str, &str)] = &[
     ("something_else", "其他事情", "Something else"),
 ];
 
+/// Each topic's picture (`schema/topics/<key>.svg`, drawn for this project) and what it shows,
+/// for children who cannot read yet and for screen readers.
+pub const PICTURES: &[(&str, &str, &str)] = &[
+    (
+        "culture",
+        include_str!("../../schema/topics/culture.svg"),
+        "一本打开的书",
+    ),
+    (
+        "family",
+        include_str!("../../schema/topics/family.svg"),
+        "一座房子和一家人",
+    ),
+    (
+        "having_a_say",
+        include_str!("../../schema/topics/having_a_say.svg"),
+        "一个说话的气泡",
+    ),
+    (
+        "health",
+        include_str!("../../schema/topics/health.svg"),
+        "一个红十字",
+    ),
+    (
+        "help_for_children",
+        include_str!("../../schema/topics/help_for_children.svg"),
+        "两只手托着一颗心",
+    ),
+    (
+        "life_online",
+        include_str!("../../schema/topics/life_online.svg"),
+        "一台平板电脑",
+    ),
+    (
+        "places_to_play",
+        include_str!("../../schema/topics/places_to_play.svg"),
+        "一个秋千",
+    ),
+    (
+        "rights_and_law",
+        include_str!("../../schema/topics/rights_and_law.svg"),
+        "一架天平",
+    ),
+    (
+        "safety",
+        include_str!("../../schema/topics/safety.svg"),
+        "一个盾牌",
+    ),
+    (
+        "school_life",
+        include_str!("../../schema/topics/school_life.svg"),
+        "一所学校",
+    ),
+    (
+        "something_else",
+        include_str!("../../schema/topics/something_else.svg"),
+        "一个问号",
+    ),
+    (
+        "sport_and_events",
+        include_str!("../../schema/topics/sport_and_events.svg"),
+        "一个足球",
+    ),
+    (
+        "way_to_school",
+        include_str!("../../schema/topics/way_to_school.svg"),
+        "一条有斑马线的路",
+    ),
+];
+
 /// A topic key that exists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Topic(&'static str);
@@ -36,6 +106,19 @@ impl Topic {
 
     pub fn key(&self) -> &'static str {
         self.0
+    }
+
+    /// Where its picture is served.
+    pub fn picture_path(&self) -> String {
+        format!("/topics/{}.svg", self.0)
+    }
+
+    /// What its picture shows, in words.
+    pub fn picture_alt(&self) -> &'static str {
+        PICTURES
+            .iter()
+            .find(|(k, _, _)| *k == self.0)
+            .map_or("", |(_, _, alt)| *alt)
     }
 
     pub fn label_zh(&self) -> &'static str {
@@ -58,5 +141,11 @@ mod tests {
             assert_eq!(Topic::parse(key).map(|t| t.key()), Some(*key));
         }
         assert!(Topic::parse("weather").is_none());
+        // Every topic has its picture, and nothing else has one.
+        assert_eq!(PICTURES.len(), TOPICS.len());
+        for (key, svg, alt) in PICTURES {
+            assert!(Topic::parse(key).is_some(), "{key}");
+            assert!(svg.starts_with("<svg") && svg.contains(&format!("<title>{alt}</title>")));
+        }
     }
 }

@@ -153,6 +153,10 @@ pub struct Topic {
     pub key: String,
     /// The label children see.
     pub label_zh: String,
+    /// Its picture, for children who pick by pictures (band A and B): a path on this server.
+    pub picture: String,
+    /// What the picture shows, for screen readers and reading aloud.
+    pub picture_alt: String,
 }
 
 /// A call for ideas.
@@ -216,6 +220,8 @@ impl Campaign {
                 .map(|t| Topic {
                     key: t.key().to_owned(),
                     label_zh: t.label_zh().to_owned(),
+                    picture: t.picture_path(),
+                    picture_alt: t.picture_alt().to_owned(),
                 })
                 .collect(),
             opens_at: campaign.opens_at,

@@ -10,6 +10,7 @@ mod privacy;
 mod public;
 mod reports;
 mod request_context;
+mod topics;
 mod websocket;
 
 use axum::Router;
@@ -92,6 +93,7 @@ pub fn router(app: AppState, schema: AppSchema) -> Router {
         .route("/privacy/requests/{id}/export.zip", get(privacy::export))
         .route("/", get(public::wall))
         .route("/feed.atom", get(public::feed))
+        .route("/topics/{file}", get(topics::picture))
         .route("/published.csv", get(public::csv))
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))

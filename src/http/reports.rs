@@ -1,4 +1,5 @@
-//! `GET /reports/campaigns/{id}.csv` and `.xlsx`: the coordinators' report, for a spreadsheet.
+//! `GET /reports/campaigns/{id}.csv` and `.xlsx`: the coordinators' report, for a spreadsheet;
+//! `GET /reports/evaluation/{period}.html`, `.csv` and `.xlsx`: the plan's evaluation.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
@@ -16,19 +17,26 @@ pub async fn campaign(
     headers: HeaderMap,
 ) -> Response {
     match export(&state, &file, &headers).await {
-        Ok((content_type, name, bytes)) => (
-            [
-                (header::CONTENT_TYPE, content_type.to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}\""),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(file) => file_response(file),
         Err(error) => refusal(&state, error),
     }
+}
+
+/// A file to download, or (HTML) to read in the browser.
+fn file_response((content_type, name, bytes): (&'static str, String, Vec<u8>)) -> Response {
+    let disposition = if content_type.starts_with("text/html") {
+        "inline".to_owned()
+    } else {
+        format!("attachment; filename=\"{name}\"")
+    };
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 async fn export(
@@ -69,21 +77,7 @@ pub async fn evaluation(
     headers: HeaderMap,
 ) -> Response {
     match evaluation_file(&state, &file, &headers).await {
-        Ok((content_type, name, bytes)) => {
-            let disposition = if content_type.starts_with("text/html") {
-                "inline".to_owned()
-            } else {
-                format!("attachment; filename=\"{name}\"")
-            };
-            (
-                [
-                    (header::CONTENT_TYPE, content_type.to_owned()),
-                    (header::CONTENT_DISPOSITION, disposition),
-                ],
-                bytes,
-            )
-                .into_response()
-        }
+        Ok(file) => file_response(file),
         Err(error) => refusal(&state, error),
     }
 }

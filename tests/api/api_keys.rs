@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use crate::both_databases;
 use crate::helpers::live::Live;
-use crate::helpers::world::{World, approve, child_token, open_campaign, record_consent, submit};
+use crate::helpers::world::{
+    World, approve, child_token, department_id, open_campaign, record_consent, submit,
+};
 use crate::helpers::{Answer, TestApp};
 
 both_databases!(
@@ -22,16 +24,6 @@ const FEED: &str = "query($a: String, $f: Int) { taskEvents(after: $a, first: $f
 const ACK: &str = "mutation($u: String!) { acknowledgeTaskEvents(upTo: $u) }";
 const TASK: &str = "query($t: ID!) { task(id: $t) { id proposalId state answers { key text } events { kind staffId } } }";
 const CONSTRUCTION: &str = "0193e0a0-0000-7000-8001-000000000006";
-
-async fn department_id(app: &TestApp, code: &str) -> String {
-    let answer = app
-        .graphql(
-            "query($c: String!) { department(code: $c) { id } }",
-            json!({ "c": code }),
-        )
-        .await;
-    answer.ok()["department"]["id"].as_str().unwrap().to_owned()
-}
 
 /// A key issued for a department: (secret, key as listed).
 async fn issue(app: &TestApp, world: &World, department: &str, name: &str) -> (String, Value) {

@@ -742,6 +742,12 @@ const ROUTES: &[(&str, &str, &str, [&str; 10])] = &[
     ),
     (
         "GET",
+        "/topics/{file}",
+        "/topics/places_to_play.svg",
+        [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    ),
+    (
+        "GET",
         "/reports/compliance/{file}",
         "/reports/compliance/2026.csv",
         [

@@ -12,6 +12,7 @@ both_databases!(
     coordinators_pause_the_standing_channel_for_a_school_or_the_district,
     a_place_in_a_township_routes_to_the_township_s_queue_with_the_bureau_helping,
     children_back_published_ideas_once_each_and_duplicates_pool_their_backers,
+    every_topic_has_a_picture_to_pick,
 );
 
 const SUBMIT: &str = "mutation($i: SubmitProposalInput!) { submitProposal(input: $i) { id reference areaCode campaignId } }";
@@ -233,10 +234,7 @@ async fn a_place_in_a_township_routes_to_the_township_s_queue_with_the_bureau_he
     app: TestApp,
 ) {
     let (world, token) = ready(&app).await;
-    let caoe = app
-        .graphql("{ department(code: \"caoe\") { id } }", json!({}))
-        .await;
-    let caoe = caoe.ok()["department"]["id"].as_str().unwrap().to_owned();
+    let caoe = crate::helpers::world::department_id(&app, "caoe").await;
     let township = staff(
         &app,
         &world.coordinator,
@@ -436,4 +434,51 @@ async fn children_back_published_ideas_once_each_and_duplicates_pool_their_backe
     let most = most.ok()["mostBackedTasks"].as_array().unwrap().clone();
     assert_eq!(most.len(), 2);
     assert!(most.iter().all(|task| task["backers"] == 2));
+}
+
+async fn every_topic_has_a_picture_to_pick(app: TestApp) {
+    let (_, token) = ready(&app).await;
+    let open = app
+        .graphql_as(
+            Some(&token),
+            "{ openCampaigns { standing topics { key labelZh picture pictureAlt } } }",
+            json!({}),
+        )
+        .await;
+    let standing = open.ok()["openCampaigns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|campaign| campaign["standing"] == true)
+        .unwrap()
+        .clone();
+    let topics = standing["topics"].as_array().unwrap();
+    assert_eq!(
+        topics.len(),
+        13,
+        "the standing channel asks about every topic"
+    );
+    for topic in topics {
+        let path = topic["picture"].as_str().unwrap();
+        assert_eq!(
+            path,
+            format!("/topics/{}.svg", topic["key"].as_str().unwrap())
+        );
+        assert!(!topic["pictureAlt"].as_str().unwrap().is_empty());
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("image/svg+xml")
+        );
+        let svg = response.text().await.unwrap();
+        assert!(svg.contains(&format!(
+            "<title>{}</title>",
+            topic["pictureAlt"].as_str().unwrap()
+        )));
+    }
+    let (status, _) = app.get("/topics/weather.svg").await;
+    assert_eq!(status, 404);
 }

@@ -138,10 +138,7 @@ async fn reports_cut_by_township_and_measure_hide_what_subtraction_would_reveal(
     assert_eq!(rows(&by_term).0[0]["key"], "2026秋");
 
     // An adopted proposal, and the policy change the township records against it.
-    let caoe = app
-        .graphql("{ department(code: \"caoe\") { id } }", json!({}))
-        .await;
-    let caoe = caoe.ok()["department"]["id"].as_str().unwrap().to_owned();
+    let caoe = crate::helpers::world::department_id(&app, "caoe").await;
     app.graphql_as(
         Some(&world.coordinator.token),
         "mutation($i: RoutingRuleInput!) { setRoutingRule(input: $i) { topic } }",

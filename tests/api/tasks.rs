@@ -7,7 +7,9 @@ use serde_json::{Value, json};
 
 use crate::both_databases;
 use crate::helpers::live::Live;
-use crate::helpers::world::{PASSWORD, World, approve, class_with_child, staff, submit};
+use crate::helpers::world::{
+    PASSWORD, World, approve, class_with_child, department_id, staff, submit,
+};
 use crate::helpers::{Answer, TestApp};
 
 both_databases!(
@@ -38,16 +40,6 @@ const DEFAULTS: [(&str, Option<&str>); 13] = [
     ("having_a_say", Some("womens_federation")),
     ("something_else", None),
 ];
-
-async fn department_id(app: &TestApp, code: &str) -> String {
-    let answer = app
-        .graphql(
-            "query($c: String!) { department(code: $c) { id } }",
-            json!({ "c": code }),
-        )
-        .await;
-    answer.ok()["department"]["id"].as_str().unwrap().to_owned()
-}
 
 /// A world with an open campaign and a signed-in class-A child with consent.
 struct Setup {

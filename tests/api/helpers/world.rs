@@ -455,3 +455,14 @@ pub async fn assert_nothing_names(app: &TestApp, child: &str, pseudonym: &str, c
         "{context}: {pseudonym} is still on a roster"
     );
 }
+
+/// A department's (or township's) id by its code.
+pub async fn department_id(app: &TestApp, code: &str) -> String {
+    let answer = app
+        .graphql(
+            "query($c: String!) { department(code: $c) { id } }",
+            json!({ "c": code }),
+        )
+        .await;
+    answer.ok()["department"]["id"].as_str().unwrap().to_owned()
+}
