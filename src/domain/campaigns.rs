@@ -88,11 +88,14 @@ pub struct CampaignSettings {
     pub sign_for_days: i32,
     pub answer_days: i32,
     pub publication: Publication,
+    /// The campaign's own questions, added to every band's form.
+    pub extra_questions: Vec<crate::domain::extra_questions::ExtraQuestion>,
 }
 
 impl Campaign {
     /// Builds a campaign (or its new settings) from what a coordinator typed; every problem is
-    /// reported on its input field. Forms are the defaults for the chosen bands.
+    /// reported on its input field. Forms are the defaults for the chosen bands, with the campaign's
+    /// own questions added.
     pub fn from_settings(
         id: CampaignId,
         settings: CampaignSettings,
@@ -161,16 +164,28 @@ impl Campaign {
                 "至少选一所学校，或者不填表示全部学校。",
             ));
         }
+        problems.extend(crate::domain::extra_questions::check(
+            &settings.extra_questions,
+            &bands,
+        ));
         if !problems.is_empty() {
             return Err(AppError::Validation(problems));
         }
+        let extra = crate::domain::extra_questions::fields(&settings.extra_questions);
         Ok(Campaign {
             id,
             title,
             description,
             all_schools: settings.school_ids.is_none(),
             school_ids,
-            forms: bands.iter().map(|band| default_form(*band)).collect(),
+            forms: bands
+                .iter()
+                .map(|band| {
+                    let mut form = default_form(*band);
+                    form.fields.extend(extra.iter().cloned());
+                    form
+                })
+                .collect(),
             bands,
             topics,
             opens_at: settings.opens_at,

@@ -8,6 +8,7 @@ pub mod campaigns;
 pub mod children;
 pub mod classes;
 pub mod departments;
+pub mod extra_questions;
 pub mod forms;
 pub mod ids;
 pub mod integrations;

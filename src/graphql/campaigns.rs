@@ -274,6 +274,32 @@ pub struct CampaignInput {
     /// When answers become public; by a coordinator if not given.
     #[graphql(default_with = "Publication::ByCoordinator")]
     pub publication: Publication,
+    /// One or two questions of the campaign's own, added to every band's form as `extra1` and
+    /// `extra2` (never required). Band A's form takes choice questions only.
+    #[graphql(default)]
+    pub extra_questions: Vec<ExtraQuestionInput>,
+}
+
+/// The kind of a campaign's own question.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum ExtraQuestionType {
+    /// A few words (at most 100 characters); not for band A.
+    ShortText,
+    /// One of two to six options.
+    SingleChoice,
+}
+
+/// A question a campaign adds to its forms.
+#[derive(InputObject)]
+pub struct ExtraQuestionInput {
+    /// The question, 2 to 60 characters, in words for the youngest band asked.
+    pub label: String,
+    /// Its kind.
+    #[graphql(name = "type")]
+    pub kind: ExtraQuestionType,
+    /// For a choice: two to six options, 1 to 20 characters each.
+    #[graphql(default)]
+    pub options: Vec<String>,
 }
 
 impl CampaignInput {
@@ -300,6 +326,22 @@ impl CampaignInput {
                 Publication::ByCoordinator => DomainPublication::ByCoordinator,
                 Publication::AfterAnswer => DomainPublication::AfterAnswer,
             },
+            extra_questions: self
+                .extra_questions
+                .into_iter()
+                .map(|question| crate::domain::extra_questions::ExtraQuestion {
+                    label: question.label,
+                    kind: match question.kind {
+                        ExtraQuestionType::ShortText => {
+                            crate::domain::extra_questions::QuestionKind::ShortText
+                        }
+                        ExtraQuestionType::SingleChoice => {
+                            crate::domain::extra_questions::QuestionKind::SingleChoice
+                        }
+                    },
+                    options: question.options,
+                })
+                .collect(),
         })
     }
 }

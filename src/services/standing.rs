@@ -30,6 +30,7 @@ fn settings() -> CampaignSettings {
         sign_for_days: 2,
         answer_days: 15,
         publication: Publication::ByCoordinator,
+        extra_questions: Vec::new(),
     }
 }
 

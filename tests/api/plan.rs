@@ -13,6 +13,7 @@ both_databases!(
     a_place_in_a_township_routes_to_the_township_s_queue_with_the_bureau_helping,
     children_back_published_ideas_once_each_and_duplicates_pool_their_backers,
     every_topic_has_a_picture_to_pick,
+    a_campaign_adds_its_own_questions_of_the_kinds_each_band_allows,
 );
 
 const SUBMIT: &str = "mutation($i: SubmitProposalInput!) { submitProposal(input: $i) { id reference areaCode campaignId } }";
@@ -481,4 +482,92 @@ async fn every_topic_has_a_picture_to_pick(app: TestApp) {
     }
     let (status, _) = app.get("/topics/weather.svg").await;
     assert_eq!(status, 404);
+}
+
+async fn a_campaign_adds_its_own_questions_of_the_kinds_each_band_allows(app: TestApp) {
+    let (world, token) = ready(&app).await;
+    let create = "mutation($i: CampaignInput!) { createCampaign(input: $i) { id forms { band fields { key type label options { key label } } } } }";
+    let input = |bands: Value, questions: Value| {
+        json!({ "i": {
+            "title": "我们的公园", "bands": bands, "topics": ["places_to_play"],
+            "opensAt": "2026-11-01T00:00:00Z", "closesAt": "2026-12-31T00:00:00Z",
+            "extraQuestions": questions,
+        }})
+    };
+    let questions = json!([
+        { "label": "你多久去一次公园？", "type": "SINGLE_CHOICE", "options": ["每天", "每周", "很少"] },
+        { "label": "你最喜欢公园里的什么？", "type": "SHORT_TEXT" },
+    ]);
+    // Band A picks and does not type: no short-text question for it.
+    let refused = app
+        .graphql_as(
+            Some(&world.coordinator.token),
+            create,
+            input(json!(["A", "B"]), questions.clone()),
+        )
+        .await;
+    assert_eq!(refused.error_code(), Some("VALIDATION"));
+    assert_eq!(
+        refused.body["errors"][0]["extensions"]["fields"][0]["path"],
+        json!(["input", "extraQuestions", "1", "type"])
+    );
+    let created = app
+        .graphql_as(
+            Some(&world.coordinator.token),
+            create,
+            input(json!(["B"]), questions),
+        )
+        .await;
+    let campaign = created.ok()["createCampaign"].clone();
+    let fields = campaign["forms"][0]["fields"].as_array().unwrap().clone();
+    let extra: Vec<&Value> = fields
+        .iter()
+        .filter(|f| f["key"].as_str().unwrap().starts_with("extra"))
+        .collect();
+    assert_eq!(extra.len(), 2);
+    assert_eq!(extra[0]["type"], "SINGLE_CHOICE");
+    assert_eq!(
+        extra[0]["options"][1],
+        json!({ "key": "o2", "label": "每周" })
+    );
+    assert_eq!(extra[1]["label"], "你最喜欢公园里的什么？");
+    let id = campaign["id"].clone();
+    app.graphql_as(
+        Some(&world.coordinator.token),
+        "mutation($c: ID!) { openCampaign(id: $c) { state } }",
+        json!({ "c": id }),
+    )
+    .await
+    .ok();
+
+    let submit = |extra: Value| {
+        json!({ "i": {
+            "campaignId": id, "clientSubmissionId": uuid::Uuid::new_v4().to_string(),
+            "topic": "places_to_play", "consentToPublish": true,
+            "answers": [
+                { "key": "noticed", "text": "公园的滑梯太高了" }, { "key": "idea", "text": "加一个矮一点的" },
+                extra, { "key": "extra2", "text": "滑梯" },
+            ],
+        }})
+    };
+    let sent = app
+        .graphql_as(
+            Some(&token),
+            SUBMIT,
+            submit(json!({ "key": "extra1", "choices": ["o2"] })),
+        )
+        .await;
+    assert!(sent.ok()["submitProposal"]["id"].is_string());
+    let wrong = app
+        .graphql_as(
+            Some(&token),
+            SUBMIT,
+            submit(json!({ "key": "extra1", "choices": ["o9"] })),
+        )
+        .await;
+    assert_eq!(wrong.error_code(), Some("VALIDATION"));
+    assert_eq!(
+        wrong.body["errors"][0]["extensions"]["fields"][0]["path"],
+        json!(["input", "answers", "extra1"])
+    );
 }
