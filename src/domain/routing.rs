@@ -79,6 +79,40 @@ mod tests {
         }
     }
 
+    /// How often the right topic comes first, and among the three, on the dev set
+    /// (`schema/routing/topic-suggestions-dev.tsv`, written before the list was widened).
+    /// Printed with `cargo test suggestions_on_the_dev_set -- --nocapture`.
+    #[test]
+    fn suggestions_on_the_dev_set() {
+        let cases: Vec<(&str, &str)> =
+            include_str!("../../schema/routing/topic-suggestions-dev.tsv")
+                .lines()
+                .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+                .filter_map(|line| line.split_once('\t'))
+                .collect();
+        let (mut first, mut three) = (0, 0);
+        for (topic, text) in &cases {
+            let ranked = suggest_topics(text);
+            first += usize::from(ranked.first().is_some_and(|(t, _)| t == topic));
+            three += usize::from(ranked.iter().any(|(t, _)| t == topic));
+        }
+        println!(
+            "topic suggestions on {} dev sentences: first {first}, among three {three}",
+            cases.len()
+        );
+        assert_eq!(cases.len(), 48);
+        assert!(
+            first * 10 >= cases.len() * 8,
+            "first for {first} of {}",
+            cases.len()
+        );
+        assert!(
+            three * 100 >= cases.len() * 95,
+            "among three for {three} of {}",
+            cases.len()
+        );
+    }
+
     #[test]
     fn suggestions_rank_the_topic_the_text_speaks_of_first() {
         let ranked = suggest_topics("学校门口的马路没有红绿灯，过马路很危险");
