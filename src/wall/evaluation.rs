@@ -115,7 +115,8 @@ pub fn render(evaluation: &Evaluation, period: &str) -> String {
     html
 }
 
-/// A measure's label for a chart: its number and the first words of its title.
+/// A measure's label for a chart: its number and the first words of its title, short enough
+/// for the chart's label column.
 fn short(label: &str) -> String {
-    label.chars().take(12).collect()
+    label.chars().take(8).collect()
 }

@@ -247,6 +247,55 @@ async fn reports_cut_by_township_and_measure_hide_what_subtraction_would_reveal(
         .await
         .unwrap();
     assert_eq!(nonsense.status(), 404);
-    std::fs::create_dir_all("target/test-artefacts").ok();
-    std::fs::write("target/test-artefacts/evaluation.html", page).ok();
+    look_at_it_in_a_browser(&app, &page).await;
+}
+
+/// The page as a browser draws it, at a school laptop's width, with a screenshot to look at:
+/// `target/test-artefacts/evaluation-<database>.png`. (The page wants a coordinator's bearer
+/// token, which a headless browser cannot send; it is drawn from the very bytes served.)
+async fn look_at_it_in_a_browser(app: &TestApp, page: &str) {
+    let Some(chromium) = ["chromium", "chromium-browser"].into_iter().find(|name| {
+        std::process::Command::new(name)
+            .arg("--version")
+            .output()
+            .is_ok()
+    }) else {
+        return crate::helpers::databases::skip_or_fail("chromium");
+    };
+    let database = format!(
+        "{:?}",
+        sea_orm::ConnectionTrait::get_database_backend(&app.db)
+    )
+    .to_lowercase();
+    let artefacts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-artefacts");
+    std::fs::create_dir_all(&artefacts).unwrap();
+    let html = artefacts.join(format!("evaluation-{database}.html"));
+    let screenshot = artefacts.join(format!("evaluation-{database}.png"));
+    std::fs::write(&html, page).unwrap();
+    let _ = std::fs::remove_file(&screenshot);
+    let browse = |extra: String| {
+        let url = format!("file://{}", html.display());
+        async move {
+            tokio::process::Command::new(chromium)
+                .args([
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--hide-scrollbars",
+                ])
+                .args(["--window-size=1366,2000", "--virtual-time-budget=3000"])
+                .arg(extra)
+                .arg(url)
+                .output()
+                .await
+                .unwrap()
+        }
+    };
+    let dom = browse("--dump-dom".to_owned()).await;
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(dom.contains("儿童建议评估"), "{dom}");
+    assert_eq!(dom.matches("<svg").count(), 3, "three charts");
+    let shot = browse(format!("--screenshot={}", screenshot.display())).await;
+    assert!(shot.status.success());
+    assert!(std::fs::read(&screenshot).unwrap().starts_with(b"\x89PNG"));
 }
