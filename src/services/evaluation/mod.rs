@@ -266,7 +266,10 @@ impl Data {
         let mut columns: Vec<(Vec<Shown>, Shown)> = Vec::new();
         for (column, total) in total_counts.iter().enumerate() {
             let cells: Vec<u64> = raw_rows.iter().map(|row| row.2[column]).collect();
-            columns.push(suppression::column(&cells, *total));
+            columns.push(match cut {
+                Cut::Measure => self.measure_column(&raw_rows, column, *total),
+                _ => suppression::column(&cells, *total),
+            });
         }
         let rows = raw_rows
             .iter()
@@ -290,6 +293,58 @@ impl Data {
                 median_days_to_answer: median_days(&all),
                 satisfaction_rate: satisfaction(&all),
             },
+        }
+    }
+}
+
+impl Data {
+    /// A column of the cut by measure. Measures overlap (a topic serves several) and the topics
+    /// that make each one up are public, so hiding measure counts on their own would not hold:
+    /// the counts are hidden on the partition by topic first, and a measure's count is shown only
+    /// when none of its topics' counts is hidden.
+    fn measure_column(
+        &self,
+        rows: &[(String, String, [u64; 6], Vec<&Facts>)],
+        column: usize,
+        total: u64,
+    ) -> (Vec<Shown>, Shown) {
+        let mut by_topic: BTreeMap<&str, u64> = BTreeMap::new();
+        for proposal in &self.proposals {
+            *by_topic.entry(proposal.topic.key()).or_default() +=
+                u64::from(self.facts[&proposal.id].counts[column]);
+        }
+        let topics: Vec<&str> = by_topic.keys().copied().collect();
+        let cells: Vec<u64> = by_topic.values().copied().collect();
+        let (shown, total_shown) = suppression::column(&cells, total);
+        let hidden: HashSet<&str> = topics
+            .iter()
+            .zip(&shown)
+            .filter(|(_, cell)| **cell == Shown::Suppressed)
+            .map(|(topic, _)| *topic)
+            .collect();
+        let cells = rows
+            .iter()
+            .map(|(key, _, counts, _)| {
+                let served_by_hidden = topics.iter().any(|topic| {
+                    hidden.contains(topic) && self.measure_keys_of(topic).contains(key)
+                });
+                if served_by_hidden {
+                    Shown::Suppressed
+                } else {
+                    Shown::Count(counts[column])
+                }
+            })
+            .collect();
+        (cells, total_shown)
+    }
+
+    /// The measure rows a topic's proposals count in.
+    fn measure_keys_of(&self, topic: &str) -> Vec<String> {
+        match self.topic_measures.get(topic) {
+            Some(numbers) if !numbers.is_empty() => {
+                numbers.iter().map(|n| format!("{n:02}")).collect()
+            }
+            _ => vec!["none".to_owned()],
         }
     }
 }
