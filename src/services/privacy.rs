@@ -45,6 +45,8 @@ pub async fn consent_withdrawn(
     )
     .await?;
     let mut unpublished = store::privacy::unpublish_child(&transaction, child, now).await?;
+    // Backing another child's idea was taking part too: it goes with the consent.
+    store::backings::remove_child(&transaction, child).await?;
     // Their images leave every public view for good, whichever publication shows them.
     let images = store::media::withhold_child(&transaction, child).await?;
     let showing = store::publications::showing(&transaction, &images).await?;

@@ -424,6 +424,28 @@ async fn children_back_published_ideas_once_each_and_duplicates_pool_their_backe
     let (_, feed) = app.get("/feed.atom").await;
     assert!(feed.contains("2 位小朋友也这么想"), "{feed}");
 
+    // A guardian who withdraws consent takes the child's backings with it.
+    let withdraw = "mutation($c: ID!) { withdrawGuardianConsent(childId: $c) { pseudonym } }";
+    let withdrawn = app
+        .graphql_as(
+            Some(&world.teacher_b.token),
+            withdraw,
+            json!({ "c": pupil_b.id }),
+        )
+        .await;
+    assert!(withdrawn.error_code().is_none(), "{:?}", withdrawn.body);
+    let wall_now = app.graphql(wall, json!({})).await;
+    for node in wall_now.ok()["publishedProposals"]["nodes"]
+        .as_array()
+        .unwrap()
+    {
+        assert_eq!(node["backers"], 1, "{node}");
+    }
+    record_consent(&app, &world.teacher_b, &pupil_b.id).await;
+    app.graphql_as(Some(&token_b), BACK, json!({ "p": again }))
+        .await
+        .ok();
+
     // The department sees the count, and its most backed tasks first.
     let most = app
         .graphql_as(
