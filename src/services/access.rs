@@ -303,3 +303,33 @@ pub async fn access_log(
 ) -> Result<Page<AccessEntry>, AppError> {
     Ok(store::access_log::list(db, filter, page).await?)
 }
+
+/// Whether the actor may follow a proposal found by its reference: its class's teachers, the
+/// departments (or their systems) of its task, coordinators, and its own child. NOT_FOUND for
+/// anyone else; UNAUTHENTICATED for nobody.
+pub async fn may_follow_proposal(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    proposal: &crate::domain::proposals::Proposal,
+    task: Option<&crate::domain::tasks::Task>,
+) -> Result<(), AppError> {
+    let of_task = |department: DepartmentId| {
+        task.is_some_and(|task| {
+            task.department_id == Some(department) || task.co_departments.contains(&department)
+        })
+    };
+    let may = match actor {
+        Actor::Anonymous => return Err(AppError::Unauthenticated),
+        Actor::Child(child) => child.id == proposal.child_id,
+        Actor::Integration(key) => of_task(key.department_id),
+        Actor::Staff(staff) => match staff.member.role {
+            Role::Coordinator => true,
+            Role::Teacher => {
+                store::classes::is_teacher_of(db, staff.member.id, proposal.class_id).await?
+            }
+            Role::DepartmentStaff => staff.member.department_id.is_some_and(of_task),
+            Role::SafeguardingLead | Role::DistrictSafeguardingLead => false,
+        },
+    };
+    if may { Ok(()) } else { Err(AppError::NotFound) }
+}

@@ -2,7 +2,7 @@
 //! phone, and staff find the proposal: its class's teachers, the departments of its task, and
 //! coordinators. For anyone else, and for a reference that is not one, it is NOT_FOUND.
 
-use crate::domain::people::{Actor, Role};
+use crate::domain::people::Actor;
 use crate::domain::proposals::{Proposal, normalise_reference};
 use crate::domain::tasks::Task;
 use crate::error::AppError;
@@ -26,27 +26,7 @@ pub async fn find(
     let task = store::tasks::of_proposals(&state.db, &[proposal.id])
         .await?
         .remove(&proposal.id);
-    let may = match actor {
-        Actor::Staff(staff) => match staff.member.role {
-            Role::Coordinator => true,
-            Role::Teacher => {
-                store::classes::is_teacher_of(&state.db, staff.member.id, proposal.class_id).await?
-            }
-            Role::DepartmentStaff => task.as_ref().is_some_and(|task| {
-                staff.member.department_id.is_some_and(|department| {
-                    crate::services::tasks::departments_of(task).contains(&department)
-                })
-            }),
-            Role::SafeguardingLead | Role::DistrictSafeguardingLead => false,
-        },
-        Actor::Integration(key) => task.as_ref().is_some_and(|task| {
-            crate::services::tasks::departments_of(task).contains(&key.department_id)
-        }),
-        Actor::Child(child) => child.id == proposal.child_id,
-        Actor::Anonymous => return Err(AppError::Unauthenticated),
-    };
-    if !may {
-        return Err(AppError::NotFound);
-    }
+    crate::services::access::may_follow_proposal(&state.db, actor, &proposal, task.as_ref())
+        .await?;
     Ok((proposal, task))
 }
