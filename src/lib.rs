@@ -25,6 +25,9 @@ pub mod services;
 // Its doors.
 /// Printable sign-in cards (PDF).
 pub mod cards;
+/// The staff console (`/console`): server-rendered pages that run the GraphQL schema's own
+/// operations for the signed-in member of staff.
+pub mod console;
 /// GraphQL transport: schema, resolvers, the error boundary.
 pub mod graphql;
 /// HTTP transport: routes, limits, health and metrics endpoints.

@@ -68,6 +68,17 @@ impl Secrets {
         pin_digest_with(&self.key, class, pin)
     }
 
+    /// The token a console form carries, bound to the session (or the pre-sign-in value) it was
+    /// rendered for: a page of another session, or a forged post, has a different one.
+    pub fn form_token(&self, session_token: &str) -> String {
+        let Ok(mut mac) = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.key) else {
+            unreachable!("HMAC takes keys of any length")
+        };
+        mac.update(b"tongsheng-form\0");
+        mac.update(session_token.as_bytes());
+        hex(&mac.finalize().into_bytes())
+    }
+
     /// The digest the same PIN had under the key before the last rotation, if there was one.
     pub fn previous_pin_digest(&self, class: ClassId, pin: &Pin) -> Option<String> {
         self.previous

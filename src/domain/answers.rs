@@ -116,7 +116,8 @@ fn rows(data: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
         .map(|line| line.split('\t').collect())
 }
 
-fn jargon_table() -> &'static [(&'static str, &'static str)] {
+/// Every administrative word with its plainer words, as listed in `schema/answers/jargon.tsv`.
+pub fn jargon_table() -> &'static [(&'static str, &'static str)] {
     static TABLE: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
     TABLE.get_or_init(|| {
         rows(JARGON)

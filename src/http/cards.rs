@@ -16,31 +16,38 @@ pub async fn print(
     Path(class): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    match cards(&state, &class, &headers).await {
-        Ok((code, pdf)) => {
-            let disposition = format!("attachment; filename=\"cards-{code}.pdf\"");
-            (
-                [
-                    (header::CONTENT_TYPE, "application/pdf".to_owned()),
-                    (header::CONTENT_DISPOSITION, disposition),
-                ],
-                pdf,
-            )
-                .into_response()
-        }
+    let made = async {
+        let actor =
+            services::sessions::authenticate(&state.app, bearer_token(&headers).as_deref()).await?;
+        cards(&state.app, &actor, &class).await
+    };
+    match made.await {
+        Ok(cards) => pdf_response(cards),
         Err(error) => refusal(&state, error),
     }
 }
 
-async fn cards(
-    state: &HttpState,
+/// The cards as a download.
+pub fn pdf_response((code, pdf): (String, Vec<u8>)) -> Response {
+    let disposition = format!("attachment; filename=\"cards-{code}.pdf\"");
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        pdf,
+    )
+        .into_response()
+}
+
+/// The class's teacher: new cards for every child (the console prints them too).
+pub async fn cards(
+    state: &crate::state::AppState,
+    actor: &crate::domain::people::Actor,
     class: &str,
-    headers: &HeaderMap,
 ) -> Result<(String, Vec<u8>), AppError> {
-    let actor =
-        services::sessions::authenticate(&state.app, bearer_token(headers).as_deref()).await?;
     let class = ClassId::parse(class).ok_or(AppError::NotFound)?;
-    let teacher = services::access::class_teacher(&state.app.db, &actor, class).await?;
-    let pdf = services::cards::print_cards(&state.app, &teacher).await?;
+    let teacher = services::access::class_teacher(&state.db, actor, class).await?;
+    let pdf = services::cards::print_cards(state, &teacher).await?;
     Ok((teacher.class().code.as_str().to_owned(), pdf))
 }

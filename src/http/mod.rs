@@ -1,14 +1,15 @@
 //! HTTP transport: the routes, the request-id and logging middleware, and the limits that hold
 //! before any GraphQL is parsed.
 
-mod cards;
+pub mod cards;
 mod client;
+pub use client::client_address;
 mod graphql;
 mod health;
 mod media;
 mod privacy;
 mod public;
-mod reports;
+pub mod reports;
 mod request_context;
 mod topics;
 mod websocket;
@@ -70,6 +71,7 @@ pub struct HttpState {
 
 pub fn router(app: AppState, schema: AppSchema) -> Router {
     let graphiql_enabled = !app.config.is_production();
+    let console = crate::console::router(app.clone(), schema.clone());
     let state = HttpState { app, schema };
     let mut graphql_route = post(graphql::execute);
     if graphiql_enabled {
@@ -98,6 +100,7 @@ pub fn router(app: AppState, schema: AppSchema) -> Router {
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))
         .route("/metrics", get(health::metrics))
-        .layer(axum::middleware::from_fn(request_context::request_context))
         .with_state(state)
+        .nest("/console", console)
+        .layer(axum::middleware::from_fn(request_context::request_context))
 }

@@ -16,14 +16,22 @@ pub async fn campaign(
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    match export(&state, &file, &headers).await {
+    let made = async {
+        let actor =
+            services::sessions::authenticate(&state.app, bearer_token(&headers).as_deref()).await?;
+        campaign_file(&state.app, &actor, &file).await
+    };
+    match made.await {
         Ok(file) => file_response(file),
         Err(error) => refusal(&state, error),
     }
 }
 
+/// A file: its content type, its name and its bytes.
+pub type File = (&'static str, String, Vec<u8>);
+
 /// A file to download, or (HTML) to read in the browser.
-fn file_response((content_type, name, bytes): (&'static str, String, Vec<u8>)) -> Response {
+pub fn file_response((content_type, name, bytes): (&'static str, String, Vec<u8>)) -> Response {
     let disposition = if content_type.starts_with("text/html") {
         "inline".to_owned()
     } else {
@@ -39,18 +47,17 @@ fn file_response((content_type, name, bytes): (&'static str, String, Vec<u8>)) -
         .into_response()
 }
 
-async fn export(
-    state: &HttpState,
+/// Coordinators: a campaign's report as `{id}.csv` or `{id}.xlsx` (the console serves it too).
+pub async fn campaign_file(
+    state: &crate::state::AppState,
+    actor: &crate::domain::people::Actor,
     file: &str,
-    headers: &HeaderMap,
-) -> Result<(&'static str, String, Vec<u8>), AppError> {
-    let actor =
-        services::sessions::authenticate(&state.app, bearer_token(headers).as_deref()).await?;
+) -> Result<File, AppError> {
     let (id, format) = file.rsplit_once('.').ok_or(AppError::NotFound)?;
     let campaign = CampaignId::parse(id).ok_or(AppError::NotFound)?;
     let report = services::report::report(
-        &state.app,
-        &crate::services::access::coordinator(&actor)?,
+        state,
+        &crate::services::access::coordinator(actor)?,
         campaign,
     )
     .await?;
@@ -76,7 +83,12 @@ pub async fn evaluation(
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    match evaluation_file(&state, &file, &headers).await {
+    let made = async {
+        let actor =
+            services::sessions::authenticate(&state.app, bearer_token(&headers).as_deref()).await?;
+        evaluation_file(&state.app, &actor, &file).await
+    };
+    match made.await {
         Ok(file) => file_response(file),
         Err(error) => refusal(&state, error),
     }
@@ -100,17 +112,16 @@ fn named_period(name: &str) -> Option<(services::evaluation::Period, String)> {
     (from < to).then_some((services::evaluation::Period { from, to }, words))
 }
 
-async fn evaluation_file(
-    state: &HttpState,
+/// Coordinators: the plan's evaluation for a named period (the console serves it too).
+pub async fn evaluation_file(
+    state: &crate::state::AppState,
+    actor: &crate::domain::people::Actor,
     file: &str,
-    headers: &HeaderMap,
-) -> Result<(&'static str, String, Vec<u8>), AppError> {
-    let actor =
-        services::sessions::authenticate(&state.app, bearer_token(headers).as_deref()).await?;
-    let coordinator = crate::services::access::coordinator(&actor)?;
+) -> Result<File, AppError> {
+    let coordinator = crate::services::access::coordinator(actor)?;
     let (name, format) = file.rsplit_once('.').ok_or(AppError::NotFound)?;
     let (period, words) = named_period(name).ok_or(AppError::NotFound)?;
-    let evaluation = services::evaluation::evaluation(&state.app, &coordinator, period).await?;
+    let evaluation = services::evaluation::evaluation(state, &coordinator, period).await?;
     match format {
         "csv" => Ok((
             "text/csv; charset=utf-8",

@@ -12,6 +12,7 @@ mod assisted;
 mod binary;
 mod cards;
 mod case_oversight;
+mod console;
 mod departments;
 mod errors;
 mod health;

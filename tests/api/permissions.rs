@@ -582,6 +582,13 @@ const MATRIX: &[(&str, &str, [&str; 10])] = &[
         ],
     ),
     (
+        "districtTasks",
+        "{ districtTasks(states: [ANSWERED]) { nodes { id } } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
+        ],
+    ),
+    (
         "standingChannel",
         "{ standingChannel { pausedDistrictWide } }",
         [

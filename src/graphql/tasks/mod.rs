@@ -24,6 +24,7 @@ use crate::state::AppState;
 
 mod escalations;
 mod live;
+mod reader;
 pub use escalations::EscalationsQuery;
 pub use live::TasksSubscription;
 
@@ -82,6 +83,7 @@ impl From<DomainEvent> for TaskEvent {
 /// A proposal in a department's queue, as departments read it: the approved text, with the
 /// teacher's redactions applied; never the child's name.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct Task {
     /// This task.
     pub id: ID,

@@ -8,6 +8,7 @@ use crate::clock::local_date;
 use crate::domain::answers::{
     Answer, Jargon, Outcome, Progress, Stage, check_child_text, child_text_limit,
 };
+use crate::domain::children::AgeBand;
 use crate::domain::ids::{ProposalId, TaskId};
 use crate::domain::lifecycle::{GovernmentEvent, GovernmentState};
 use crate::domain::tasks::{Task, TaskEvent, TaskEventKind};
@@ -31,6 +32,51 @@ pub struct AnswerInput {
     pub cost_yuan: Option<i64>,
 }
 
+/// A task with the tasks linked to it as duplicates, and their proposals: one answer reaches
+/// them all.
+async fn group_of(
+    state: &AppState,
+    task: Task,
+) -> Result<(Vec<Task>, Vec<crate::domain::proposals::Proposal>), AppError> {
+    let id = task.id;
+    let mut group = vec![task];
+    for linked in store::answers::duplicates(&state.db, id).await? {
+        if let Some(task) = store::tasks::find(&state.db, linked).await? {
+            group.push(task);
+        }
+    }
+    let mut proposals = Vec::with_capacity(group.len());
+    for task in &group {
+        proposals.push(
+            store::proposals::find(&state.db, task.proposal_id)
+                .await?
+                .ok_or(AppError::NotFound)?,
+        );
+    }
+    Ok((group, proposals))
+}
+
+/// The text must suit the youngest child it reaches.
+fn youngest_reader(proposals: &[crate::domain::proposals::Proposal]) -> Result<AgeBand, AppError> {
+    proposals
+        .iter()
+        .map(|p| p.band)
+        .min_by_key(|band| child_text_limit(*band))
+        .ok_or(AppError::NotFound)
+}
+
+/// The lead department: the band of the youngest child its answer to this task will reach, whose
+/// limits the child text is checked against.
+pub async fn reader_band(
+    state: &AppState,
+    member: &DepartmentMember,
+    id: TaskId,
+) -> Result<AgeBand, AppError> {
+    let task = led_task(state, member, id).await?;
+    let (_, proposals) = group_of(state, task).await?;
+    youngest_reader(&proposals)
+}
+
 /// The lead department answers a task it has signed for, and with it every task linked to it
 /// as a duplicate. Returns the task and the jargon warnings on the child text.
 pub async fn answer(
@@ -50,26 +96,8 @@ pub async fn answer(
             "这条建议已并入另一条，请答复那一条。",
         ));
     }
-    let mut group = vec![task];
-    for linked in store::answers::duplicates(&state.db, id).await? {
-        if let Some(task) = store::tasks::find(&state.db, linked).await? {
-            group.push(task);
-        }
-    }
-    let mut proposals = Vec::with_capacity(group.len());
-    for task in &group {
-        proposals.push(
-            store::proposals::find(&state.db, task.proposal_id)
-                .await?
-                .ok_or(AppError::NotFound)?,
-        );
-    }
-    // The text must suit the youngest child it reaches.
-    let youngest = proposals
-        .iter()
-        .map(|p| p.band)
-        .min_by_key(|band| child_text_limit(*band))
-        .ok_or(AppError::NotFound)?;
+    let (group, proposals) = group_of(state, task).await?;
+    let youngest = youngest_reader(&proposals)?;
     let today = local_date(state.clock.now());
     let warnings = validate(&input, youngest, today)?;
 

@@ -29,7 +29,9 @@ mod steps;
 
 pub use deadlines::sweep;
 pub use extensions::{decide_extension, request_extension};
-pub use queue::{QueueRequest, Workload, escalated, most_backed, queue, triage, workload};
+pub use queue::{
+    QueueRequest, Workload, escalated, in_states, most_backed, queue, triage, workload,
+};
 pub use steps::{add_note, bounce, reroute, sign_for};
 
 /// The outbox topic of a task event; the stream relay publishes every `task.` row.

@@ -65,6 +65,28 @@ pub async fn triage(
     Ok(store::tasks::queue(&state.db, &filter, page).await?)
 }
 
+/// Coordinators: the district's tasks in these states (all of them when none are given is
+/// refused: a coordinator asks for what they will act on).
+pub async fn in_states(
+    state: &AppState,
+    _: &Coordinator,
+    states: Vec<GovernmentState>,
+    page: &PageRequest<QueueKey>,
+) -> Result<Page<Task>, AppError> {
+    if states.is_empty() {
+        return Err(AppError::validation(
+            &["states"],
+            crate::error::FieldCode::Required,
+            "请至少选择一种状态。",
+        ));
+    }
+    let filter = TaskFilter {
+        states,
+        ..TaskFilter::default()
+    };
+    Ok(store::tasks::queue(&state.db, &filter, page).await?)
+}
+
 /// Per lead department: open and overdue tasks, and the bounces, reminders and escalations it
 /// has had.
 pub struct Workload {

@@ -1,5 +1,6 @@
 //! The test harness: `TestApp` boots the real server on port 0 against a fresh database.
 
+pub mod browser;
 pub mod databases;
 mod faults;
 pub mod live;
