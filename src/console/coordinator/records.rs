@@ -23,7 +23,11 @@ struct Rule {
     changed_at: String,
 }
 
-pub async fn routing(State(state): State<ConsoleState>, staff: Staff) -> Response {
+pub async fn routing(
+    State(state): State<ConsoleState>,
+    staff: Staff,
+    Query(notice): Query<layout::Notice>,
+) -> Response {
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Read {
@@ -41,6 +45,7 @@ pub async fn routing(State(state): State<ConsoleState>, staff: Staff) -> Respons
         (Err(refusal), _) | (_, Err(refusal)) => return layout::refused(&staff, &refusal),
     };
     let body = html! {
+        (layout::notice(&notice))
         p.hint { "孩子的建议通过审核后，按这里的规则送到负责的部门：先看地区的规则，再看主题的规则。" }
         table.rows {
             thead { tr { th { "主题" } th { "地区" } th { "牵头部门" } th { "协办部门" } th { "改动于" } } }
@@ -56,8 +61,53 @@ pub async fn routing(State(state): State<ConsoleState>, staff: Staff) -> Respons
                 }
             }
         }
+        form.card method="post" action="/console/routing" {
+            (csrf(&staff))
+            h2 { "改一条规则" }
+            p.hint { "之后通过审核的建议按新规则分派；已经送出的不变。每次改动都留有记录。" }
+            label for="topic" { "主题" }
+            select #topic name="topic" { @for (key, label, _) in crate::domain::topics::TOPICS { option value=(key) { (label) } } }
+            label for="area" { "地区代码（不填表示全区）" }
+            input #area name="areaCode";
+            label for="lead" { "牵头部门" }
+            select #lead name="leadDepartmentId" {
+                option value="" { "（不分派，交给区里人工分派）" }
+                @for d in &departments { option value=(d.id) { (d.name_zh) } }
+            }
+            fieldset {
+                legend { "协办部门（可多选）" }
+                @for d in &departments { label.inline { input type="checkbox" name="coDepartmentIds" value=(d.id); (d.name_zh) } }
+            }
+            p { button type="submit" { "保存规则" } }
+        }
     };
     layout::page(&staff, "分派规则", body)
+}
+
+pub async fn set_rule(
+    State(state): State<ConsoleState>,
+    Posted { staff, fields }: Posted,
+) -> Response {
+    let input = json!({
+        "topic": fields.get("topic").unwrap_or_default(),
+        "areaCode": fields.text("areaCode"),
+        "leadDepartmentId": fields.text("leadDepartmentId"),
+        "coDepartmentIds": fields.all("coDepartmentIds"),
+    });
+    let ran = run::<Value>(
+        &state,
+        &staff,
+        "mutation($i: RoutingRuleInput!) { setRoutingRule(input: $i) { topic } }",
+        json!({ "i": input }),
+    )
+    .await;
+    match ran {
+        Ok(_) => after("/console/routing", "规则已保存。"),
+        Err(refusal) if refusal.is("VALIDATION") || refusal.is("BAD_REQUEST") => {
+            layout::refused_on("/console/routing", &refusal)
+        }
+        Err(refusal) => layout::refused(&staff, &refusal),
+    }
 }
 
 #[derive(Deserialize)]

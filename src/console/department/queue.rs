@@ -99,7 +99,7 @@ pub async fn queue(
                                 @else if task.reminded_at.is_some() { " " span.tag.warn { "催办" } } }
                             td { (task.due.format("%m月%d日").to_string()) br;
                                 @if !answered { (words::days_left(working_days_left(today, task.due))) } }
-                            td { (task.backers) }
+                            td { (task.backers) " 人附议" }
                         }
                     }
                 }
