@@ -30,6 +30,14 @@ impl Refusal {
             .map(|(_, message)| message.as_str())
     }
 
+    /// Nothing here: an address that names no page, or no thing the viewer may see.
+    pub fn not_found() -> Self {
+        Refusal {
+            code: "NOT_FOUND".into(),
+            ..Refusal::default()
+        }
+    }
+
     pub fn is(&self, code: &str) -> bool {
         self.code == code
     }

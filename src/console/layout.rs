@@ -226,3 +226,22 @@ pub fn after(path: &str, done: &str) -> Response {
     let encoded = serde_urlencoded::to_string([("done", done)]).unwrap_or_default();
     axum::response::Redirect::to(&format!("{path}{separator}{encoded}")).into_response()
 }
+
+/// A post on a list page: runs `mutation`, then goes back to `back` saying what was done, or
+/// with the refusal above the list when the input was refused; another refusal is the page.
+pub async fn act_then_return(
+    state: &super::ConsoleState,
+    staff: &Staff,
+    mutation: &str,
+    variables: serde_json::Value,
+    back: &str,
+    done: &str,
+) -> Response {
+    match super::api::run::<serde_json::Value>(state, staff, mutation, variables).await {
+        Ok(_) => after(back, done),
+        Err(refusal) if refusal.is("VALIDATION") || refusal.is("BAD_REQUEST") => {
+            refused_on(back, &refusal)
+        }
+        Err(refusal) => refused(staff, &refusal),
+    }
+}

@@ -188,10 +188,7 @@ async fn find(state: &ConsoleState, staff: &Staff, id: &str) -> Result<Case, Ref
         .await?
         .into_iter()
         .find(|case| case.id == id)
-        .ok_or_else(|| Refusal {
-            code: "NOT_FOUND".into(),
-            ..Refusal::default()
-        })
+        .ok_or_else(Refusal::not_found)
 }
 
 #[derive(Deserialize, Default)]
@@ -345,13 +342,7 @@ pub async fn step(
             "个案已结案。",
         ),
         _ => {
-            return layout::refused(
-                &staff,
-                &Refusal {
-                    code: "NOT_FOUND".into(),
-                    ..Refusal::default()
-                },
-            );
+            return layout::refused(&staff, &Refusal::not_found());
         }
     };
     match run::<Value>(&state, &staff, mutation, variables).await {

@@ -189,20 +189,16 @@ pub async fn step(
             "已结束征集。",
         ),
         _ => {
-            return layout::refused(
-                &staff,
-                &Refusal {
-                    code: "NOT_FOUND".into(),
-                    ..Refusal::default()
-                },
-            );
+            return layout::refused(&staff, &Refusal::not_found());
         }
     };
-    match run::<Value>(&state, &staff, mutation, json!({ "c": campaign })).await {
-        Ok(_) => after("/console/campaigns", done),
-        Err(refusal) if refusal.is("VALIDATION") => {
-            layout::refused_on("/console/campaigns", &refusal)
-        }
-        Err(refusal) => layout::refused(&staff, &refusal),
-    }
+    layout::act_then_return(
+        &state,
+        &staff,
+        mutation,
+        json!({ "c": campaign }),
+        "/console/campaigns",
+        done,
+    )
+    .await
 }

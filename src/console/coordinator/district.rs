@@ -11,7 +11,7 @@ use super::{Department, departments, name_of};
 use crate::console::ConsoleState;
 use crate::console::api::{Refusal, run};
 use crate::console::department::{TASK_FIELDS, TaskRow};
-use crate::console::layout::{self, after, csrf};
+use crate::console::layout::{self, csrf};
 use crate::console::session::{Posted, Staff};
 use crate::console::words;
 
@@ -186,20 +186,16 @@ pub async fn step(
             "已改派。",
         ),
         _ => {
-            return layout::refused(
-                &staff,
-                &Refusal {
-                    code: "NOT_FOUND".into(),
-                    ..Refusal::default()
-                },
-            );
+            return layout::refused(&staff, &Refusal::not_found());
         }
     };
-    match run::<Value>(&state, &staff, mutation, variables).await {
-        Ok(_) => after("/console/district", done),
-        Err(refusal) if refusal.is("VALIDATION") => {
-            layout::refused_on("/console/district", &refusal)
-        }
-        Err(refusal) => layout::refused(&staff, &refusal),
-    }
+    layout::act_then_return(
+        &state,
+        &staff,
+        mutation,
+        variables,
+        "/console/district",
+        done,
+    )
+    .await
 }

@@ -94,20 +94,15 @@ pub async fn set_rule(
         "leadDepartmentId": fields.text("leadDepartmentId"),
         "coDepartmentIds": fields.all("coDepartmentIds"),
     });
-    let ran = run::<Value>(
+    layout::act_then_return(
         &state,
         &staff,
         "mutation($i: RoutingRuleInput!) { setRoutingRule(input: $i) { topic } }",
         json!({ "i": input }),
+        "/console/routing",
+        "规则已保存。",
     )
-    .await;
-    match ran {
-        Ok(_) => after("/console/routing", "规则已保存。"),
-        Err(refusal) if refusal.is("VALIDATION") || refusal.is("BAD_REQUEST") => {
-            layout::refused_on("/console/routing", &refusal)
-        }
-        Err(refusal) => layout::refused(&staff, &refusal),
-    }
+    .await
 }
 
 #[derive(Deserialize)]

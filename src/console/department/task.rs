@@ -279,13 +279,7 @@ pub async fn step(
             "进展已发布。",
         ),
         _ => {
-            return layout::refused(
-                &staff,
-                &Refusal {
-                    code: "NOT_FOUND".into(),
-                    ..Refusal::default()
-                },
-            );
+            return layout::refused(&staff, &Refusal::not_found());
         }
     };
     match run::<Value>(&state, &staff, mutation, variables).await {

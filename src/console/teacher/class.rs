@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::console::ConsoleState;
 use crate::console::api::{Refusal, run};
-use crate::console::layout::{self, after, csrf};
+use crate::console::layout::{self, csrf};
 use crate::console::session::{Posted, PostedFile, Staff};
 use crate::console::words;
 
@@ -312,20 +312,8 @@ pub async fn child_step(
             };
         }
         _ => {
-            return layout::refused(
-                &staff,
-                &Refusal {
-                    code: "NOT_FOUND".into(),
-                    ..Refusal::default()
-                },
-            );
+            return layout::refused(&staff, &Refusal::not_found());
         }
     };
-    match run::<Value>(&state, &staff, mutation, variables).await {
-        Ok(_) => after(&back, done),
-        Err(refusal) if refusal.is("VALIDATION") || refusal.is("BAD_REQUEST") => {
-            layout::refused_on(&back, &refusal)
-        }
-        Err(refusal) => layout::refused(&staff, &refusal),
-    }
+    layout::act_then_return(&state, &staff, mutation, variables, &back, done).await
 }

@@ -362,10 +362,7 @@ async fn find_item(
         .nodes
         .into_iter()
         .find(|item| item.id == proposal)
-        .ok_or_else(|| Refusal {
-            code: "NOT_FOUND".into(),
-            ..Refusal::default()
-        })
+        .ok_or_else(Refusal::not_found)
 }
 
 pub async fn proposal(
