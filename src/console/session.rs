@@ -152,6 +152,12 @@ pub fn stale_form() -> Response {
 #[derive(Default)]
 pub struct Fields(Vec<(String, String)>);
 
+impl From<Vec<(String, String)>> for Fields {
+    fn from(pairs: Vec<(String, String)>) -> Self {
+        Fields(pairs)
+    }
+}
+
 impl Fields {
     /// The first value of `name`, when it is there.
     pub fn get(&self, name: &str) -> Option<&str> {
@@ -167,6 +173,13 @@ impl Fields {
             .map(str::trim)
             .filter(|value| !value.is_empty())
             .map(str::to_owned)
+    }
+
+    /// Every name and value, in order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .map(|(key, value)| (key.as_str(), value.as_str()))
     }
 
     /// Every value of `name`.

@@ -236,7 +236,7 @@ impl Campaign {
         }
     }
 
-    fn with_all_forms(campaign: DomainCampaign) -> Self {
+    pub(crate) fn with_all_forms(campaign: DomainCampaign) -> Self {
         let forms = campaign
             .bands
             .iter()

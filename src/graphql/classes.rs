@@ -54,6 +54,22 @@ impl From<DomainClass> for Class {
 
 #[ComplexObject]
 impl Class {
+    /// The class's teachers: the campaigns open to the class's school now, with the form of
+    /// each band they take: what the teacher fills in for a child who dictates or wrote on paper.
+    async fn open_campaigns(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<Vec<super::campaigns::Campaign>> {
+        let state = state(ctx)?;
+        let teacher =
+            services::access::class_teacher(&state.db, actor(ctx), self.domain.id).await?;
+        let open = services::campaigns::open_for_class(state, &teacher).await?;
+        Ok(open
+            .into_iter()
+            .map(super::campaigns::Campaign::with_all_forms)
+            .collect())
+    }
+
     /// The class's children, in enrolment order. Each read is logged.
     #[graphql(complexity = "first.unwrap_or(20).clamp(0, 50) as usize * child_complexity + 1")]
     async fn children(

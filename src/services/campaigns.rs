@@ -111,3 +111,21 @@ pub async fn open_for_child(
         })
         .collect())
 }
+
+/// The class's teachers: the campaigns open now to the class's school (the standing channel
+/// unless it is paused there), for the teacher's assisted and paper entry.
+pub async fn open_for_class(
+    state: &AppState,
+    teacher: &crate::services::access::ClassTeacher,
+) -> Result<Vec<Campaign>, AppError> {
+    let school = teacher.class().school_id;
+    let now = state.clock.now();
+    let standing_paused = crate::services::standing::is_paused_for(state, school).await?;
+    Ok(store::campaigns::open(&state.db)
+        .await?
+        .into_iter()
+        .filter(|campaign| campaign.is_open_at(now))
+        .filter(|campaign| campaign.all_schools || campaign.school_ids.contains(&school))
+        .filter(|campaign| !(standing_paused && campaign.id == crate::domain::campaigns::STANDING))
+        .collect())
+}

@@ -17,6 +17,8 @@ both_databases!(
     a_post_without_its_token_is_refused_and_sign_out_ends_the_api_session,
     a_teacher_of_another_class_gets_nothing_by_editing_addresses,
     a_teacher_enrols_records_consent_and_resets_a_pin,
+    a_teacher_types_a_dictated_idea_and_a_paper_one,
+    a_teacher_covers_part_of_a_drawing_and_marks_it_publishable,
 );
 
 async fn browser(app: &TestApp) -> Option<Browser> {
@@ -524,4 +526,143 @@ async fn a_teacher_enrols_records_consent_and_resets_a_pin(app: TestApp) {
         .eval("document.querySelector('tbody code').textContent")
         .await;
     assert_eq!(pin.as_str().unwrap().len(), 6, "the new PIN: {pin}");
+}
+
+async fn a_teacher_types_a_dictated_idea_and_a_paper_one(app: TestApp) {
+    let (world, _campaign, _token) = class_with_child(&app).await;
+    let class = &world.class_a.id;
+    let child = &world.class_a.children[0].id;
+    let Some(mut browser) = browser(&app).await else {
+        return;
+    };
+    sign_in(&mut browser, &app, "teacher.a").await;
+    let entry = app.url(&format!("/console/classes/{class}/children/{child}/idea"));
+    browser.goto(&entry).await;
+    browser.screenshots("teacher-entry").await;
+    // A required field left empty is refused beside it, what was typed kept.
+    browser
+        .fill("[name='answer.idea']", "教室里放一个图书角")
+        .await;
+    browser
+        .click_and_wait("main form.card button[type=submit]")
+        .await;
+    let html = browser.html().await;
+    assert!(
+        html.contains("id=\"error-noticed\""),
+        "the empty field is named: {}",
+        browser.text().await
+    );
+    assert_eq!(
+        browser
+            .eval("document.querySelector(\"[name='answer.idea']\").value")
+            .await,
+        "教室里放一个图书角"
+    );
+    browser
+        .fill("[name='answer.noticed']", "下课没有书看")
+        .await;
+    browser
+        .click_and_wait("main form.card button[type=submit]")
+        .await;
+    assert!(browser.text().await.contains("已替孩子提交"));
+
+    browser.goto(&entry).await;
+    browser
+        .eval("document.querySelector('input[name=mode][value=paper]').checked = true")
+        .await;
+    browser
+        .fill("[name='answer.noticed']", "操场的球框太高")
+        .await;
+    browser
+        .fill("[name='answer.idea']", "换一个矮一点的球框")
+        .await;
+    browser
+        .click_and_wait("main form.card button[type=submit]")
+        .await;
+    assert!(browser.text().await.contains("已替孩子提交"));
+
+    app.run_pending().await;
+    let queue = app
+        .graphql_as(
+            Some(&world.teacher_a.token),
+            "query($c: ID!) { moderationQueue(classId: $c) { nodes { assisted childId answers { key text } } } }",
+            json!({ "c": class }),
+        )
+        .await;
+    let nodes = queue.ok()["moderationQueue"]["nodes"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(nodes.len(), 2, "each recorded once: {nodes:?}");
+    assert!(
+        nodes
+            .iter()
+            .all(|n| n["assisted"] == true && n["childId"] == child.as_str())
+    );
+}
+
+async fn a_teacher_covers_part_of_a_drawing_and_marks_it_publishable(app: TestApp) {
+    let (world, campaign, token) = class_with_child(&app).await;
+    let (_, drawing) =
+        crate::media::upload(&app, Some(&token), "swing.png", crate::media::png(640, 480)).await;
+    let media = drawing["id"].as_str().unwrap().to_owned();
+    let submitted = app
+        .graphql_as(
+            Some(&token),
+            "mutation($i: SubmitProposalInput!) { submitProposal(input: $i) { id } }",
+            json!({ "i": { "campaignId": campaign, "clientSubmissionId": uuid::Uuid::new_v4().to_string(),
+                "topic": "places_to_play", "consentToPublish": true,
+                "answers": [{ "key": "noticed", "text": "秋千坏了" }, { "key": "idea", "text": "我画了新秋千" },
+                    { "key": "drawing", "media": [media] }] } }),
+        )
+        .await;
+    let proposal = submitted.ok()["submitProposal"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.run_pending().await;
+    let Some(mut browser) = browser(&app).await else {
+        return;
+    };
+    sign_in(&mut browser, &app, "teacher.a").await;
+    browser
+        .goto(&app.url(&format!(
+            "/console/classes/{}/review/{proposal}",
+            world.class_a.id
+        )))
+        .await;
+    assert!(
+        browser
+            .eval("document.querySelector('.cover-tool img').naturalWidth")
+            .await
+            .as_u64()
+            .unwrap()
+            > 0,
+        "the image loads on the console's session"
+    );
+    browser
+        .drag(".cover-tool img", (0.1, 0.1), (0.4, 0.5))
+        .await;
+    let region = browser
+        .eval("document.querySelector('input[name=cover]').value")
+        .await;
+    assert!(
+        region
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{media}:0.1")),
+        "{region}"
+    );
+    browser.screenshots("teacher-cover").await;
+    browser
+        .eval("document.querySelector('input[name=publishable]').checked = true")
+        .await;
+    browser.click_and_wait("button[value=APPROVE]").await;
+    assert!(browser.text().await.contains("已通过"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM media WHERE covered_key IS NOT NULL")
+            .await,
+        1,
+        "the covered rendition was made"
+    );
 }

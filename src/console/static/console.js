@@ -90,6 +90,53 @@
   document.querySelectorAll("input[data-redact]").forEach((box) => box.addEventListener("change", redrawPreviews));
   if (previews.length) redrawPreviews();
 
+  // Covering part of an image: drag a box; each box is a hidden `cover` field of the decision form.
+  const decisionForm = document.querySelector("form[data-decisions]");
+  document.querySelectorAll(".cover-tool").forEach((figure) => {
+    const media = figure.dataset.media;
+    const image = figure.querySelector("img");
+    let start = null, box = null;
+    const at = (event) => {
+      const r = image.getBoundingClientRect();
+      return [Math.min(1, Math.max(0, (event.clientX - r.left) / r.width)),
+              Math.min(1, Math.max(0, (event.clientY - r.top) / r.height))];
+    };
+    image.addEventListener("pointerdown", (event) => {
+      start = at(event);
+      box = document.createElement("div");
+      box.className = "cover-box";
+      figure.append(box);
+      event.preventDefault();
+    });
+    image.addEventListener("pointermove", (event) => {
+      if (!start) return;
+      const [x, y] = at(event);
+      Object.assign(box.style, {
+        left: `${Math.min(x, start[0]) * 100}%`, top: `${Math.min(y, start[1]) * 100}%`,
+        width: `${Math.abs(x - start[0]) * 100}%`, height: `${Math.abs(y - start[1]) * 100}%`,
+      });
+    });
+    image.addEventListener("pointerup", (event) => {
+      if (!start) return;
+      const [x, y] = at(event);
+      const region = [Math.min(x, start[0]), Math.min(y, start[1]), Math.abs(x - start[0]), Math.abs(y - start[1])];
+      start = null;
+      if (region[2] < 0.01 || region[3] < 0.01) { box.remove(); return; }
+      const input = document.createElement("input");
+      input.type = "hidden"; input.name = "cover";
+      input.value = `${media}:${region.map((n) => n.toFixed(4)).join(",")}`;
+      input.dataset.coverOf = media;
+      (decisionForm || figure).append(input);
+    });
+  });
+  document.querySelectorAll("[data-clear-cover]").forEach((button) => {
+    button.addEventListener("click", () => {
+      const media = button.dataset.clearCover;
+      document.querySelectorAll(`input[data-cover-of="${CSS.escape(media)}"]`).forEach((i) => i.remove());
+      document.querySelectorAll(`.cover-tool[data-media="${CSS.escape(media)}"] .cover-box`).forEach((b) => b.remove());
+    });
+  });
+
   // What a child will read: its length for the youngest band and the words to put plainly.
   document.querySelectorAll("textarea[data-child-text]").forEach((area) => {
     const out = document.getElementById(area.dataset.childText);

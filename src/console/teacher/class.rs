@@ -156,6 +156,7 @@ pub async fn class(
                                 } @else { "14 岁以上不需要" }
                             }
                             td {
+                                a.button.secondary href=(path(&child.id, "idea")) { "替孩子填写建议" }
                                 form method="post" action=(path(&child.id, "reset-pin")) {
                                     (csrf(&staff)) button.secondary type="submit" { "重置 PIN" } }
                                 form method="post" action=(path(&child.id, "left")) data-confirm="孩子离开后就不能再登录了。确定吗？" {

@@ -1,6 +1,7 @@
 //! Teachers: the moderation queue of each class, and the class itself.
 
 mod class;
+mod entry;
 pub mod review;
 pub use review::Answer;
 
@@ -16,6 +17,10 @@ pub fn routes() -> Router<ConsoleState> {
         .route(
             "/classes/{class}/review/{proposal}",
             get(review::proposal).post(review::decide),
+        )
+        .route(
+            "/classes/{class}/children/{child}/idea",
+            get(entry::page).post(entry::submit),
         )
         .merge(class::routes())
 }

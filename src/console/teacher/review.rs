@@ -54,6 +54,7 @@ struct Span {
 struct Media {
     id: String,
     publishable: bool,
+    covered: bool,
 }
 
 #[derive(Deserialize)]
@@ -87,7 +88,7 @@ struct Queue {
 const QUEUE: &str = "query($c: ID!) { class(id: $c) { id name gradeLabel } \
     moderationQueue(classId: $c, first: 50) { nodes { id submittedAt topic topicLabel band \
     assisted place answers { key text choices } findings { field kind start end excerpt } \
-    proposedRedactions { field start end } media { id publishable } } } }";
+    proposedRedactions { field start end } media { id publishable covered } } } }";
 
 async fn read_queue(state: &ConsoleState, staff: &Staff, class: &str) -> Result<Queue, Refusal> {
     run(state, staff, QUEUE, json!({ "c": class })).await
@@ -266,10 +267,13 @@ fn review_page(staff: &Staff, class: &str, item: &Item, refusal: Option<&Refusal
                 }
                 @if !item.media.is_empty() {
                     h3 { "图片" }
+                    p.hint { "在图片上拖动，框出要遮住的人脸、名字或门牌；通过时一起保存。" }
                     @for media in &item.media {
-                        figure {
-                            img src={ "/console/media/" (media.id) "/display" } alt="孩子上传的图片" width="320";
+                        figure.cover-tool data-media=(media.id) {
+                            img src={ "/console/media/" (media.id) "/display" } alt="孩子上传的图片" draggable="false";
+                            @if media.covered { figcaption.hint { "已经遮住了一部分。" } }
                         }
+                        button.secondary type="button" data-clear-cover=(media.id) { "清除这张图上的框" }
                     }
                 }
             }
@@ -281,7 +285,7 @@ fn review_page(staff: &Staff, class: &str, item: &Item, refusal: Option<&Refusal
                 }
             }
         }
-        form.card method="post" action=(action) {
+        form.card method="post" action=(action) data-decisions {
             (csrf(staff))
             h2 { "要遮住的内容" }
             @if item.findings.is_empty() {
@@ -420,6 +424,13 @@ pub async fn decide(
         "ESCALATE" => "已交给学校保护负责人。",
         _ => "",
     };
+    if decision == "APPROVE" {
+        if let Err(refusal) = cover(&state, &staff, &item, &fields).await {
+            let mut response = review_page(&staff, &class, &item, Some(&refusal));
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            return response;
+        }
+    }
     let ran: Result<serde_json::Value, Refusal> = run(
         &state,
         &staff,
@@ -436,4 +447,39 @@ pub async fn decide(
         }
         Err(refusal) => layout::refused(&staff, &refusal),
     }
+}
+
+/// The regions the teacher drew on each image (`cover` = `<media id>:x,y,width,height`, as
+/// fractions of the image), saved before the decision so the public sees the covered rendition.
+async fn cover(
+    state: &ConsoleState,
+    staff: &Staff,
+    item: &Item,
+    fields: &crate::console::session::Fields,
+) -> Result<(), Refusal> {
+    for media in &item.media {
+        let regions: Vec<serde_json::Value> = fields
+            .all("cover")
+            .iter()
+            .filter_map(|value| value.strip_prefix(&format!("{}:", media.id)))
+            .filter_map(|region| {
+                let numbers: Vec<f64> = region.split(',').filter_map(|n| n.parse().ok()).collect();
+                let [x, y, width, height] = numbers.as_slice() else {
+                    return None;
+                };
+                Some(json!({ "x": x, "y": y, "width": width, "height": height }))
+            })
+            .collect();
+        if regions.is_empty() {
+            continue;
+        }
+        run::<serde_json::Value>(
+            state,
+            staff,
+            "mutation($m: ID!, $r: [RegionInput!]!) { coverMedia(id: $m, regions: $r) { covered } }",
+            json!({ "m": media.id, "r": regions }),
+        )
+        .await?;
+    }
+    Ok(())
 }

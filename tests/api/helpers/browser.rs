@@ -241,6 +241,32 @@ impl Browser {
             .await;
     }
 
+    /// Drags the mouse across the element from one point to another, each given as fractions of
+    /// its width and height.
+    pub async fn drag(&mut self, selector: &str, from: (f64, f64), to: (f64, f64)) {
+        let rect = self
+            .eval(&format!(
+                "(() => {{ const e = document.querySelector({}); e.scrollIntoView({{ block: 'center' }}); const r = e.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; }})()",
+                json!(selector)
+            ))
+            .await;
+        let n = |i: usize| rect[i].as_f64().unwrap();
+        let point = |(x, y): (f64, f64)| (n(0) + x * n(2), n(1) + y * n(3));
+        let (a, b) = (point(from), point(to));
+        for (kind, (x, y), buttons) in [
+            ("mousePressed", a, 1),
+            ("mouseMoved", ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0), 1),
+            ("mouseMoved", b, 1),
+            ("mouseReleased", b, 0),
+        ] {
+            self.send(
+                "Input.dispatchMouseEvent",
+                json!({ "type": kind, "x": x, "y": y, "button": "left", "buttons": buttons, "clickCount": 1 }),
+            )
+            .await;
+        }
+    }
+
     /// Chooses a file in a file field, as a person picking it would.
     pub async fn choose_file(&mut self, selector: &str, path: &std::path::Path) {
         let document = self.send("DOM.getDocument", json!({})).await;
