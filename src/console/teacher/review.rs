@@ -424,12 +424,12 @@ pub async fn decide(
         "ESCALATE" => "已交给学校保护负责人。",
         _ => "",
     };
-    if decision == "APPROVE" {
-        if let Err(refusal) = cover(&state, &staff, &item, &fields).await {
-            let mut response = review_page(&staff, &class, &item, Some(&refusal));
-            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            return response;
-        }
+    if decision == "APPROVE"
+        && let Err(refusal) = cover(&state, &staff, &item, &fields).await
+    {
+        let mut response = review_page(&staff, &class, &item, Some(&refusal));
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        return response;
     }
     let ran: Result<serde_json::Value, Refusal> = run(
         &state,
