@@ -325,4 +325,11 @@ impl PeopleQuery {
     async fn viewer(&self, ctx: &Context<'_>) -> Viewer {
         actor(ctx).into()
     }
+
+    /// Coordinators: the district's schools, by name (a campaign's audience names them).
+    async fn schools(&self, ctx: &Context<'_>) -> GqlResult<Vec<School>> {
+        let coordinator = crate::services::access::coordinator(actor(ctx))?;
+        let schools = services::people::schools(state(ctx)?, &coordinator).await?;
+        Ok(schools.into_iter().map(Into::into).collect())
+    }
 }

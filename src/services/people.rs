@@ -191,6 +191,11 @@ async fn placement(
     }
 }
 
+/// Coordinators: every school of the district, by name.
+pub async fn schools(state: &AppState, _: &Coordinator) -> Result<Vec<School>, AppError> {
+    Ok(store::people::schools(&state.db).await?)
+}
+
 /// Coordinators: adds a school.
 pub async fn create_school(
     state: &AppState,

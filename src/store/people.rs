@@ -1,7 +1,8 @@
 //! Staff rows and schools.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
 };
 
 use super::entities::{schools, staff};
@@ -121,6 +122,18 @@ pub async fn find_school(db: &impl ConnectionTrait, id: SchoolId) -> Result<Opti
         .one(db)
         .await?
         .map(to_school))
+}
+
+/// Every school, by name (the anonymous record of erased children is none).
+pub async fn schools(db: &impl ConnectionTrait) -> Result<Vec<School>, DbErr> {
+    Ok(schools::Entity::find()
+        .filter(schools::Column::Code.ne("erased"))
+        .order_by_asc(schools::Column::NameZh)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_school)
+        .collect())
 }
 
 pub async fn any_school(db: &impl ConnectionTrait) -> Result<bool, DbErr> {

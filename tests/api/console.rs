@@ -19,6 +19,7 @@ both_databases!(
     a_teacher_enrols_records_consent_and_resets_a_pin,
     a_teacher_types_a_dictated_idea_and_a_paper_one,
     a_teacher_covers_part_of_a_drawing_and_marks_it_publishable,
+    a_coordinator_runs_a_campaign_for_one_school,
 );
 
 async fn browser(app: &TestApp) -> Option<Browser> {
@@ -665,4 +666,104 @@ async fn a_teacher_covers_part_of_a_drawing_and_marks_it_publishable(app: TestAp
         1,
         "the covered rendition was made"
     );
+}
+
+async fn a_coordinator_runs_a_campaign_for_one_school(app: TestApp) {
+    let world = World::build(&app).await;
+    let Some(mut browser) = browser(&app).await else {
+        return;
+    };
+    sign_in(&mut browser, &app, "coordinator").await;
+    browser.goto(&app.url("/console/campaigns")).await;
+    let fill_dates = "document.getElementById('opensAt').value = '2026-11-01T08:00'; \
+        document.getElementById('closesAt').value = '2027-06-30T18:00'; true";
+    // Without a title it is refused beside the field, the choices kept.
+    browser
+        .eval("document.querySelector('input[name=bands][value=B]').checked = true")
+        .await;
+    browser
+        .eval("document.querySelector('input[name=topics][value=places_to_play]').checked = true")
+        .await;
+    browser.eval(fill_dates).await;
+    browser
+        .eval("document.getElementById('title').removeAttribute('required')")
+        .await;
+    browser
+        .click_and_wait("form[action='/console/campaigns'] button[type=submit]")
+        .await;
+    assert!(
+        browser.html().await.contains("id=\"error-title\""),
+        "{}",
+        browser.text().await
+    );
+    assert_eq!(
+        browser
+            .eval("document.querySelector('input[name=bands][value=B]').checked")
+            .await,
+        true
+    );
+    browser.fill("#title", "我们学校门口的路").await;
+    browser
+        .eval("document.querySelector('input[name=allSchools]').checked = false")
+        .await;
+    let school = format!(
+        "document.querySelector('input[name=schools][value=\"{}\"]').checked = true",
+        world.school_a
+    );
+    browser.eval(&school).await;
+    browser.screenshots("coordinator-campaign-new").await;
+    browser
+        .click_and_wait("form[action='/console/campaigns'] button[type=submit]")
+        .await;
+    assert!(
+        browser.text().await.contains("已保存为草稿"),
+        "{}",
+        browser.text().await
+    );
+
+    let campaigns = "{ campaigns { id title state allSchools schoolIds } }";
+    let listed = app
+        .graphql_as(Some(&world.coordinator.token), campaigns, json!({}))
+        .await;
+    let campaign = listed.ok()["campaigns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["title"] == "我们学校门口的路")
+        .cloned()
+        .unwrap();
+    assert_eq!(campaign["state"], "DRAFT");
+    assert_eq!(campaign["schoolIds"], json!([world.school_a]));
+    let id = campaign["id"].as_str().unwrap();
+
+    browser
+        .goto(&app.url(&format!("/console/campaigns/{id}")))
+        .await;
+    assert_eq!(
+        browser.eval("document.getElementById('title').value").await,
+        "我们学校门口的路"
+    );
+    browser.fill("#title", "上学路上的安全").await;
+    browser
+        .click_and_wait(&format!(
+            "form[action='/console/campaigns/{id}/edit'] button[type=submit]"
+        ))
+        .await;
+    assert!(browser.text().await.contains("修改已保存"));
+    browser
+        .click_and_wait(&format!(
+            "form[action='/console/campaigns/{id}/open'] button"
+        ))
+        .await;
+    assert!(browser.text().await.contains("已开始征集"));
+
+    // Children of that school see it; the other school's do not.
+    let open = "{ openCampaigns { title } }";
+    for (class, expected) in [(&world.class_a, true), (&world.class_b, false)] {
+        let token =
+            crate::helpers::world::child_token(&app, &class.code, &class.children[0].pin).await;
+        let seen = app.graphql_as(Some(&token), open, json!({})).await;
+        let titles = seen.ok()["openCampaigns"].to_string();
+        assert_eq!(titles.contains("上学路上的安全"), expected, "{titles}");
+    }
 }

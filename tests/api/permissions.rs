@@ -582,6 +582,13 @@ const MATRIX: &[(&str, &str, [&str; 10])] = &[
         ],
     ),
     (
+        "schools",
+        "{ schools { id nameZh } }",
+        [
+            UNAUTH, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID,
+        ],
+    ),
+    (
         "districtTasks",
         "{ districtTasks(states: [ANSWERED]) { nodes { id } } }",
         [

@@ -20,6 +20,7 @@ pub fn routes() -> Router<ConsoleState> {
         .route("/district", get(district::page))
         .route("/district/{step}", post(district::step))
         .route("/campaigns", get(campaigns::page).post(campaigns::create))
+        .route("/campaigns/{campaign}", get(campaigns::edit_page))
         .route("/campaigns/{campaign}/{step}", post(campaigns::step))
         .route("/routing", get(records::routing).post(records::set_rule))
         .route("/keys", get(records::keys).post(records::key_step))
