@@ -13,6 +13,7 @@ mod binary;
 mod cards;
 mod case_oversight;
 mod console;
+mod console_access;
 mod departments;
 mod errors;
 mod health;

@@ -204,12 +204,12 @@ pub async fn key_step(
     }
     #[derive(Deserialize)]
     struct IssuedKey {
-        key: String,
+        secret: String,
     }
     let issued: Result<Issued, Refusal> = run(
         &state,
         &staff,
-        "mutation($d: ID!, $n: String!) { issueApiKey(departmentId: $d, name: $n) { key } }",
+        "mutation($d: ID!, $n: String!) { issueApiKey(departmentId: $d, name: $n) { secret } }",
         json!({ "d": fields.get("department").unwrap_or_default(), "n": fields.get("name").unwrap_or_default() }),
     )
     .await;
@@ -220,7 +220,7 @@ pub async fn key_step(
             "新密钥",
             html! {
                 p.done { "密钥已发放。请现在复制并交给部门的系统管理员，离开这一页后就再也看不到了。" }
-                p { code.text { (issued.issue_api_key.key) } }
+                p { code.text { (issued.issue_api_key.secret) } }
                 p { a href="/console/keys" { "回到密钥列表" } }
             },
         ),
@@ -354,8 +354,13 @@ pub async fn access_log(State(state): State<ConsoleState>, staff: Staff) -> Resp
 }
 
 pub async fn reports(State(state): State<ConsoleState>, staff: Staff) -> Response {
-    if let Err(refusal) =
-        run::<Value>(&state, &staff, "{ planMeasures { number } }", json!({})).await
+    if let Err(refusal) = run::<Value>(
+        &state,
+        &staff,
+        "{ standingChannel { pausedDistrictWide } }",
+        json!({}),
+    )
+    .await
     {
         return layout::refused(&staff, &refusal);
     }

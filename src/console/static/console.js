@@ -32,6 +32,14 @@
   }
   arm();
 
+  // On a phone a table's rows stack: each cell is labelled with its column's heading.
+  document.querySelectorAll("table.rows").forEach((table) => {
+    const headings = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+    table.querySelectorAll("tbody tr").forEach((row) => {
+      [...row.children].forEach((cell, i) => { if (headings[i]) cell.dataset.label = headings[i]; });
+    });
+  });
+
   // Confirmation only where a step cannot be undone.
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {
