@@ -116,6 +116,16 @@ async fn a_teacher_approves_one_with_a_redaction_and_returns_another(app: TestAp
         2
     );
     browser.screenshots("teacher-queue").await;
+    // The keyboard: `j` moves to the first row.
+    browser.press("j", false).await;
+    assert_eq!(
+        browser
+            .eval("document.querySelectorAll('tr.current').length")
+            .await,
+        1
+    );
+    let focused = "document.activeElement.closest('tr') === document.querySelector('tr[data-row]')";
+    assert_eq!(browser.eval(focused).await, true);
 
     let class = &world.class_a.id;
     browser
@@ -141,7 +151,8 @@ async fn a_teacher_approves_one_with_a_redaction_and_returns_another(app: TestAp
         "{preview}"
     );
     browser.screenshots("teacher-review").await;
-    browser.click_and_wait("button[value=APPROVE]").await;
+    // The keyboard: `a` approves.
+    browser.press("a", true).await;
     assert!(browser.text().await.contains("已通过"));
 
     let task = task_of(&app, &world, &with_phone).await;

@@ -267,6 +267,23 @@ impl Browser {
         }
     }
 
+    /// Presses a key, as a person at the keyboard would; with `navigates`, waits for the page it
+    /// leads to.
+    pub async fn press(&mut self, key: &str, navigates: bool) {
+        self.events.clear();
+        self.eval("window.confirm = () => true").await;
+        for kind in ["keyDown", "keyUp"] {
+            self.send(
+                "Input.dispatchKeyEvent",
+                json!({ "type": kind, "key": key, "text": if kind == "keyDown" { key } else { "" } }),
+            )
+            .await;
+        }
+        if navigates {
+            self.wait_for("Page.loadEventFired").await;
+        }
+    }
+
     /// Chooses a file in a file field, as a person picking it would.
     pub async fn choose_file(&mut self, selector: &str, path: &std::path::Path) {
         let document = self.send("DOM.getDocument", json!({})).await;
