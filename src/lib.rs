@@ -23,6 +23,8 @@ pub mod jobs;
 pub mod services;
 
 // Its doors.
+/// The reference children's app (`/app`): static files that use only the public API.
+pub mod app;
 /// Printable sign-in cards (PDF).
 pub mod cards;
 /// The staff console (`/console`): server-rendered pages that run the GraphQL schema's own

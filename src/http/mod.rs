@@ -102,5 +102,6 @@ pub fn router(app: AppState, schema: AppSchema) -> Router {
         .route("/metrics", get(health::metrics))
         .with_state(state)
         .nest("/console", console)
+        .merge(crate::app::router())
         .layer(axum::middleware::from_fn(request_context::request_context))
 }

@@ -12,6 +12,7 @@ mod assisted;
 mod binary;
 mod cards;
 mod case_oversight;
+mod children_app;
 mod console;
 mod console_access;
 mod departments;

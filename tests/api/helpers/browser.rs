@@ -267,6 +267,47 @@ impl Browser {
         }
     }
 
+    /// Sets the page to a phone's size (390×844) for what follows.
+    pub async fn phone(&mut self) {
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true }),
+        )
+        .await;
+    }
+
+    /// Cuts the network off, or gives it back, as a school's Wi-Fi does.
+    pub async fn offline(&mut self, offline: bool) {
+        self.send("Network.enable", json!({})).await;
+        self.send(
+            "Network.emulateNetworkConditions",
+            json!({ "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }),
+        )
+        .await;
+    }
+
+    /// Waits (up to 20 s) until a script in the page is true.
+    pub async fn wait_until(&mut self, script: &str) {
+        for _ in 0..100 {
+            if self.eval(script).await == true {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        panic!("never true: {script}");
+    }
+
+    /// One screenshot at the size the page has now: `<name>.png`.
+    pub async fn screenshot(&mut self, name: &str) {
+        let shot = self
+            .send("Page.captureScreenshot", json!({ "format": "png" }))
+            .await;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(shot["data"].as_str().unwrap())
+            .unwrap();
+        std::fs::write(self.artefacts.join(format!("{name}.png")), png).unwrap();
+    }
+
     /// Presses a key, as a person at the keyboard would; with `navigates`, waits for the page it
     /// leads to.
     pub async fn press(&mut self, key: &str, navigates: bool) {

@@ -249,7 +249,7 @@ pub async fn enrol(app: &TestApp, teacher: &Person, class: &str, children: Value
     .await
 }
 
-async fn class_with_children(
+pub async fn class_with_children(
     app: &TestApp,
     teacher: &Person,
     grade: i32,
