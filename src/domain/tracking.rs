@@ -112,6 +112,30 @@ impl ChildStatus {
         }
     }
 
+    /// The words for this status where the step that reached it says more: a proposal stopped
+    /// because a guardian withdrew consent (the child did nothing: they must not read that they
+    /// took it back), and one closed after the child said a second time that the answer was not
+    /// good enough (they must not read "all done!"). `reason` is the one recorded with the step.
+    pub fn label_for(self, band: AgeBand, reason: Option<&str>) -> &'static str {
+        let young = matches!(band, AgeBand::A | AgeBand::B);
+        let unsatisfied = crate::domain::answers::Rating::NotSatisfied.as_str();
+        match (self, reason) {
+            (ChildStatus::Withdrawn, Some(GUARDIAN_WITHDREW)) if young => {
+                "这个想法先停下来了，等家里的大人同意后才能再送出去"
+            }
+            (ChildStatus::Withdrawn, Some(GUARDIAN_WITHDREW)) => {
+                "监护人撤回了同意，这条建议已停止处理"
+            }
+            (ChildStatus::Closed, Some(reason)) if reason.starts_with(unsatisfied) && young => {
+                "你说了还不满意，区里的叔叔阿姨会看到你的意见"
+            }
+            (ChildStatus::Closed, Some(reason)) if reason.starts_with(unsatisfied) => {
+                "已办结：你的不满意已经记下，会报给区里"
+            }
+            _ => self.label(band),
+        }
+    }
+
     /// The step a child reads: approval and routing are one ("sent to the department").
     fn reads_as(self) -> ChildStatus {
         match self {
@@ -127,6 +151,20 @@ impl ChildStatus {
             ChildStatus::ReturnedForChanges | ChildStatus::Rejected
         )
     }
+}
+
+/// The reason recorded when a proposal is withdrawn because a guardian withdrew consent.
+pub const GUARDIAN_WITHDREW: &str = "监护人撤回了同意";
+
+/// The words for where a proposal stands now: its status, told apart by the reason of the last
+/// step that reached it (`label_for`).
+pub fn current_label(status: ChildStatus, band: AgeBand, events: &[Event]) -> &'static str {
+    let reason = events
+        .iter()
+        .rev()
+        .find(|event| ChildStatus::of_recorded(&event.to) == status)
+        .and_then(|event| event.reason.as_deref());
+    status.label_for(band, reason)
 }
 
 /// What a notice to a child is about: a new status of their proposal, or progress on what the
@@ -168,23 +206,43 @@ pub struct Step {
 /// The history as the child reads it, oldest first: steps a child would not tell apart
 /// (screened, then awaiting review; approved, then routed) read as one.
 pub fn timeline(events: &[Event]) -> Vec<Step> {
-    let mut steps: Vec<Step> = Vec::new();
+    timeline_with_reasons(events)
+        .into_iter()
+        .map(|(step, _)| step)
+        .collect()
+}
+
+/// The timeline, each step with the reason recorded with it (for `label_for`).
+pub fn timeline_with_reasons(events: &[Event]) -> Vec<(Step, Option<String>)> {
+    let mut steps: Vec<(Step, Option<String>)> = Vec::new();
+    // "Sent to the department" is read once, unless the department sent it back in between (a
+    // re-routing, or a new task for a helping department, is not news to the child).
+    let mut sent = false;
     for event in events {
         let status = ChildStatus::of_recorded(&event.to);
         if steps
             .last()
-            .is_some_and(|last| last.status.reads_as() == status.reads_as())
+            .is_some_and(|(last, _)| last.status.reads_as() == status.reads_as())
         {
             continue;
         }
-        steps.push(Step {
-            at: event.at,
-            status,
-            note: status
-                .carries_note()
-                .then(|| event.reason.clone())
-                .flatten(),
-        });
+        match status.reads_as() {
+            ChildStatus::Routed if sent => continue,
+            ChildStatus::Routed => sent = true,
+            ChildStatus::Bounced | ChildStatus::ReturnedForChanges => sent = false,
+            _ => {}
+        }
+        steps.push((
+            Step {
+                at: event.at,
+                status,
+                note: status
+                    .carries_note()
+                    .then(|| event.reason.clone())
+                    .flatten(),
+            },
+            event.reason.clone(),
+        ));
     }
     steps
 }
@@ -201,6 +259,36 @@ pub fn may_rate(task: Option<GovernmentState>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sent_to_the_department_is_read_once_unless_it_came_back() {
+        let at = chrono::DateTime::UNIX_EPOCH;
+        let step = |to: &str| Event {
+            at,
+            layer: "government",
+            from: None,
+            to: to.into(),
+            reason: None,
+        };
+        let events = [
+            step(SchoolState::Approved.as_str()),
+            step(GovernmentState::Routed.as_str()),
+            step(GovernmentState::SignedFor.as_str()),
+            step(GovernmentState::Routed.as_str()),
+            step(GovernmentState::Bounced.as_str()),
+            step(GovernmentState::Routed.as_str()),
+        ];
+        let read: Vec<ChildStatus> = timeline(&events).into_iter().map(|s| s.status).collect();
+        assert_eq!(
+            read,
+            [
+                ChildStatus::Approved,
+                ChildStatus::SignedFor,
+                ChildStatus::Bounced,
+                ChildStatus::Routed
+            ]
+        );
+    }
 
     #[test]
     fn an_escalation_reads_to_the_child_as_the_teacher_coming_to_talk() {

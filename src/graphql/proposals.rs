@@ -230,12 +230,12 @@ impl Proposal {
         let status = ChildStatus::of(proposal.school_state, proposal.government_state);
         let band = proposal.band;
         let withheld = proposal.is_with_the_lead();
-        let timeline = tracking::timeline(events)
+        let timeline = tracking::timeline_with_reasons(events)
             .into_iter()
-            .map(|step| TimelineEntry {
+            .map(|(step, reason)| TimelineEntry {
                 at: step.at,
                 status: step.status.into(),
-                label: step.status.label(band).to_owned(),
+                label: step.status.label_for(band, reason.as_deref()).to_owned(),
                 note: step.note,
             })
             .collect();
@@ -255,7 +255,7 @@ impl Proposal {
             reference: proposal.reference,
             consent_to_publish: proposal.consent_to_publish,
             status: status.into(),
-            status_label: status.label(band).to_owned(),
+            status_label: tracking::current_label(status, band, events).to_owned(),
             timeline,
             submitted_at: proposal.created_at,
             expected_answer_by: None,

@@ -28,7 +28,12 @@ async fn notify_status(state: &AppState, proposal: &Proposal) -> Result<(), AppE
     if last == Some(Notice::Status(status)) {
         return Ok(());
     }
-    let mut text = status.label(proposal.band).to_owned();
+    let events = store::proposals::events_of(&state.db, &[proposal.id])
+        .await?
+        .remove(&proposal.id)
+        .unwrap_or_default();
+    let mut text =
+        crate::domain::tracking::current_label(status, proposal.band, &events).to_owned();
     if status == ChildStatus::Answered {
         let answers = store::answers::latest(&state.db, &[proposal.id]).await?;
         if let Some(answer) = answers.get(&proposal.id) {

@@ -73,7 +73,7 @@ pub async fn consent_withdrawn(
                 &proposal,
                 SchoolEvent::Withdraw,
                 EventActor::Staff(by),
-                Some("监护人撤回了同意"),
+                Some(crate::domain::tracking::GUARDIAN_WITHDREW),
                 now,
             )
             .await?;

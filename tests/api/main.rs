@@ -44,3 +44,4 @@ mod tasks;
 mod teachers;
 mod trust;
 mod websocket;
+mod wording;

@@ -202,6 +202,17 @@ pub struct Step<'a> {
     pub reopened_before: bool,
 }
 
+impl Step<'_> {
+    /// A child's verdict on the answer goes into their proposal's history as its rating only
+    /// (never their comment): it decides the words they read when the task closes.
+    fn verdict(&self) -> Option<&str> {
+        match self.actor {
+            EventActor::Child(_) => self.text.and_then(|text| text.split('：').next()),
+            _ => None,
+        }
+    }
+}
+
 /// One step on a task in the caller's transaction: the state table's check, then the task, the
 /// proposal's state, the event and the outbox row. The caller commits and announces.
 pub async fn step_in(
@@ -221,7 +232,7 @@ pub async fn step_in(
     if !store::tasks::update(db, &task, from, now).await? {
         return Err(AppError::Conflict);
     }
-    mirror(db, &task, Some(from), step.actor, None, now).await?;
+    mirror(db, &task, Some(from), step.actor, step.verdict(), now).await?;
     let staff = match step.actor {
         EventActor::Staff(staff) => Some(staff),
         _ => None,
