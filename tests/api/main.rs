@@ -15,6 +15,7 @@ mod case_oversight;
 mod children_app;
 mod console;
 mod console_access;
+mod demo;
 mod departments;
 mod errors;
 mod health;

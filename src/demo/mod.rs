@@ -3,7 +3,10 @@
 //! their teachers, a safeguarding lead per school, two department clerks and two coordinators.
 //!
 //! Never loaded into PostgreSQL or in production. The sign-in details are printed once, when the
-//! demo is loaded, and kept in `DATA_DIR/demo-sign-in.txt`.
+//! demo is loaded, and kept in `DATA_DIR/demo-sign-in.txt`. `life` then gives the district a
+//! past: consent on file, a campaign open to every band, and a dozen ideas through the loop.
+
+mod life;
 
 use anyhow::Context as _;
 use std::fmt::Write as _;
@@ -118,17 +121,19 @@ async fn load(state: &AppState) -> Result<String, AppError> {
     )
     .await?;
     let _ = writeln!(sheet, "  coordinator        coordinator.tuanwei");
+    let mut clerks = Vec::new();
     for (code, username) in [
         ("construction", "clerk.jianshe"),
         ("education_sports", "clerk.jiaoti"),
     ] {
         let department = services::departments::get(&state.db, code).await?;
-        services::people::create_staff(
+        let clerk = services::people::create_staff(
             state,
             &coordinator,
             staff(username, Role::DepartmentStaff, None, Some(department.id)),
         )
         .await?;
+        clerks.push(acting_as(clerk));
         let _ = writeln!(
             sheet,
             "  department staff   {username} ({})",
@@ -146,6 +151,11 @@ async fn load(state: &AppState) -> Result<String, AppError> {
         "  district safeguarding lead  lead.district (cases no school lead acknowledged in time)"
     );
     let mut classes = String::new();
+    let mut people = life::People {
+        coordinator: admin.clone(),
+        clerks,
+        teachers: Vec::new(),
+    };
     for DemoSchool(code, name, school_classes) in SCHOOLS {
         let school = services::people::create_school(state, &coordinator, code, name).await?;
         let lead = format!(
@@ -200,26 +210,56 @@ async fn load(state: &AppState) -> Result<String, AppError> {
                 &|| (),
             )
             .await?;
+            let mut pupils = Vec::new();
+            for (child, pin) in enrolled {
+                pupils.push(life::Pupil {
+                    actor: Actor::Child(crate::domain::people::ChildActor {
+                        id: child.id,
+                        class_id: class.id,
+                        school_id: school.id,
+                        session_id: SessionId::new(),
+                    }),
+                    id: child.id.to_string(),
+                    pseudonym: child.pseudonym.as_str().to_owned(),
+                    pin: pin.reveal().to_owned(),
+                });
+            }
+            people.teachers.push(life::Teacher {
+                actor: teacher.clone(),
+                class: format!(
+                    "{name} {}{} (class code {})",
+                    class.grade.label_zh(),
+                    class.name,
+                    class.code.as_str()
+                ),
+                pupils,
+            });
+        }
+    }
+    let can_submit = life::live(state, &people).await?;
+    for teacher in &people.teachers {
+        let _ = writeln!(classes, "  {}:", teacher.class);
+        for pupil in &teacher.pupils {
+            let note = if can_submit.contains(&pupil.id) {
+                "can submit"
+            } else {
+                "cannot submit yet: no guardian consent on file (under 14)"
+            };
             let _ = writeln!(
                 classes,
-                "  {name} {}{} (class code {}):",
-                class.grade.label_zh(),
-                class.name,
-                class.code.as_str()
+                "    {:<8} PIN {}  {note}",
+                pupil.pseudonym, pupil.pin
             );
-            for (child, pin) in enrolled {
-                let _ = writeln!(
-                    classes,
-                    "    {:<8} PIN {}",
-                    child.pseudonym.as_str(),
-                    pin.reveal()
-                );
-            }
         }
     }
     let _ = writeln!(
         sheet,
-        "\nChildren (sign in with the class code and a PIN)\n{classes}"
+        "\nChildren (sign in with the class code and a PIN at /app; under-14s need a guardian's\n\
+         consent on file, recorded by their teacher in the console)\n{classes}"
+    );
+    let _ = writeln!(
+        sheet,
+        "Pages: the wall /, the staff console /console, the children's app /app"
     );
     let _ = writeln!(
         sheet,
