@@ -87,14 +87,46 @@ async fn a_young_child_draws_offline_and_the_idea_arrives_once_then_live(app: Te
             > 0,
         "labels can be read aloud"
     );
+    // One thing per screen, and at most three pictures at once for the youngest.
+    assert!(browser.text().await.contains("第 1 步，共 3 步"));
+    let shown = "[...document.querySelectorAll('.topic-pick')].filter(b => !b.hidden).length";
+    assert_eq!(browser.eval(shown).await, 3);
+    browser.screenshot("topics-band-a").await;
     browser
         .eval("document.querySelector('[data-topic=places_to_play]').click(); true")
         .await;
+    browser
+        .eval("document.querySelector('[data-next]').click(); true")
+        .await;
     browser.fill("#field-idea", "公园里多一个滑梯").await;
+    // What the child typed is kept on the tablet until it is sent.
+    browser.eval("location.hash = '#mine'; true").await;
+    browser
+        .wait_until("!!document.querySelector('.tabs') && !document.querySelector('form')")
+        .await;
+    browser.eval("location.hash = '#new'; true").await;
+    browser
+        .wait_until("!!document.querySelector('#field-idea')")
+        .await;
+    assert_eq!(
+        browser
+            .eval("document.getElementById('field-idea').value")
+            .await,
+        "公园里多一个滑梯"
+    );
+    browser
+        .eval("document.querySelector('[data-topic=places_to_play]').click(); true")
+        .await;
+    browser
+        .eval("document.querySelector('[data-next]').click(); true")
+        .await;
     browser
         .drag("canvas.pad-canvas", (0.2, 0.2), (0.7, 0.6))
         .await;
     browser.screenshot("new-idea-band-a").await;
+    browser
+        .eval("document.querySelector('[data-next]').click(); true")
+        .await;
 
     // The school's Wi-Fi drops: the idea is kept on the tablet.
     browser.offline(true).await;
@@ -206,6 +238,9 @@ async fn an_older_child_sends_a_photo_and_rates_the_answer(app: TestApp) {
     browser
         .eval("document.querySelector('[data-topic=places_to_play]').click(); true")
         .await;
+    browser
+        .eval("document.querySelector('[data-next]').click(); true")
+        .await;
     for (field, text) in [
         ("title", "学校门口需要红绿灯"),
         ("background", "每天早上七点半校门口车很多。"),
@@ -220,6 +255,9 @@ async fn an_older_child_sends_a_photo_and_rates_the_answer(app: TestApp) {
     std::fs::write(&photo, crate::media::png(800, 600)).unwrap();
     browser.choose_file("input[type=file]", &photo).await;
     browser.screenshot("new-idea-band-d").await;
+    browser
+        .eval("document.querySelector('[data-next]').click(); true")
+        .await;
     browser
         .eval("document.querySelector('button.go.big').click(); true")
         .await;

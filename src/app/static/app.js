@@ -269,8 +269,17 @@ async function newIdea() {
   ideaForm(campaign);
 }
 
+// What the child has typed so far, kept on the device until it is sent (or they sign out).
+const DRAFT = "tongsheng.draft";
+const loadDraft = (campaign) => {
+  const saved = JSON.parse(localStorage.getItem(DRAFT) || "null");
+  return saved && saved.campaign === campaign ? saved.fields : {};
+};
+const saveDraft = (campaign, fields) => localStorage.setItem(DRAFT, JSON.stringify({ campaign, fields }));
+
 function ideaForm(campaign, problem) {
   const form = campaign.forms[0];
+  const draft = loadDraft(campaign.id);
   let topic = null;
   let drawing = null;
   const topics = el("div", { class: "topics", role: "radiogroup", "aria-label": say("pickTopic") },
@@ -281,6 +290,19 @@ function ideaForm(campaign, problem) {
         if (young()) speak(t.labelZh);
       } },
       young() ? el("img", { src: t.picture, alt: "" }) : null, el("span", {}, t.labelZh))));
+  // The youngest see at most three pictures at once, and can turn to the next three.
+  const perPage = band() === "A" ? 3 : campaign.topics.length;
+  let page = 0;
+  const showPage = () => {
+    [...topics.children].forEach((b, i) => { b.hidden = Math.floor(i / perPage) !== page; });
+  };
+  showPage();
+  const more = campaign.topics.length > perPage
+    ? el("button", { type: "button", class: "muted", "data-more-topics": true, onclick: () => {
+        page = (page + 1) % Math.ceil(campaign.topics.length / perPage);
+        showPage();
+      } }, "换几张图看看")
+    : null;
   const fields = [];
   for (const field of form.fields) {
     const id = `field-${field.key}`;
@@ -305,7 +327,8 @@ function ideaForm(campaign, problem) {
       : el("textarea", { id, "data-key": field.key, "data-type": field.type, maxlength: field.maxLength, rows: young() ? 2 : 4 });
     const count = el("p", { class: "count", "aria-live": "polite" });
     const counted = () => { count.textContent = field.maxLength ? `${[...input.value].length} / ${field.maxLength} 字` : ""; };
-    input.oninput = counted;
+    input.value = draft[field.key] || "";
+    input.oninput = () => { counted(); draft[field.key] = input.value; saveDraft(campaign.id, draft); };
     counted();
     fields.push(el("div", { class: "field" }, label(field.label + (field.required ? "" : "（可以不写）"), id), input, count,
       el("p", { class: "problem", "data-error-for": field.key, hidden: true })));
@@ -313,9 +336,30 @@ function ideaForm(campaign, problem) {
   const share = el("input", { type: "checkbox", id: "share", checked: true });
   const status = el("p", { class: "status", role: "status" });
   const submit = el("button", { type: "submit", class: "go big" }, say("send"));
+  // One thing per screen: the topic, then the idea, then sending it.
+  const steps = [
+    el("section", { "data-step": "1" }, el("p", { class: "label" }, say("pickTopic"), young() ? speaker(say("pickTopic")) : null), topics, more),
+    el("section", { "data-step": "2" }, ...fields),
+    el("section", { "data-step": "3" },
+      el("label", { class: "choice" }, share, young() ? "可以给大家看（不会写你的名字）" : "同意公开（不会显示姓名）"),
+      status, submit),
+  ];
+  const progress = el("p", { class: "progress", "aria-live": "polite" });
+  let step = 0;
+  const go = (to) => {
+    if (to > 0 && !topic) { progress.textContent = say("pickTopic"); return; }
+    step = to;
+    steps.forEach((section, i) => { section.hidden = i !== step; });
+    progress.textContent = `第 ${step + 1} 步，共 ${steps.length} 步`;
+    back.hidden = step === 0;
+    next.hidden = step === steps.length - 1;
+    window.scrollTo(0, 0);
+  };
+  const back = el("button", { type: "button", class: "muted", "data-back-step": true, onclick: () => go(step - 1) }, "上一步");
+  const next = el("button", { type: "button", class: "go", "data-next": true, onclick: () => go(step + 1) }, "下一步");
   const element = el("form", { class: "card", onsubmit: async (event) => {
     event.preventDefault();
-    if (!topic) { status.textContent = say("pickTopic"); return; }
+    if (!topic) { go(0); return; }
     submit.disabled = true;
     const answers = [];
     element.querySelectorAll("[data-key]").forEach((i) => {
@@ -347,6 +391,7 @@ function ideaForm(campaign, problem) {
         input.answers.push({ key: item.mediaKey, media: [await upload(blob, "drawing.png")] });
       }
       await gql("mutation($i: SubmitProposalInput!) { submitProposal(input: $i) { id } }", { i: input });
+      localStorage.removeItem(DRAFT);
       show(nav("#new"), el("p", { class: "done big" }, say("sent")), el("a", { href: "#mine", class: "button" }, `看看${say("mine")}`));
     } catch (error) {
       if (error instanceof TypeError) {
@@ -354,26 +399,27 @@ function ideaForm(campaign, problem) {
         const item = { input, summary };
         if (drawing && drawing.used()) { item.drawing = drawing.dataUrl(); item.mediaKey = drawing.key; }
         saveQueue([...queue(), item]);
+        localStorage.removeItem(DRAFT);
         show(nav("#new"), el("p", { class: "done big", role: "status" }, say("saved")), el("a", { href: "#mine", class: "button" }, `看看${say("mine")}`));
         return;
       }
       submit.disabled = false;
       status.textContent = error.message;
+      let refusedField = false;
       for (const f of error.fields || []) {
         const key = f.path[f.path.length - 1];
         const place = element.querySelector(`[data-error-for="${CSS.escape(key)}"]`);
-        if (place) { place.hidden = false; place.textContent = f.message; }
+        if (place) { place.hidden = false; place.textContent = f.message; refusedField = true; }
       }
+      if (refusedField) go(1);
     }
   } },
     el("h1", {}, say("newIdea")),
     campaign.standing ? null : el("p", { class: "hint" }, campaign.title),
     problem ? el("p", { class: "problem" }, problem) : null,
-    el("p", { class: "label" }, say("pickTopic"), young() ? speaker(say("pickTopic")) : null),
-    topics, ...fields,
-    el("label", { class: "choice" }, share, young() ? "可以给大家看（不会写你的名字）" : "同意公开（不会显示姓名）"),
-    status, submit);
+    progress, ...steps, el("div", { class: "step-buttons" }, back, next));
   show(nav("#new"), element);
+  go(0);
 }
 
 // A drawing pad: a few colours, drawn with a finger or a mouse, sent as a PNG.
@@ -430,6 +476,7 @@ async function signOut() {
   try { if (token()) await gql("mutation { signOut }"); } catch (_) { /* ended already */ }
   localStorage.removeItem(TOKEN);
   localStorage.removeItem(CHILD);
+  localStorage.removeItem(DRAFT);
   if (socket) socket.close();
   location.hash = "";
   signIn();
