@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::both_databases;
 use crate::helpers::browser::Browser;
 use crate::helpers::world::{
-    World, approve_answer_publish, class_with_children, open_campaign, record_consent,
+    World, answer_publish, class_with_children, open_campaign, record_consent,
 };
 use crate::helpers::{Backend, TestApp};
 
@@ -280,7 +280,23 @@ async fn an_older_child_sends_a_photo_and_rates_the_answer(app: TestApp) {
     // Screened, approved, answered and published: the child reads the answer and rates it.
     app.run_pending().await;
     let proposal = sent[0]["id"].as_str().unwrap().to_owned();
-    approve_answer_publish(&app, &world, &proposal).await;
+    // The teacher approves: this child too sees it without a reload.
+    browser.eval("location.hash = '#notices'; true").await;
+    browser.wait_until("!document.querySelector('.idea')").await;
+    browser.eval("location.hash = '#mine'; true").await;
+    browser
+        .wait_until("!!document.querySelector('.idea .status')")
+        .await;
+    let before = browser
+        .eval("document.querySelector('.idea .status').textContent")
+        .await;
+    crate::helpers::world::approve(&app, &world, &proposal).await;
+    browser
+        .wait_until(&format!(
+            "document.querySelector('.idea .status').textContent !== {before}"
+        ))
+        .await;
+    answer_publish(&app, &world, &proposal).await;
     browser.eval("location.hash = '#mine'; true").await;
     browser
         .wait_until("!!document.querySelector('[data-rating=SATISFIED]')")

@@ -391,6 +391,12 @@ pub async fn approve_answer_publish(app: &TestApp, world: &World, proposal: &str
     )
     .await
     .ok();
+    answer_publish(app, world, proposal).await;
+}
+
+/// The construction clerk signs for and answers an approved proposal's task, and the
+/// coordinator publishes it.
+pub async fn answer_publish(app: &TestApp, world: &World, proposal: &str) {
     let tasks = app
         .graphql_as(
             Some(&world.clerk.token),
