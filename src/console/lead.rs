@@ -191,16 +191,11 @@ async fn find(state: &ConsoleState, staff: &Staff, id: &str) -> Result<Case, Ref
         .ok_or_else(Refusal::not_found)
 }
 
-#[derive(Deserialize, Default)]
-pub struct Done {
-    done: Option<String>,
-}
-
 pub async fn page(
     State(state): State<ConsoleState>,
     staff: Staff,
     Path(id): Path<String>,
-    Query(done): Query<Done>,
+    Query(done): Query<layout::Notice>,
 ) -> Response {
     match find(&state, &staff, &id).await {
         Ok(case) => render(

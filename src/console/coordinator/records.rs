@@ -13,6 +13,16 @@ use crate::console::api::{Refusal, run};
 use crate::console::layout::{self, after, csrf, when};
 use crate::console::session::{Posted, Staff};
 
+/// An operation's data, with every department's name for showing it.
+async fn with_departments<T: serde::de::DeserializeOwned>(
+    state: &ConsoleState,
+    staff: &Staff,
+    query: &str,
+) -> Result<(T, Vec<super::Department>), Refusal> {
+    let read = run(state, staff, query, json!({})).await?;
+    Ok((read, departments(state, staff).await?))
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Rule {
@@ -33,16 +43,15 @@ pub async fn routing(
     struct Read {
         routing_rules: Vec<Rule>,
     }
-    let read: Result<Read, Refusal> = run(
+    let (read, departments) = match with_departments::<Read>(
         &state,
         &staff,
         "{ routingRules { topicLabel areaCode leadDepartmentId coDepartmentIds changedAt } }",
-        json!({}),
     )
-    .await;
-    let (read, departments) = match (read, departments(&state, &staff).await) {
-        (Ok(read), Ok(departments)) => (read, departments),
-        (Err(refusal), _) | (_, Err(refusal)) => return layout::refused(&staff, &refusal),
+    .await
+    {
+        Ok(both) => both,
+        Err(refusal) => return layout::refused(&staff, &refusal),
     };
     let body = html! {
         (layout::notice(&notice))
@@ -127,16 +136,15 @@ pub async fn keys(
     struct Read {
         api_keys: Vec<Key>,
     }
-    let read: Result<Read, Refusal> = run(
+    let (read, departments) = match with_departments::<Read>(
         &state,
         &staff,
         "{ apiKeys { id name prefix departmentId createdAt lastUsedAt revokedAt } }",
-        json!({}),
     )
-    .await;
-    let (read, departments) = match (read, departments(&state, &staff).await) {
-        (Ok(read), Ok(departments)) => (read, departments),
-        (Err(refusal), _) | (_, Err(refusal)) => return layout::refused(&staff, &refusal),
+    .await
+    {
+        Ok(both) => both,
+        Err(refusal) => return layout::refused(&staff, &refusal),
     };
     let body = html! {
         (layout::notice(&notice))

@@ -49,16 +49,11 @@ async fn read(state: &ConsoleState, staff: &Staff, id: &str) -> Result<Detail, R
     Ok(read.task)
 }
 
-#[derive(Deserialize, Default)]
-pub struct Done {
-    done: Option<String>,
-}
-
 pub async fn page(
     State(state): State<ConsoleState>,
     staff: Staff,
     Path(id): Path<String>,
-    Query(done): Query<Done>,
+    Query(done): Query<layout::Notice>,
 ) -> Response {
     match read(&state, &staff, &id).await {
         Ok(task) => render(

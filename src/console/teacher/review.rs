@@ -94,11 +94,6 @@ async fn read_queue(state: &ConsoleState, staff: &Staff, class: &str) -> Result<
     run(state, staff, QUEUE, json!({ "c": class })).await
 }
 
-#[derive(Deserialize, Default)]
-pub struct Done {
-    done: Option<String>,
-}
-
 /// `/console/review`: every class's queue, with how many wait.
 pub async fn classes(State(state): State<ConsoleState>, staff: Staff) -> Response {
     #[derive(Deserialize)]
@@ -171,7 +166,7 @@ pub async fn queue(
     State(state): State<ConsoleState>,
     staff: Staff,
     Path(class): Path<String>,
-    Query(done): Query<Done>,
+    Query(done): Query<layout::Notice>,
 ) -> Response {
     let queue = match read_queue(&state, &staff, &class).await {
         Ok(queue) => queue,
