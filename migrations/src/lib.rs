@@ -19,6 +19,7 @@ mod m20261201_000010_case_oversight;
 mod m20261201_000011_media_blobs;
 mod m20261201_000012_api_keys;
 mod m20261201_000013_plan_mechanism;
+mod m20261201_000014_hot_indexes;
 
 pub use m20261130_000009_privacy::{ERASED_CHILD, ERASED_CLASS, ERASED_SCHOOL};
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_media_blobs::Migration),
             Box::new(m20261201_000012_api_keys::Migration),
             Box::new(m20261201_000013_plan_mechanism::Migration),
+            Box::new(m20261201_000014_hot_indexes::Migration),
         ]
     }
 }

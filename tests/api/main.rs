@@ -19,6 +19,7 @@ mod demo;
 mod departments;
 mod errors;
 mod health;
+mod hot_paths;
 mod instances;
 mod limits;
 mod live_updates;
