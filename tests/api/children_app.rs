@@ -63,9 +63,13 @@ async fn mine(app: &TestApp, token: &str) -> Vec<Value> {
 
 async fn a_young_child_draws_offline_and_the_idea_arrives_once_then_live(app: TestApp) {
     let world = World::build(&app).await;
-    let class = class_with_children(&app, &world.teacher_a, 1, "1班", &["小禾"], 2019).await;
-    let pupil = &class.children[0];
+    let class =
+        class_with_children(&app, &world.teacher_a, 1, "1班", &["小禾", "小麦"], 2019).await;
+    let (pupil, classmate) = (&class.children[0], &class.children[1]);
     record_consent(&app, &world.teacher_a, &pupil.id).await;
+    record_consent(&app, &world.teacher_a, &classmate.id).await;
+    let classmate_token =
+        crate::helpers::world::child_token(&app, &class.code, &classmate.pin).await;
     open_campaign(&app, &world.coordinator, &["A"], None).await;
     let token = crate::helpers::world::child_token(&app, &class.code, &pupil.pin).await;
     let Some(mut browser) = browser(&app).await else {
@@ -142,11 +146,46 @@ async fn a_young_child_draws_offline_and_the_idea_arrives_once_then_live(app: Te
         "nothing reached the server yet"
     );
 
-    // Back online: it is sent, once, with the drawing.
+    // The tablet is shared: the child signs out, and a classmate signs in once the network is
+    // back. The waiting idea is not theirs, so their session never sends it.
+    browser.eval("location.hash = '#notices'; true").await;
+    browser
+        .wait_until("!!document.querySelector('button.muted')")
+        .await;
+    browser
+        .eval("document.querySelector('button.muted').click(); true")
+        .await;
+    browser
+        .wait_until("!!document.getElementById('class-code')")
+        .await;
     browser.offline(false).await;
+    sign_in(&mut browser, &app, &class.code, &classmate.pin).await;
     browser
         .eval("window.dispatchEvent(new Event('online')); true")
         .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(
+        mine(&app, &classmate_token).await.is_empty(),
+        "not sent as the classmate"
+    );
+    assert!(
+        !browser.text().await.contains("公园里多一个滑梯"),
+        "nor shown to them"
+    );
+    assert!(mine(&app, &token).await.is_empty());
+    browser.eval("location.hash = '#notices'; true").await;
+    browser
+        .wait_until("!!document.querySelector('button.muted')")
+        .await;
+    browser
+        .eval("document.querySelector('button.muted').click(); true")
+        .await;
+    browser
+        .wait_until("!!document.getElementById('class-code')")
+        .await;
+
+    // Its own child signs in again: it is sent, once, with the drawing.
+    sign_in(&mut browser, &app, &class.code, &pupil.pin).await;
     let mut arrived = Vec::new();
     for _ in 0..50 {
         arrived = mine(&app, &token).await;
@@ -224,7 +263,7 @@ async fn an_older_child_sends_a_photo_and_rates_the_answer(app: TestApp) {
     let world = World::build(&app).await;
     let class = class_with_children(&app, &world.teacher_a, 10, "高一1班", &["子涵"], 2010).await;
     let pupil = &class.children[0];
-    open_campaign(&app, &world.coordinator, &["D"], None).await;
+    let campaign = open_campaign(&app, &world.coordinator, &["D"], None).await;
     let token = crate::helpers::world::child_token(&app, &class.code, &pupil.pin).await;
     let Some(mut browser) = browser(&app).await else {
         return;
@@ -327,4 +366,65 @@ async fn an_older_child_sends_a_photo_and_rates_the_answer(app: TestApp) {
         .wait_until("!!document.querySelector('[data-back]')")
         .await;
     browser.screenshot("wall").await;
+
+    // An idea saved offline that the server then refuses for good (the campaign closed
+    // meanwhile) is not dropped: it stays with the reason until the child deletes it.
+    browser.eval("location.hash = '#new'; true").await;
+    browser
+        .wait_until("!!document.querySelector('.topic-pick')")
+        .await;
+    browser
+        .eval("document.querySelector('[data-topic=places_to_play]').click(); true")
+        .await;
+    browser
+        .eval("document.querySelector('[data-next]').click(); true")
+        .await;
+    for field in [
+        "title",
+        "background",
+        "problem",
+        "suggestion",
+        "expected_effect",
+    ] {
+        browser
+            .fill(&format!("#field-{field}"), "操场边多放几张长椅")
+            .await;
+    }
+    browser
+        .eval("document.querySelector('[data-next]').click(); true")
+        .await;
+    browser.offline(true).await;
+    browser
+        .eval("document.querySelector('button.go.big').click(); true")
+        .await;
+    browser
+        .wait_until("document.body.innerText.includes('已保存')")
+        .await;
+    app.graphql_as(
+        Some(&world.coordinator.token),
+        "mutation($c: ID!) { closeCampaign(id: $c) { id } }",
+        json!({ "c": campaign }),
+    )
+    .await
+    .ok();
+    browser.offline(false).await;
+    browser
+        .eval("location.hash = '#mine'; window.dispatchEvent(new Event('online')); true")
+        .await;
+    browser
+        .wait_until("document.body.innerText.includes('没有送出去')")
+        .await;
+    assert!(browser.text().await.contains("这个活动现在不收想法了"));
+    browser.screenshot("refused-offline-idea").await;
+    browser
+        .eval("document.querySelector('[data-waiting] button').click(); true")
+        .await;
+    browser
+        .wait_until("!document.querySelector('[data-waiting]')")
+        .await;
+    assert_eq!(
+        mine(&app, &token).await.len(),
+        1,
+        "only the first idea reached the server"
+    );
 }

@@ -112,30 +112,37 @@ function nav(active) {
 }
 
 // ---------- the queue: ideas that wait for the network ----------
+// Each idea belongs to the child who made it: on a shared tablet another child's session never
+// sends it. An idea the server refuses for good stays, with the reason, until its child deletes
+// it: nothing a child made is dropped without them seeing why.
 const queue = () => JSON.parse(localStorage.getItem(QUEUE) || "[]");
 const saveQueue = (items) => localStorage.setItem(QUEUE, JSON.stringify(items));
+const mineWaiting = () => queue().filter((q) => child() && q.owner === child().id);
+const sameItem = (a) => (b) => a.input.clientSubmissionId === b.input.clientSubmissionId;
+const updateItem = (item) => saveQueue(queue().map((q) => (sameItem(item)(q) ? item : q)));
+const TRY_AGAIN = ["UNAUTHENTICATED", "RATE_LIMITED", "UNAVAILABLE", "INTERNAL", "TIMEOUT"];
 let flushing = false;
 
 async function flush() {
   if (flushing || !token() || !navigator.onLine) return;
   flushing = true;
   try {
-    for (const item of queue()) {
+    for (const item of mineWaiting().filter((q) => !q.refused)) {
       try {
         if (item.drawing && !item.mediaId) {
           const blob = await (await fetch(item.drawing)).blob();
           item.mediaId = await upload(blob, "drawing.png");
-          saveQueue(queue().map((q) => (q.input.clientSubmissionId === item.input.clientSubmissionId ? item : q)));
+          updateItem(item);
         }
         const input = structuredClone(item.input);
         if (item.mediaId) input.answers.push({ key: item.mediaKey, media: [item.mediaId] });
         await gql("mutation($i: SubmitProposalInput!) { submitProposal(input: $i) { id } }", { i: input });
-        saveQueue(queue().filter((q) => q.input.clientSubmissionId !== item.input.clientSubmissionId));
+        saveQueue(queue().filter((q) => !sameItem(item)(q)));
       } catch (error) {
-        if (error instanceof TypeError) break; // still offline: try again later
-        // Refused for good (for example a campaign that closed): keep it no longer, say so once.
-        saveQueue(queue().filter((q) => q.input.clientSubmissionId !== item.input.clientSubmissionId));
-        alert(`有一个想法没有送出去：${error.message}`);
+        // Still offline, or the server cannot take it now: try again later.
+        if (error instanceof TypeError || TRY_AGAIN.includes(error.code)) break;
+        item.refused = error.message;
+        updateItem(item);
       }
     }
   } finally {
@@ -186,10 +193,10 @@ function signIn(problem) {
     event.preventDefault();
     try {
       const data = await gql(
-        "mutation($c: String!, $p: String!) { signInChild(classCode: $c, pin: $p) { token viewer { child { pseudonym ageBand classLabel schoolName needsGuardianConsent } } } }",
+        "mutation($c: String!, $p: String!) { signInChild(classCode: $c, pin: $p) { token viewer { childId child { pseudonym ageBand classLabel schoolName needsGuardianConsent } } } }",
         { c: code.value.trim(), p: pin });
       localStorage.setItem(TOKEN, data.signInChild.token);
-      localStorage.setItem(CHILD, JSON.stringify(data.signInChild.viewer.child));
+      localStorage.setItem(CHILD, JSON.stringify({ ...data.signInChild.viewer.child, id: data.signInChild.viewer.childId }));
       listen();
       flush();
       location.hash = "#mine";
@@ -209,7 +216,7 @@ function signIn(problem) {
 const MINE = "{ myProposals(first: 50) { nodes { id reference topicLabel status statusLabel submittedAt expectedAnswerBy canRate answer { text outcome } progress { text at } } } }";
 
 async function mine() {
-  const waiting = queue();
+  const waiting = mineWaiting();
   let nodes = [];
   try {
     nodes = (await gql(MINE)).myProposals.nodes;
@@ -220,7 +227,12 @@ async function mine() {
   show(nav("#mine"),
     el("h1", {}, say("mine")),
     me && me.needsGuardianConsent ? el("p", { class: "problem" }, "要先请爸爸妈妈（或其他监护人）同意，你才能送出想法。请告诉老师。") : null,
-    ...waiting.map((item) => el("article", { class: "idea waiting" }, el("p", { class: "status" }, "等网络"), el("p", {}, item.summary))),
+    ...waiting.map((item) => el("article", { class: "idea waiting", "data-waiting": item.input.clientSubmissionId },
+      el("p", { class: "status" }, item.refused ? `没有送出去：${item.refused}` : "等网络"), el("p", {}, item.summary),
+      item.refused ? el("button", { type: "button", class: "muted", onclick: () => {
+        saveQueue(queue().filter((q) => !sameItem(item)(q)));
+        mine();
+      } }, "删掉这个想法") : null)),
     nodes.length || waiting.length ? null : el("p", { class: "empty" }, say("none")),
     ...nodes.map(ideaCard));
 }
@@ -396,7 +408,7 @@ function ideaForm(campaign, problem) {
     } catch (error) {
       if (error instanceof TypeError) {
         // No network: keep it on this device and send it when the network returns.
-        const item = { input, summary };
+        const item = { input, summary, owner: child().id };
         if (drawing && drawing.used()) { item.drawing = drawing.dataUrl(); item.mediaKey = drawing.key; }
         saveQueue([...queue(), item]);
         localStorage.removeItem(DRAFT);
