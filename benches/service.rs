@@ -214,22 +214,16 @@ async fn submissions(server: &Arc<Server>, campaign: &str, tokens: &[String]) ->
     }
 }
 
-fn pgbench(database_url: &str) -> f64 {
-    let script = std::env::temp_dir().join("tongsheng-pgbench.sql");
-    std::fs::write(
-        &script,
-        "INSERT INTO bench_inserts (payload) VALUES ('公园的秋千坏了');\n",
-    )
-    .unwrap();
-    let psql = std::process::Command::new("psql")
-        .arg(database_url)
-        .args(["-qc", "CREATE TABLE IF NOT EXISTS bench_inserts (id bigserial PRIMARY KEY, payload text, at timestamptz DEFAULT now())"])
-        .status()
-        .expect("psql");
-    assert!(psql.success());
-    let out = std::process::Command::new("pgbench")
-        .args(["-n", "-c", "8", "-j", "2", "-T", "10", "-f"])
-        .arg(&script)
+/// pgbench, 8 clients for 10 s, running `script` with `variables` (`-D name=value`): its rate.
+fn pgbench(database_url: &str, name: &str, script: &str, variables: &[(&str, String)]) -> f64 {
+    let path = std::env::temp_dir().join(format!("tongsheng-pgbench-{name}.sql"));
+    std::fs::write(&path, script).unwrap();
+    let mut command = std::process::Command::new("pgbench");
+    command.args(["-n", "-c", "8", "-j", "2", "-T", "10", "-f"]).arg(&path);
+    for (name, value) in variables {
+        command.arg("-D").arg(format!("{name}={value}"));
+    }
+    let out = command
         .arg(database_url)
         .output()
         .expect("pgbench (postgresql-client)");
@@ -238,6 +232,48 @@ fn pgbench(database_url: &str) -> f64 {
         .find(|l| l.starts_with("tps = "))
         .and_then(|l| l.split_whitespace().nth(2)?.parse().ok())
         .unwrap_or_else(|| panic!("pgbench said: {text}"))
+}
+
+fn psql(database_url: &str, sql: &str) -> String {
+    let out = std::process::Command::new("psql")
+        .arg(database_url)
+        .args(["-qAtc", sql])
+        .output()
+        .expect("psql");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// Single-row inserts into a table of their own.
+fn pgbench_inserts(database_url: &str) -> f64 {
+    psql(database_url, "CREATE TABLE IF NOT EXISTS bench_inserts (id bigserial PRIMARY KEY, payload text, at timestamptz DEFAULT now())");
+    pgbench(
+        database_url,
+        "inserts",
+        "INSERT INTO bench_inserts (payload) VALUES ('公园的秋千坏了');\n",
+        &[],
+    )
+}
+
+/// What a submission writes, as plain SQL: in one transaction the proposal (for a child of the
+/// district, with the same answers), its first event and its outbox row.
+fn pgbench_submission_writes(database_url: &str) -> f64 {
+    let ids = psql(
+        database_url,
+        "SELECT campaign_id, child_id, class_id, school_id FROM proposals LIMIT 1",
+    );
+    let ids: Vec<&str> = ids.split('|').collect();
+    let variables: Vec<(&str, String)> = ["campaign", "child", "class", "school"]
+        .into_iter()
+        .zip(ids.iter().map(|id| format!("'{id}'")))
+        .collect();
+    let script = r#"BEGIN;
+INSERT INTO proposals (id, campaign_id, child_id, class_id, school_id, band, topic, answers, consent_to_publish, client_submission_id, content_hash, school_state, reopened, created_at, updated_at, reference) VALUES (gen_random_uuid(), :campaign, :child, :class, :school, 'B', 'places_to_play', '[{"key":"noticed","text":"公园的秋千坏了","media":[]},{"key":"idea","text":"修好秋千","media":[]}]', true, gen_random_uuid(), md5(random()::text), 'submitted', false, now(), now(), substr(md5(random()::text), 1, 12)) RETURNING id AS proposal \gset
+INSERT INTO proposal_events (id, proposal_id, at, actor_kind, actor_id, layer, from_state, to_state) VALUES (gen_random_uuid(), ':proposal', now(), 'child', :child, 'school', NULL, 'submitted');
+INSERT INTO outbox (created_at, topic, payload) VALUES (now(), 'proposal.submitted', json_build_object('proposalId', ':proposal'));
+COMMIT;
+"#;
+    pgbench(database_url, "submission", script, &variables)
 }
 
 /// Approves, answers and publishes `n` proposals so the feed has something to show.
@@ -450,7 +486,8 @@ fn main() {
         let (campaign, tokens, teacher, clerk, coordinator) = district(&server, &state).await;
         let server = Arc::new(server);
         let pg = submissions(&server, &campaign, &tokens).await;
-        let baseline = pgbench(&database);
+        let baseline = pgbench_inserts(&database);
+        let writes = pgbench_submission_writes(&database);
         tongsheng::jobs::run_pending(&state).await.map_err(|e| e.code()).unwrap();
         publish(&server, &teacher, &clerk, &coordinator, 40).await;
         let ours = feed(&server, 2000).await;
@@ -458,10 +495,12 @@ fn main() {
         println!("\nPostgreSQL + Redis");
         row("submitProposal", &pg);
         println!("{:<40} {:>9.0}/s", "pgbench single-row inserts, 8 clients", baseline);
-        println!("  ratio: {:.2} (goal 0.4)", pg.per_second() / baseline);
+        println!("  ratio: {:.2} (goal 0.25)", pg.per_second() / baseline);
+        println!("{:<40} {:>9.0}/s", "pgbench, the submission's writes", writes);
+        println!("  ratio: {:.2} (goal 0.5)", pg.per_second() / writes);
         row("publishedProposals (20 a page)", &ours);
         row("plain axum + sqlx, the same SQL", &theirs);
-        println!("  ratio: {:.2} (goal 0.6)", ours.per_second() / theirs.per_second());
+        println!("  ratio: {:.2} (goal 1.0)", ours.per_second() / theirs.per_second());
         handle.cancel();
 
         // The embedded default.
@@ -474,7 +513,7 @@ fn main() {
         let sqlite = submissions(&server, &campaign, &tokens).await;
         println!("\nEmbedded (SQLite, in-process stand-ins)");
         row("submitProposal", &sqlite);
-        println!("  goal: 1,000/s");
+        println!("  goal: 2,000/s");
         handle.cancel();
         println!("\nprocess memory (RSS, both servers and the load in one process): {:.0} MB", rss_mb());
     });
