@@ -219,7 +219,9 @@ fn pgbench(database_url: &str, name: &str, script: &str, variables: &[(&str, Str
     let path = std::env::temp_dir().join(format!("tongsheng-pgbench-{name}.sql"));
     std::fs::write(&path, script).unwrap();
     let mut command = std::process::Command::new("pgbench");
-    command.args(["-n", "-c", "8", "-j", "2", "-T", "10", "-f"]).arg(&path);
+    command
+        .args(["-n", "-c", "8", "-j", "2", "-T", "10", "-f"])
+        .arg(&path);
     for (name, value) in variables {
         command.arg("-D").arg(format!("{name}={value}"));
     }
@@ -240,13 +242,20 @@ fn psql(database_url: &str, sql: &str) -> String {
         .args(["-qAtc", sql])
         .output()
         .expect("psql");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
 /// Single-row inserts into a table of their own.
 fn pgbench_inserts(database_url: &str) -> f64 {
-    psql(database_url, "CREATE TABLE IF NOT EXISTS bench_inserts (id bigserial PRIMARY KEY, payload text, at timestamptz DEFAULT now())");
+    psql(
+        database_url,
+        "CREATE TABLE IF NOT EXISTS bench_inserts (id bigserial PRIMARY KEY, payload text, at timestamptz DEFAULT now())",
+    );
     pgbench(
         database_url,
         "inserts",
@@ -334,6 +343,37 @@ async fn feed(server: &Arc<Server>, requests: usize) -> Measured {
             let server = server.clone();
             move || async move {
                 server.gql(None, FEED, json!({})).await;
+            }
+        })
+        .collect();
+    let (requests, seconds, latencies) = measure(jobs).await;
+    let statements = server.statements().await - before;
+    Measured {
+        requests,
+        seconds,
+        p50_ms: percentile(&latencies, 0.5),
+        p99_ms: percentile(&latencies, 0.99),
+        statements_per_request: statements as f64 / requests as f64,
+    }
+}
+
+/// The wall (`GET /`, the page a browser gets), `requests` times.
+async fn wall(server: &Arc<Server>, requests: usize) -> Measured {
+    let before = server.statements().await;
+    let jobs: Vec<_> = (0..requests)
+        .map(|_| {
+            let server = server.clone();
+            move || async move {
+                let page = server
+                    .client
+                    .get(format!("{}/", server.url))
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                assert!(page.contains("</html>"));
             }
         })
         .collect();
@@ -492,6 +532,7 @@ fn main() {
         publish(&server, &teacher, &clerk, &coordinator, 40).await;
         let ours = feed(&server, 2000).await;
         let theirs = plain(&database, 2000).await;
+        let page = wall(&server, 2000).await;
         println!("\nPostgreSQL + Redis");
         row("submitProposal", &pg);
         println!("{:<40} {:>9.0}/s", "pgbench single-row inserts, 8 clients", baseline);
@@ -501,6 +542,8 @@ fn main() {
         row("publishedProposals (20 a page)", &ours);
         row("plain axum + sqlx, the same SQL", &theirs);
         println!("  ratio: {:.2} (goal 1.0)", ours.per_second() / theirs.per_second());
+        row("the wall (GET /, 50 items, HTML)", &page);
+        println!("  ratio to the plain endpoint: {:.2} (goal 1.0)", page.per_second() / theirs.per_second());
         handle.cancel();
 
         // The embedded default.

@@ -2,6 +2,9 @@
 //! city, and get a real answer. The modules follow the loop's layers, innermost first; an arrow
 //! only points inwards (ARCHITECTURE.md draws them, and `architecture` tests them).
 
+// The GraphQL root is deep: optimised builds need more room to lay out its futures.
+#![recursion_limit = "256"]
+
 // The loop's rules: plain Rust, no framework, no database.
 /// Ids, validated values, lifecycle tables, and each step's rules (`domain::tracking` is what a
 /// child sees of their idea).

@@ -2,6 +2,9 @@
 //! `migrate`, `admin`, `roster`, `retention` and `export-schema` open only what they need and
 //! work beside running servers.
 
+// The GraphQL root is deep: optimised builds need more room to lay out its futures.
+#![recursion_limit = "256"]
+
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use migrations::{Migrator, MigratorTrait};

@@ -48,6 +48,7 @@ impl Application {
         check(&config)?;
         let bind = config.bind;
         let (state, jobs_db) = assemble(config, overrides.clock, true).await?;
+        tokio::spawn(state.caches.clone().listen(state.shutdown.clone()));
         crate::services::standing::ensure(&state)
             .await
             .map_err(|error| anyhow::anyhow!("making the standing channel: {error:?}"))?;
@@ -73,6 +74,11 @@ impl Application {
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// The router the server serves (for driving it in-process, as the benchmarks do).
+    pub fn router(&self) -> Router {
+        self.router.clone()
     }
 
     pub fn state(&self) -> &AppState {
@@ -198,9 +204,13 @@ async fn assemble(
     let secrets = Secrets::load(&config)?;
     let storage = crate::media::Storage::for_database(&db, config.data_dir.join("media"));
     let media = crate::media::Pipeline::new(storage, config.media_workers);
+    let caches = crate::services::caches::Caches::new(backplane.clone());
+    let recorder = crate::services::recording::Recorder::new(&db);
     let state = AppState {
         config: Arc::new(config),
         db,
+        caches,
+        recorder,
         backplane,
         metrics,
         shutdown: CancellationToken::new(),

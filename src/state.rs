@@ -21,6 +21,10 @@ pub struct AppState {
     pub secrets: Secrets,
     /// The image pipeline: storage and the permits that bound concurrent processing.
     pub media: crate::media::Pipeline,
+    /// Sessions and campaigns kept in this instance's memory, exact by announcements.
+    pub caches: Arc<crate::services::caches::Caches>,
+    /// Records new proposals (on SQLite, in groups by one writer task).
+    pub recorder: crate::services::recording::Recorder,
     /// Cancelled on SIGTERM or SIGINT: the server stops accepting, `/readyz` answers 503, and
     /// background work winds down after in-flight requests.
     pub shutdown: CancellationToken,

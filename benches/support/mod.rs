@@ -64,6 +64,7 @@ impl Api {
     }
 
     /// SQL statements the server has run so far (its own counter, from `/metrics`).
+    #[allow(dead_code)] // each bench compiles this module; not every one counts statements
     pub async fn statements(&self) -> u64 {
         let metrics = self
             .client

@@ -20,6 +20,7 @@ mod m20261201_000011_media_blobs;
 mod m20261201_000012_api_keys;
 mod m20261201_000013_plan_mechanism;
 mod m20261201_000014_hot_indexes;
+mod m20261201_000015_public_index;
 
 pub use m20261130_000009_privacy::{ERASED_CHILD, ERASED_CLASS, ERASED_SCHOOL};
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_api_keys::Migration),
             Box::new(m20261201_000013_plan_mechanism::Migration),
             Box::new(m20261201_000014_hot_indexes::Migration),
+            Box::new(m20261201_000015_public_index::Migration),
         ]
     }
 }

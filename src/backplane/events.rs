@@ -13,6 +13,7 @@ use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
 use redis::aio::PubSubSink;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -54,6 +55,18 @@ impl Backplane {
         match self {
             Backplane::Local(local) => Ok(local.channels.listen(channel).0),
             Backplane::Redis(redis) => redis.hub.listen(redis.key(channel)).await,
+        }
+    }
+
+    /// Which unbroken stretch of delivery this instance is in: the same number while no message
+    /// can have been missed, `None` while none can be received. In-process delivery never breaks;
+    /// with Redis, the number changes whenever the pub/sub connection drops or comes back.
+    /// Instance caches kept exact by announcements trust only what they filled in the current
+    /// stretch.
+    pub fn delivery_epoch(&self) -> Option<u64> {
+        match self {
+            Backplane::Local(_) => Some(0),
+            Backplane::Redis(redis) => redis.hub.epoch(),
         }
     }
 }
@@ -123,6 +136,8 @@ pub struct Hub {
     channels: Channels,
     /// The connection's command half; `None` while there is no connection.
     sink: tokio::sync::Mutex<Option<PubSubSink>>,
+    /// Odd while connected: one more on every connection and every drop.
+    epoch: AtomicU64,
 }
 
 impl Hub {
@@ -131,7 +146,13 @@ impl Hub {
             client,
             channels: Channels::default(),
             sink: tokio::sync::Mutex::new(None),
+            epoch: AtomicU64::new(0),
         })
+    }
+
+    fn epoch(&self) -> Option<u64> {
+        let epoch = self.epoch.load(Ordering::Acquire);
+        (epoch % 2 == 1).then_some(epoch)
     }
 
     async fn listen(
@@ -163,12 +184,14 @@ impl Hub {
             sink.subscribe(&key).await?;
         }
         let hub = Arc::clone(self);
+        hub.epoch.fetch_add(1, Ordering::AcqRel);
         tokio::spawn(async move {
             while let Some(message) = messages.next().await {
                 if let Ok(payload) = message.get_payload::<String>() {
                     hub.channels.deliver(message.get_channel_name(), &payload);
                 }
             }
+            hub.epoch.fetch_add(1, Ordering::AcqRel);
             tracing::warn!("the Redis pub/sub connection dropped; live updates pause");
             hub.reconnect().await;
         });

@@ -6,6 +6,7 @@
 
 mod cache;
 mod events;
+pub mod instance_cache;
 mod limits;
 pub mod streams;
 

@@ -108,6 +108,21 @@ pub struct Event {
     pub reason: Option<String>,
 }
 
+impl Event {
+    /// A proposal's first event: submitted at `at`.
+    pub fn submitted(at: chrono::DateTime<chrono::Utc>) -> Event {
+        Event {
+            at,
+            layer: "school",
+            from: None,
+            to: crate::domain::lifecycle::SchoolState::Submitted
+                .as_str()
+                .to_owned(),
+            reason: None,
+        }
+    }
+}
+
 /// The characters of a tracking reference: digits and capitals without 0, O, 1 and I, which
 /// are misheard and misread.
 pub const REFERENCE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";

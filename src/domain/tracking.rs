@@ -158,6 +158,18 @@ pub const GUARDIAN_WITHDREW: &str = "监护人撤回了同意";
 
 /// The words for where a proposal stands now: its status, told apart by the reason of the last
 /// step that reached it (`label_for`).
+/// The notification a child gets for a proposal just submitted: written with the proposal.
+pub fn submitted_notice(proposal: &crate::domain::proposals::Proposal) -> (Notice, &'static str) {
+    let status = ChildStatus::of(SchoolState::Submitted, None);
+    let events = [crate::domain::proposals::Event::submitted(
+        proposal.created_at,
+    )];
+    (
+        Notice::Status(status),
+        current_label(status, proposal.band, &events),
+    )
+}
+
 pub fn current_label(status: ChildStatus, band: AgeBand, events: &[Event]) -> &'static str {
     let reason = events
         .iter()

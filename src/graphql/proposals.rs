@@ -347,8 +347,15 @@ impl ProposalsMutation {
     ) -> GqlResult<Proposal> {
         let state = state(ctx)?;
         let child = services::access::signed_in_child(actor(ctx))?;
-        let proposal = services::proposals::submit(state, &child, input.into_submission()?).await?;
-        Ok(for_child(state, &child, proposal).await?)
+        // A new proposal is answered as it was just written; a retry, as it is now.
+        match services::proposals::submit(state, &child, input.into_submission()?).await? {
+            services::proposals::Submitted::New(proposal) => {
+                Ok(Proposal::from(services::tracking::just_submitted(proposal)))
+            }
+            services::proposals::Submitted::Earlier(proposal) => {
+                Ok(for_child(state, &child, proposal).await?)
+            }
+        }
     }
 
     /// The child's teacher: submits for a child of the class who dictates; marked as assisted.

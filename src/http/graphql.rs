@@ -19,6 +19,7 @@ use std::panic::AssertUnwindSafe;
 
 use super::HttpState;
 use super::client::{bearer_token, client_address};
+use super::documents::Refusal;
 use crate::error::{AppError, ErrorCode, GENERIC_INTERNAL_MESSAGE};
 use crate::graphql::ClientAddress;
 use crate::services;
@@ -47,6 +48,13 @@ pub async fn execute(
     let request: async_graphql::Request = match serde_json::from_slice(&body) {
         Ok(request) => request,
         Err(_) => return refuse(StatusCode::BAD_REQUEST, "请求不是有效的 GraphQL JSON。"),
+    };
+    let request = match state.documents.prepare(request) {
+        Ok(request) => request,
+        Err(Refusal::NotFound) => return persisted_query_not_found(),
+        Err(Refusal::HashMismatch) => {
+            return refuse(StatusCode::BAD_REQUEST, "操作的摘要与内容不符。");
+        }
     };
     let token = bearer_token(&headers);
     let actor = match services::sessions::authenticate(&state.app, token.as_deref()).await {
@@ -104,6 +112,17 @@ fn refuse(status: StatusCode, message: &str) -> Response {
         .get_or_insert_with(Default::default)
         .set("code", ErrorCode::BadRequest.as_str());
     (status, Json(GqlResponse::from_errors(vec![error]))).into_response()
+}
+
+/// Only a hash was sent and this instance does not know it: the client sends the text with it
+/// (Apollo's persisted-query protocol, whose clients look for this message and code).
+fn persisted_query_not_found() -> Response {
+    let mut error = ServerError::new("PersistedQueryNotFound", None);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", "PERSISTED_QUERY_NOT_FOUND");
+    Json(GqlResponse::from_errors(vec![error])).into_response()
 }
 
 fn internal_error(request_id: &RequestId) -> GqlResponse {

@@ -3,6 +3,7 @@
 
 pub mod cards;
 mod client;
+mod documents;
 pub use client::client_address;
 mod graphql;
 mod health;
@@ -67,12 +68,18 @@ pub const MAX_GRAPHQL_BODY: usize = 64 * 1024;
 pub struct HttpState {
     pub app: AppState,
     pub schema: AppSchema,
+    /// The operations this instance has parsed, by hash.
+    pub documents: documents::Documents,
 }
 
 pub fn router(app: AppState, schema: AppSchema) -> Router {
     let graphiql_enabled = !app.config.is_production();
     let console = crate::console::router(app.clone(), schema.clone());
-    let state = HttpState { app, schema };
+    let state = HttpState {
+        app,
+        schema,
+        documents: documents::Documents::default(),
+    };
     let mut graphql_route = post(graphql::execute);
     if graphiql_enabled {
         graphql_route = graphql_route.get(graphql::graphiql);
@@ -103,5 +110,8 @@ pub fn router(app: AppState, schema: AppSchema) -> Router {
         .with_state(state)
         .nest("/console", console)
         .merge(crate::app::router())
+        // Text answers (GraphQL, the wall, the feeds, the app's files) are gzipped for clients
+        // that ask, which a school's shared connection feels; images are already compressed.
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn(request_context::request_context))
 }

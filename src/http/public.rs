@@ -23,7 +23,46 @@ fn unavailable(page: &'static str, error: impl std::fmt::Debug) -> Response {
         .into_response()
 }
 
-pub async fn wall(State(http): State<HttpState>, Query(filter): Query<WallFilter>) -> Response {
+/// A public page, with an ETag of its content: a browser or a school's proxy that has it asks
+/// again with `If-None-Match` and gets 304 without the body. `no-cache`: always asked again, so
+/// a withdrawn idea is never shown from a cache.
+fn public_page(
+    request: &HeaderMap,
+    headers: &[(header::HeaderName, &'static str)],
+    body: Vec<u8>,
+) -> Response {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    body.hash(&mut hasher);
+    let etag = format!("\"{:016x}-{:x}\"", hasher.finish(), body.len());
+    let cache = [
+        (header::ETAG, etag.clone()),
+        (header::CACHE_CONTROL, "public, no-cache".to_owned()),
+    ];
+    let unchanged = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|tags| {
+            tags.split(',')
+                .any(|tag| tag.trim() == etag || tag.trim() == "*")
+        });
+    if unchanged {
+        return (StatusCode::NOT_MODIFIED, cache).into_response();
+    }
+    let mut response = (cache, body).into_response();
+    for (name, value) in headers {
+        response
+            .headers_mut()
+            .insert(name.clone(), header::HeaderValue::from_static(value));
+    }
+    response
+}
+
+pub async fn wall(
+    State(http): State<HttpState>,
+    Query(filter): Query<WallFilter>,
+    asked: HeaderMap,
+) -> Response {
     let state = &http.app;
     let departments = match services::departments::all(&state.db).await {
         Ok(departments) => departments,
@@ -58,7 +97,11 @@ pub async fn wall(State(http): State<HttpState>, Query(filter): Query<WallFilter
         .collect();
     choices.sort();
     let html = crate::wall::render(&page.items, &stats, &choices, &filter);
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+    public_page(
+        &asked,
+        &[(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html.into_bytes(),
+    )
 }
 
 fn base(headers: &HeaderMap) -> String {
@@ -80,21 +123,22 @@ pub async fn feed(State(http): State<HttpState>, headers: HeaderMap) -> Response
         Err(error) => return unavailable("feed", error),
     };
     let xml = crate::wall::atom(&items, &base(&headers), state.clock.now());
-    (
-        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
-        xml,
+    public_page(
+        &headers,
+        &[(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        xml.into_bytes(),
     )
-        .into_response()
 }
 
-pub async fn csv(State(http): State<HttpState>) -> Response {
+pub async fn csv(State(http): State<HttpState>, request: HeaderMap) -> Response {
     let items = match services::publicity::all(&http.app, None).await {
         Ok(items) => items,
         Err(error) => return unavailable("csv", error),
     };
     match crate::wall::csv(&items) {
-        Ok(bytes) => (
-            [
+        Ok(bytes) => public_page(
+            &request,
+            &[
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
                 (
                     header::CONTENT_DISPOSITION,
@@ -102,8 +146,7 @@ pub async fn csv(State(http): State<HttpState>) -> Response {
                 ),
             ],
             bytes,
-        )
-            .into_response(),
+        ),
         Err(error) => unavailable("csv", error),
     }
 }

@@ -36,6 +36,8 @@ pub async fn run_pending(state: &AppState) -> Result<usize, AppError> {
         };
         handled += done;
         if done == 0 {
+            // Housekeeping, not work: a batch of old handled rows each poll.
+            crate::services::outbox::prune(state).await?;
             return Ok(handled);
         }
     }

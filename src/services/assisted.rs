@@ -7,7 +7,7 @@ use crate::domain::proposals::Proposal;
 use crate::error::FieldCode;
 use crate::error::{AppError, FieldError};
 use crate::services::access::ClassTeacher;
-use crate::services::notifications::announce;
+use crate::services::notifications::announce_recorded;
 use crate::services::submission::{Author, Prepared, Submission, is_duplicate, prepare, record};
 use crate::state::AppState;
 use crate::store;
@@ -27,13 +27,20 @@ pub async fn submit_for_child(
         Prepared::New(proposal) => {
             match record(
                 state,
-                std::slice::from_ref(&proposal),
+                vec![proposal],
                 EventActor::Staff(teacher.staff().member.id),
             )
             .await
             {
-                Ok(()) => {
-                    announce(state, &proposal).await;
+                Ok(recorded) => {
+                    let proposal =
+                        recorded
+                            .into_iter()
+                            .next()
+                            .ok_or(AppError::Internal(anyhow::anyhow!(
+                                "recording answered no proposal"
+                            )))?;
+                    announce_recorded(state, &proposal).await;
                     Ok(proposal)
                 }
                 Err(error) if is_duplicate(&error) => Err(AppError::Conflict),
@@ -95,7 +102,7 @@ pub async fn submit_paper(
             }
         })
         .collect();
-    record(state, &new, EventActor::Staff(teacher.staff().member.id))
+    let mut recorded = record(state, new, EventActor::Staff(teacher.staff().member.id))
         .await
         .map_err(|error| {
             if is_duplicate(&error) {
@@ -103,14 +110,17 @@ pub async fn submit_paper(
             } else {
                 error.into()
             }
-        })?;
-    for proposal in &new {
-        announce(state, proposal).await;
+        })?
+        .into_iter();
+    for proposal in recorded.as_slice() {
+        announce_recorded(state, proposal).await;
     }
+    // The recorded ones come back in order, their references as written.
     Ok(prepared
         .into_iter()
         .map(|p| match p {
-            Prepared::New(p) | Prepared::Existing(p) => p,
+            Prepared::New(p) => recorded.next().unwrap_or(p),
+            Prepared::Existing(p) => p,
         })
         .collect())
 }

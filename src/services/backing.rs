@@ -45,6 +45,7 @@ pub async fn back(
     }
     let now = state.clock.now();
     store::backings::insert(&state.db, id, child.id, child.school_id, now).await?;
+    crate::services::publicity::changed(state).await;
     Ok(Backing {
         backers: counts(state, &[id]).await?.get(&id).copied().unwrap_or(0),
         mine: true,

@@ -45,6 +45,7 @@ pub async fn update(
     }
     let campaign = Campaign::from_settings(id, settings, current.state)?;
     store::campaigns::update(&state.db, &campaign, state.clock.now()).await?;
+    announce_changed(state, id).await;
     Ok(campaign)
 }
 
@@ -76,7 +77,33 @@ async fn set_state(
     }
     campaign.state = to;
     store::campaigns::update(&state.db, &campaign, state.clock.now()).await?;
+    announce_changed(state, id).await;
     Ok(campaign)
+}
+
+/// The campaign with this id, from this instance's cache when it holds it: every submission
+/// reads its campaign and form, and campaigns change a few times a term.
+pub async fn find(state: &AppState, id: CampaignId) -> Result<Option<Campaign>, AppError> {
+    let epoch = state.caches.epoch();
+    if let Some(campaign) = state.caches.campaigns.get(&id, epoch) {
+        return Ok(Some(campaign));
+    }
+    let ticket = state.caches.campaigns.ticket(epoch);
+    let campaign = store::campaigns::find(&state.db, id).await?;
+    if let Some(campaign) = &campaign {
+        state.caches.campaigns.put(id, campaign.clone(), ticket);
+    }
+    Ok(campaign)
+}
+
+/// Tells every instance that a campaign changed (after the change committed): this one forgets
+/// it at once, the others when the announcement arrives.
+async fn announce_changed(state: &AppState, id: CampaignId) {
+    state.caches.campaigns_changed(&[id]);
+    state
+        .backplane
+        .publish(crate::services::caches::CAMPAIGNS_CHANNEL, &id.to_string())
+        .await;
 }
 
 /// Coordinators: every campaign, newest first.

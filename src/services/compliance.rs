@@ -50,11 +50,11 @@ pub async fn report(state: &AppState, _: &Coordinator, year: i32) -> Result<Comp
             )
         })?;
     let mut reads_by_role = BTreeMap::new();
-    for (staff, reads) in store::access_log::reads_by_staff(&state.db, from, to).await? {
-        let role = store::people::find(&state.db, staff)
-            .await?
-            .map(|(member, _)| member.role);
-        *reads_by_role.entry(role).or_default() += reads;
+    let reads = store::access_log::reads_by_staff(&state.db, from, to).await?;
+    let staff: Vec<_> = reads.iter().map(|(staff, _)| *staff).collect();
+    let roles = store::people::roles_of(&state.db, &staff).await?;
+    for (staff, reads) in reads {
+        *reads_by_role.entry(roles.get(&staff).copied()).or_default() += reads;
     }
     let requests = store::privacy::requests(&state.db, None).await?;
     let filed: Vec<_> = requests

@@ -286,6 +286,7 @@ pub async fn set_publishable(
 ) -> Result<Media, AppError> {
     let mut media = teacher_of_image(state, actor, id).await?;
     store::media::set_publishable(&state.db, id, publishable).await?;
+    crate::services::publicity::changed(state).await;
     media.publishable = publishable;
     Ok(media)
 }

@@ -88,6 +88,16 @@ pub fn updates_channel(child: crate::domain::ids::ChildId) -> String {
 /// Tells the child's live subscribers, on every instance, that the proposal changed.
 pub(crate) async fn announce(state: &AppState, proposal: &Proposal) {
     on_change(state, proposal).await;
+    live(state, proposal).await;
+}
+
+/// A proposal just recorded: its notification was written with it, so only the live update
+/// goes out.
+pub(crate) async fn announce_recorded(state: &AppState, proposal: &Proposal) {
+    live(state, proposal).await;
+}
+
+async fn live(state: &AppState, proposal: &Proposal) {
     state
         .backplane
         .publish(

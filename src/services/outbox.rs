@@ -21,6 +21,19 @@ pub async fn pending(
     Ok(store::proposals::pending(&state.db, topics, limit).await?)
 }
 
+/// How long a handled row is kept (to look into what happened), before [`prune`] removes it.
+pub const KEPT: chrono::Duration = chrono::Duration::days(7);
+/// The most handled rows one prune removes, so that it never holds the table for long.
+const PRUNED_AT_ONCE: u64 = 5_000;
+
+/// Removes handled rows older than [`KEPT`], oldest first, a bounded batch at a time (every
+/// poll of the jobs takes a batch); returns how many went. Its cost does not grow with the
+/// history: it reads the primary key from the oldest row up to the first row still kept.
+pub async fn prune(state: &AppState) -> Result<u64, AppError> {
+    let before = state.clock.now() - KEPT;
+    Ok(store::proposals::prune_outbox(&state.db, before, PRUNED_AT_ONCE).await?)
+}
+
 /// Claims row `id` in the caller's transaction; false when another worker had claimed it.
 pub async fn claim(
     transaction: &impl ConnectionTrait,

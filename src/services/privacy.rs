@@ -132,6 +132,8 @@ pub async fn withdraw_publication_consent(
 }
 
 async fn forget_public(state: &AppState, unpublished: &[ProposalId]) {
+    // Backings and images go with a consent even where nothing was published.
+    crate::services::publicity::changed(state).await;
     let campaigns: Vec<_> = match store::proposals::campaigns_of(&state.db, unpublished).await {
         Ok(campaigns) => campaigns,
         Err(_) => return,
@@ -197,6 +199,7 @@ pub async fn erase(
     let unused = store::privacy::remove_child(&transaction, child).await?;
     transaction.commit().await?;
     crate::services::sessions::announce_ended(state, &ended).await;
+    crate::services::publicity::changed(state).await;
     crate::services::cleanup::after_erasure(state, child, unused).await;
     Ok(true)
 }

@@ -12,7 +12,7 @@ use crate::domain::lifecycle::{SchoolEvent, SchoolState};
 use crate::domain::proposals::Proposal;
 use crate::error::AppError;
 use crate::services::access::SignedInChild;
-use crate::services::notifications::announce;
+use crate::services::notifications::{announce, announce_recorded};
 use crate::state::AppState;
 use crate::store;
 use crate::store::proposals::EventActor;
@@ -28,6 +28,14 @@ pub const SUBMISSIONS: Limit = Limit {
     window: Duration::from_secs(3600),
 };
 
+/// What a submission did.
+pub enum Submitted {
+    /// Recorded it now.
+    New(Proposal),
+    /// Found it recorded by an earlier try (the app retried).
+    Earlier(Proposal),
+}
+
 /// A signed-in child: submits a proposal to a campaign that asks them. Idempotent on
 /// `client_submission_id`: the same content returns the proposal already made (days later too),
 /// other content is a CONFLICT.
@@ -39,18 +47,18 @@ pub async fn submit(
     state: &AppState,
     child: &SignedInChild,
     submission: Submission,
-) -> Result<Proposal, AppError> {
+) -> Result<Submitted, AppError> {
     let author = Author {
         child: child.id,
         class: child.class_id,
         school: child.school_id,
     };
     let error = match submit_first_try(state, &author, &submission).await {
-        Ok(proposal) => return Ok(proposal),
+        Ok(proposal) => return Ok(Submitted::New(proposal)),
         Err(error) => error,
     };
     match earlier_try(state, &author, &submission).await {
-        Ok(Some(proposal)) => Ok(proposal),
+        Ok(Some(proposal)) => Ok(Submitted::Earlier(proposal)),
         Err(conflict @ AppError::Conflict) => Err(conflict),
         Ok(None) | Err(_) => Err(error),
     }
@@ -69,20 +77,18 @@ async fn submit_first_try(
         .take(&SUBMISSIONS, &subject, now)
         .await
         .map_err(|retry_after| AppError::RateLimited { retry_after })?;
-    let recorded = record(
-        state,
-        std::slice::from_ref(&proposal),
-        EventActor::Child(author.child),
-    )
-    .await;
+    let recorded = record(state, vec![proposal], EventActor::Child(author.child)).await;
     if recorded.is_err() {
         state.backplane.give_back(&SUBMISSIONS, &subject).await;
     }
-    match recorded {
-        Ok(()) => {
-            announce(state, &proposal).await;
+    match recorded.map(|recorded| recorded.into_iter().next()) {
+        Ok(Some(proposal)) => {
+            announce_recorded(state, &proposal).await;
             Ok(proposal)
         }
+        Ok(None) => Err(AppError::Internal(anyhow::anyhow!(
+            "recording answered no proposal"
+        ))),
         Err(error) if is_duplicate(&error) => Err(AppError::Conflict),
         Err(error) => Err(error.into()),
     }

@@ -205,28 +205,19 @@ async fn views(
         request,
     )
     .await?;
-    let mut classes: HashMap<_, Class> = HashMap::new();
+    // A page costs the same few queries whatever its size.
+    let proposal_ids: Vec<_> = cases.iter().filter_map(|case| case.proposal_id).collect();
+    let proposals = store::proposals::find_many(&state.db, &proposal_ids).await?;
+    let found_children = store::children::find_many(&state.db, &children).await?;
+    let class_ids: Vec<_> = cases.iter().filter_map(|case| case.class_id).collect();
+    let classes: HashMap<_, Class> = store::classes::find_many(&state.db, &class_ids).await?;
     let mut views = Vec::with_capacity(cases.len());
     for case in cases {
-        let proposal = match case.proposal_id {
-            Some(id) => store::proposals::find(&state.db, id).await?,
-            None => None,
-        };
-        let child = match case.child_id {
-            Some(id) => store::children::find(&state.db, id).await?,
-            None => None,
-        };
-        let class = match case.class_id {
-            Some(id) if !classes.contains_key(&id) => {
-                let class = store::classes::find(&state.db, id).await?;
-                if let Some(class) = &class {
-                    classes.insert(id, class.clone());
-                }
-                class
-            }
-            Some(id) => classes.get(&id).cloned(),
-            None => None,
-        };
+        let proposal = case.proposal_id.and_then(|id| proposals.get(&id).cloned());
+        let child = case
+            .child_id
+            .and_then(|id| found_children.get(&id).cloned());
+        let class = case.class_id.and_then(|id| classes.get(&id).cloned());
         views.push(CaseView {
             overdue: case.is_overdue(state.clock.now()),
             actions: actions.remove(&case.id).unwrap_or_default(),

@@ -20,7 +20,7 @@ use crate::error::AppError;
 use crate::secrets::{random_token, token_digest, verify_password};
 use crate::state::AppState;
 use crate::store;
-use crate::store::sessions::{Ending, Subject};
+use crate::store::sessions::{Ending, StoredSession, Subject};
 
 const FIFTEEN_MINUTES: Duration = Duration::from_secs(15 * 60);
 /// A school's pupils may share one address, so this is generous.
@@ -251,17 +251,9 @@ pub async fn authenticate(state: &AppState, token: Option<&str>) -> Result<Actor
     if let Some(key) = PresentedKey::parse(token) {
         return authenticate_key(state, key).await;
     }
-    let Some(session) = store::sessions::find_by_digest(&state.db, &token_digest(token)).await?
-    else {
+    let Some(session) = live_session(state, token_digest(token)).await? else {
         return Ok(Actor::Anonymous);
     };
-    let now = state.clock.now();
-    if !session.times.is_live(now) {
-        return Ok(Actor::Anonymous);
-    }
-    if session.times.should_touch(now) {
-        store::sessions::touch(&state.db, session.id, now).await?;
-    }
     Ok(match (session.subject, session.child_place) {
         (Subject::Child { id, .. }, Some((class_id, school_id))) => Actor::Child(ChildActor {
             id,
@@ -274,6 +266,38 @@ pub async fn authenticate(state: &AppState, token: Option<&str>) -> Result<Actor
             .await?
             .unwrap_or(Actor::Anonymous),
     })
+}
+
+/// The live session with this token digest: from this instance's cache when it holds it (one
+/// that looks ended there is read again, since another instance may have seen it used since),
+/// otherwise from the database. Marks it used when it has not been for a while.
+async fn live_session(state: &AppState, digest: String) -> Result<Option<StoredSession>, AppError> {
+    let now = state.clock.now();
+    let epoch = state.caches.epoch();
+    let cached = state
+        .caches
+        .sessions
+        .get(&digest, epoch)
+        .filter(|session| session.times.is_live(now));
+    let (mut session, ticket) = match cached {
+        Some(session) => (session, None),
+        None => {
+            let ticket = state.caches.sessions.ticket(epoch);
+            match store::sessions::find_by_digest(&state.db, &digest).await? {
+                Some(session) if session.times.is_live(now) => (session, Some(ticket)),
+                _ => return Ok(None),
+            }
+        }
+    };
+    let touched = session.times.should_touch(now);
+    if touched {
+        store::sessions::touch(&state.db, session.id, now).await?;
+        session.times.last_seen_at = now;
+    }
+    if let Some(ticket) = ticket.or_else(|| touched.then(|| state.caches.sessions.ticket(epoch))) {
+        state.caches.sessions.put(digest, session.clone(), ticket);
+    }
+    Ok(Some(session))
 }
 
 async fn actor_for(
@@ -315,8 +339,7 @@ pub async fn sign_out(state: &AppState, actor: &Actor) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The backplane channel on which ended sessions are announced (their ids, comma-separated).
-pub const ENDED_CHANNEL: &str = "sessions:ended";
+pub use super::caches::ENDED_CHANNEL;
 
 /// Tells every instance that these sessions ended (after the transaction that ended them
 /// committed), so each closes the WebSockets opened with them at once. Every operation on a
@@ -325,6 +348,7 @@ pub async fn announce_ended(state: &AppState, ended: &[SessionId]) {
     if ended.is_empty() {
         return;
     }
+    state.caches.sessions_ended(ended);
     let ids: Vec<String> = ended.iter().map(ToString::to_string).collect();
     state.backplane.publish(ENDED_CHANNEL, &ids.join(",")).await;
 }

@@ -13,7 +13,7 @@ use crate::error::FieldCode;
 use crate::error::{AppError, FieldError};
 use crate::state::AppState;
 use crate::store;
-use crate::store::proposals::{Change, EventActor};
+use crate::store::proposals::EventActor;
 
 pub struct Submission {
     pub campaign_id: CampaignId,
@@ -89,7 +89,7 @@ pub async fn checked(
     let record = store::children::find(&state.db, author.child)
         .await?
         .ok_or(AppError::NotFound)?;
-    let campaign = store::campaigns::find(&state.db, submission.campaign_id)
+    let campaign = crate::services::campaigns::find(state, submission.campaign_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let now = state.clock.now();
@@ -117,7 +117,11 @@ pub async fn checked(
     )?;
     usable_media(state, author.child, assisted_by, &answers).await?;
     let area_code = known_area(state, submission.area_code.as_deref()).await?;
-    let reference = fresh_reference(state, today).await?;
+    // Drawn, not looked up: one already taken is drawn again when the proposal is written.
+    let reference = {
+        use chrono::Datelike as _;
+        crate::domain::proposals::new_reference(today.year(), &mut rand::rng())
+    };
     Ok(Proposal {
         id: ProposalId::new(),
         campaign_id: campaign.id,
@@ -189,47 +193,13 @@ pub(crate) async fn usable_media(
 }
 
 /// Records new proposals, all or none, each with its first event and an outbox row asking for
-/// screening.
+/// screening ([`crate::services::recording`]); answers them as recorded.
 pub async fn record(
     state: &AppState,
-    proposals: &[Proposal],
+    proposals: Vec<Proposal>,
     actor: EventActor,
-) -> Result<(), sea_orm::DbErr> {
-    let transaction = sea_orm::TransactionTrait::begin(&state.db).await?;
-    for proposal in proposals {
-        store::proposals::insert(&transaction, proposal).await?;
-        for id in proposal
-            .answers
-            .iter()
-            .flat_map(|answer| &answer.media)
-            .filter_map(|id| MediaId::parse(id))
-        {
-            store::media::attach(&transaction, id, proposal.child_id, proposal.class_id).await?;
-        }
-        let change = Change {
-            layer: "school",
-            from: None,
-            to: SchoolState::Submitted.as_str(),
-            reason: None,
-        };
-        store::proposals::append_event(
-            &transaction,
-            proposal.id,
-            actor,
-            change,
-            proposal.created_at,
-        )
-        .await?;
-        let payload = serde_json::json!({ "proposalId": proposal.id.to_string() });
-        store::proposals::enqueue(
-            &transaction,
-            "proposal.submitted",
-            payload,
-            proposal.created_at,
-        )
-        .await?;
-    }
-    transaction.commit().await
+) -> Result<Vec<Proposal>, sea_orm::DbErr> {
+    state.recorder.record(&state.db, proposals, actor).await
 }
 
 /// Whether a write failed because the same submission was recorded meanwhile.
@@ -245,7 +215,7 @@ async fn same_or_conflict(
     existing: Proposal,
     submission: &Submission,
 ) -> Result<Proposal, AppError> {
-    let campaign = store::campaigns::find(&state.db, existing.campaign_id)
+    let campaign = crate::services::campaigns::find(state, existing.campaign_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let same = campaign.id == submission.campaign_id
@@ -336,19 +306,5 @@ async fn known_area(state: &AppState, code: Option<&str>) -> Result<Option<Strin
             FieldCode::UnknownArea,
             "没有这个乡镇街道，请从列表里选。",
         ))
-    }
-}
-
-/// A tracking reference no proposal has yet.
-async fn fresh_reference(state: &AppState, today: chrono::NaiveDate) -> Result<String, AppError> {
-    use chrono::Datelike as _;
-    loop {
-        let reference = crate::domain::proposals::new_reference(today.year(), &mut rand::rng());
-        if store::proposals::find_by_reference(&state.db, &reference)
-            .await?
-            .is_none()
-        {
-            return Ok(reference);
-        }
     }
 }

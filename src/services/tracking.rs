@@ -81,6 +81,20 @@ pub async fn updates(
         .boxed())
 }
 
+/// A proposal the child has just submitted, as they follow it: its one event is its
+/// submission, and nothing has happened to it yet, so nothing needs reading.
+pub fn just_submitted(proposal: Proposal) -> ChildView {
+    ChildView {
+        events: vec![crate::domain::proposals::Event::submitted(
+            proposal.created_at,
+        )],
+        answer: None,
+        task: None,
+        progress: Vec::new(),
+        proposal,
+    }
+}
+
 /// The child's own proposals among these, as they follow them (another child's are left out).
 pub async fn views(
     state: &AppState,

@@ -34,7 +34,11 @@ pub async fn school_step(
         reason,
     };
     store::proposals::append_event(db, proposal.id, actor, change, now).await?;
-    let payload = serde_json::json!({ "proposalId": proposal.id.to_string() });
-    store::proposals::enqueue(db, &format!("proposal.{}", to.as_str()), payload, now).await?;
+    // Only a proposal sent (again) asks a job for something: screening. No row is written for
+    // the other steps, which nothing reads.
+    if to == SchoolState::Submitted {
+        let payload = serde_json::json!({ "proposalId": proposal.id.to_string() });
+        store::proposals::enqueue(db, crate::store::submitted::SUBMITTED, payload, now).await?;
+    }
     Ok(to)
 }

@@ -63,6 +63,35 @@ pub async fn find(db: &impl ConnectionTrait, id: ChildId) -> Result<Option<Child
     Ok(found.map(|row| to_domain(row, &consents)))
 }
 
+/// Several children, each with the guardian's consent in force, in one query.
+pub async fn find_many(
+    db: &impl ConnectionTrait,
+    ids: &[ChildId],
+) -> Result<HashMap<ChildId, Child>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = children::Entity::find()
+        .filter(children::Column::Id.is_in(ids.iter().map(|id| id.0)))
+        .select_also(guardian_consents::Entity)
+        .join(JoinType::LeftJoin, consents_in_force_of_child())
+        .order_by_asc(guardian_consents::Column::RecordedAt)
+        .all(db)
+        .await?;
+    let mut found = HashMap::new();
+    let mut consents = HashMap::new();
+    for (row, consent) in rows {
+        if let Some(consent) = consent {
+            consents.insert(row.id, consent_of(&consent)?);
+        }
+        found.insert(row.id, row);
+    }
+    Ok(found
+        .into_values()
+        .map(|row| (ChildId(row.id), to_domain(row, &consents)))
+        .collect())
+}
+
 /// Joins a child to their guardians' consents that are not withdrawn.
 fn consents_in_force_of_child() -> RelationDef {
     let consent_to_child: RelationDef = guardian_consents::Entity::belongs_to(children::Entity)

@@ -18,6 +18,23 @@ pub async fn find(db: &impl ConnectionTrait, id: ClassId) -> Result<Option<Class
         .transpose()
 }
 
+/// Several classes in one query.
+pub async fn find_many(
+    db: &impl ConnectionTrait,
+    ids: &[ClassId],
+) -> Result<std::collections::HashMap<ClassId, Class>, DbErr> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    classes::Entity::find()
+        .filter(classes::Column::Id.is_in(ids.iter().map(|id| id.0)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| to_domain(row).map(|class| (class.id, class)))
+        .collect()
+}
+
 /// The class a child is in, in one statement (a signed-in child's every request needs it).
 pub async fn of_child(db: &impl ConnectionTrait, child: ChildId) -> Result<Option<Class>, DbErr> {
     let class_of_child = Query::select()

@@ -24,6 +24,7 @@ pub mod publications;
 pub mod routing;
 pub mod safeguarding;
 pub mod sessions;
+pub mod submitted;
 pub mod tasks;
 
 use anyhow::Context as _;

@@ -50,6 +50,23 @@ pub async fn find(
     .transpose()
 }
 
+/// The roles of several members of staff, in one query.
+pub async fn roles_of(
+    db: &impl ConnectionTrait,
+    ids: &[StaffId],
+) -> Result<std::collections::HashMap<StaffId, Role>, DbErr> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    staff::Entity::find()
+        .filter(staff::Column::Id.is_in(ids.iter().map(|id| id.0)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| to_member(row).map(|member| (member.id, member.role)))
+        .collect()
+}
+
 /// The active members of staff of a role (and school, for a school's lead).
 pub async fn active_with_role(
     db: &impl ConnectionTrait,

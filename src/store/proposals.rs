@@ -26,7 +26,8 @@ pub enum EventActor {
     System,
 }
 
-pub async fn insert(db: &impl ConnectionTrait, proposal: &Proposal) -> Result<(), DbErr> {
+/// The row for a new proposal.
+pub(super) fn active_model(proposal: &Proposal) -> proposals::ActiveModel {
     proposals::ActiveModel {
         id: Set(proposal.id.0),
         campaign_id: Set(proposal.campaign_id.0),
@@ -52,9 +53,6 @@ pub async fn insert(db: &impl ConnectionTrait, proposal: &Proposal) -> Result<()
         area_code: Set(proposal.area_code.clone()),
         reference: Set(proposal.reference.clone()),
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: ProposalId) -> Result<Option<Proposal>, DbErr> {
@@ -63,6 +61,23 @@ pub async fn find(db: &impl ConnectionTrait, id: ProposalId) -> Result<Option<Pr
         .await?
         .map(to_domain)
         .transpose()
+}
+
+/// Several proposals in one query.
+pub async fn find_many(
+    db: &impl ConnectionTrait,
+    ids: &[ProposalId],
+) -> Result<HashMap<ProposalId, Proposal>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    proposals::Entity::find()
+        .filter(proposals::Column::Id.is_in(ids.iter().map(|id| id.0)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| to_domain(row).map(|proposal| (proposal.id, proposal)))
+        .collect()
 }
 
 pub async fn find_by_submission(
@@ -299,6 +314,43 @@ pub async fn pending(
             payload: row.payload,
         })
         .collect())
+}
+
+/// Removes up to `limit` handled outbox rows made before `before`, oldest first.
+pub async fn prune_outbox(
+    db: &impl ConnectionTrait,
+    before: DateTime<Utc>,
+    limit: u64,
+) -> Result<u64, DbErr> {
+    // The first row still kept bounds the search: ids grow with time.
+    let kept: Option<i64> = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Id)
+        .filter(outbox::Column::CreatedAt.gte(before))
+        .order_by_asc(outbox::Column::Id)
+        .limit(1)
+        .into_tuple()
+        .one(db)
+        .await?;
+    let mut old = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Id)
+        .filter(outbox::Column::ProcessedAt.is_not_null())
+        .filter(outbox::Column::CreatedAt.lt(before))
+        .order_by_asc(outbox::Column::Id)
+        .limit(limit);
+    if let Some(kept) = kept {
+        old = old.filter(outbox::Column::Id.lt(kept));
+    }
+    let ids: Vec<i64> = old.into_tuple().all(db).await?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let removed = outbox::Entity::delete_many()
+        .filter(outbox::Column::Id.is_in(ids))
+        .exec(db)
+        .await?;
+    Ok(removed.rows_affected)
 }
 
 /// Claims an outbox row for handling in the caller's transaction: false when another worker

@@ -19,6 +19,7 @@ pub enum Subject {
     Staff(StaffId),
 }
 
+#[derive(Clone)]
 pub struct StoredSession {
     pub id: SessionId,
     pub subject: Subject,

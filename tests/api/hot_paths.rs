@@ -82,6 +82,34 @@ async fn the_job_poll_and_the_review_queue_are_index_lookups_with_history_loaded
         "{queue}"
     );
 
+    // The public list, newest first across campaigns, reads its partial index backwards.
+    db.execute_unprepared(
+        "INSERT INTO publications (proposal_id, campaign_id, topic, grade, school_name, answers, media, published_at) \
+         SELECT p.id, p.campaign_id, p.topic, 4, '百官小学', '[]', '[]', now() - (random() * interval '1000 days') \
+         FROM proposals p",
+    )
+    .await
+    .unwrap();
+    db.execute_unprepared("ANALYZE publications").await.unwrap();
+    let feed = plan(
+        &app,
+        "SELECT * FROM publications WHERE withdrawn_at IS NULL \
+         ORDER BY published_at DESC, proposal_id DESC LIMIT 21",
+    )
+    .await;
+    assert!(
+        feed.contains("publications_public") && !feed.contains("Sort"),
+        "{feed}"
+    );
+
+    // Pruning handled rows reads the key from the oldest row, never the whole table.
+    let prune = plan(
+        &app,
+        "SELECT id FROM outbox WHERE created_at >= now() - interval '7 days' ORDER BY id LIMIT 1",
+    )
+    .await;
+    assert!(prune.contains("outbox_pkey"), "{prune}");
+
     // And the pages still read what they should.
     let nodes = app
         .graphql_as(

@@ -275,3 +275,53 @@ async fn a_teacher_escalates_and_the_lead_records_actions_until_the_case_closes(
         .await;
     assert_eq!(open_only.ok()["safeguardingCases"]["nodes"], json!([]));
 }
+
+#[tokio::test]
+async fn a_page_of_cases_costs_the_same_sql_whatever_its_size() {
+    let app = TestApp::builder(crate::helpers::Backend::Sqlite)
+        .spawn()
+        .await;
+    let (world, campaign, token) = class_with_child(&app).await;
+    for n in 0..6 {
+        submit(
+            &app,
+            &token,
+            &campaign,
+            "safety",
+            &[
+                (
+                    "noticed",
+                    &format!("爸爸喝醉了就打我，第{n}次了，我不敢回家"),
+                ),
+                ("idea", "想有人帮帮我"),
+            ],
+        )
+        .await;
+    }
+    app.run_pending().await;
+    // The lead's session, read once, is then held in memory.
+    app.graphql_as(Some(&world.lead_a.token), "{ viewer { kind } }", json!({}))
+        .await
+        .ok();
+    let mut costs = Vec::new();
+    for first in [2, 6] {
+        let before = app.statements().await;
+        let page = app
+            .graphql_as(
+                Some(&world.lead_a.token),
+                "query($n: Int) { safeguardingCases(first: $n) { nodes { id child { pseudonym className } proposal { id } actions { kind } } } }",
+                json!({ "n": first }),
+            )
+            .await;
+        assert_eq!(
+            page.ok()["safeguardingCases"]["nodes"]
+                .as_array()
+                .unwrap()
+                .len(),
+            first as usize
+        );
+        costs.push(app.statements().await - before);
+    }
+    assert!(costs[0] > 0);
+    assert_eq!(costs[0], costs[1], "2 and 6 cases cost alike: {costs:?}");
+}

@@ -332,11 +332,10 @@ impl TasksQuery {
         let state = state(ctx)?;
         let coordinator = services::access::coordinator(actor(ctx))?;
         let rows = services::tasks::workload(state, &coordinator).await?;
+        let departments = services::departments::all(&state.db).await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
-            if let Some(department) =
-                services::departments::by_id(&state.db, row.department).await?
-            {
+            if let Some(department) = departments.get(&row.department).cloned() {
                 out.push(DepartmentWorkload {
                     department: department.into(),
                     open: row.open,

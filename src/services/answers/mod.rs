@@ -159,6 +159,7 @@ pub async fn answer(
         done.push((task, event));
     }
     transaction.commit().await?;
+    crate::services::publicity::changed(state).await;
     for (task, event) in &done {
         announce(state, task, event).await;
     }
@@ -273,6 +274,8 @@ pub async fn link_duplicate(
     };
     let (task, event) = step_in(&transaction, task, linked, |_, _| {}, now).await?;
     transaction.commit().await?;
+    // Linked duplicates pool their backers on the wall.
+    crate::services::publicity::changed(state).await;
     announce(state, &task, &event).await;
     Ok(task)
 }
@@ -351,6 +354,7 @@ pub async fn post_progress(
         done.push(step_in(&transaction, task, reported, |_, _| {}, now).await?);
     }
     transaction.commit().await?;
+    crate::services::publicity::changed(state).await;
     for (task, event) in &done {
         announce(state, task, event).await;
         if let Ok(Some(proposal)) = store::proposals::find(&state.db, task.proposal_id).await {

@@ -8,6 +8,6 @@ mod reads;
 
 pub use publication::{publish, publish_after_answer};
 pub use reads::{
-    Counted, DepartmentHandling, Handling, PublicItem, PublicStats, SMALLEST_SHOWN, all,
+    Counted, DepartmentHandling, Handling, PublicItem, PublicStats, SMALLEST_SHOWN, all, changed,
     forget_stats, one, published, shown, stats,
 };

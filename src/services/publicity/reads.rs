@@ -25,6 +25,7 @@ use crate::store::publications::Publication;
 pub const SMALLEST_SHOWN: usize = 5;
 
 /// A published proposal with what the department said.
+#[derive(Clone)]
 pub struct PublicItem {
     pub publication: Publication,
     pub department: Option<Department>,
@@ -40,12 +41,48 @@ pub async fn published(
     filter: &PublicFilter,
     page: &PageRequest<PublicKey>,
 ) -> Result<Page<PublicItem>, AppError> {
-    let publications = store::publications::page(&state.db, filter, page).await?;
-    let items = complete(state, publications.items).await?;
-    Ok(Page {
-        items,
-        has_next_page: publications.has_next_page,
+    remembered(state, format!("page {filter:?} {page:?}"), async {
+        let publications = store::publications::page(&state.db, filter, page).await?;
+        let items = complete(state, publications.items).await?;
+        Ok(Page {
+            items,
+            has_next_page: publications.has_next_page,
+        })
     })
+    .await
+}
+
+/// What the public reads, from this instance's cache when it holds it: the same for everyone,
+/// read far more often than it changes, and forgotten on every instance when it changes
+/// ([`changed`]).
+async fn remembered<T: Clone + Send + Sync + 'static>(
+    state: &AppState,
+    key: String,
+    read: impl Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
+    let cache = &state.caches.public;
+    let epoch = state.caches.epoch();
+    if let Some(value) = cache
+        .get(&key, epoch)
+        .and_then(|value| value.downcast_ref::<T>().cloned())
+    {
+        return Ok(value);
+    }
+    let ticket = cache.ticket(epoch);
+    let value = read.await?;
+    cache.put(key, std::sync::Arc::new(value.clone()), ticket);
+    Ok(value)
+}
+
+/// Something the public reads changed (a proposal published or withdrawn, an answer, progress,
+/// a backing, an image withheld, a child's consent withdrawn): every instance forgets what it
+/// kept, this one at once. Called after the change committed.
+pub async fn changed(state: &AppState) {
+    state.caches.public_changed();
+    state
+        .backplane
+        .publish(crate::services::caches::PUBLIC_CHANNEL, "")
+        .await;
 }
 
 /// One published proposal; `None` when it is not (or no longer) public.
@@ -61,8 +98,11 @@ pub async fn all(
     state: &AppState,
     campaign: Option<CampaignId>,
 ) -> Result<Vec<PublicItem>, AppError> {
-    let publications = store::publications::all(&state.db, campaign).await?;
-    complete(state, publications).await
+    remembered(state, format!("all {campaign:?}"), async {
+        let publications = store::publications::all(&state.db, campaign).await?;
+        complete(state, publications).await
+    })
+    .await
 }
 
 async fn complete(
@@ -175,6 +215,7 @@ pub async fn stats(
 pub async fn forget_stats(state: &AppState, campaign: CampaignId) {
     state.backplane.forget(&stats_key(Some(campaign))).await;
     state.backplane.forget(&stats_key(None)).await;
+    changed(state).await;
 }
 
 async fn compute(state: &AppState, campaign: Option<CampaignId>) -> Result<PublicStats, AppError> {

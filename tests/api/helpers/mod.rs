@@ -189,6 +189,16 @@ impl TestApp {
         count_on(&self.db, sql).await
     }
 
+    /// The SQL statements the app has run so far (its own counter, on `/metrics`).
+    pub async fn statements(&self) -> u64 {
+        let (_, metrics) = self.get("/metrics").await;
+        metrics
+            .lines()
+            .filter(|line| line.starts_with("tongsheng_db_statements_total"))
+            .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
+            .sum()
+    }
+
     /// The prefix of every Redis key this app writes.
     pub fn redis_prefix(&self) -> &str {
         &self.shared.redis_prefix
@@ -222,6 +232,11 @@ impl TestApp {
     /// Sends raw bytes to `POST /graphql`.
     pub async fn post_graphql(&self, body: Vec<u8>) -> Answer {
         self.send(None, body).await
+    }
+
+    /// Sends raw bytes to `POST /graphql` with a session token.
+    pub async fn post_graphql_as(&self, token: Option<&str>, body: Vec<u8>) -> Answer {
+        self.send(token, body).await
     }
 
     async fn send(&self, token: Option<&str>, body: Vec<u8>) -> Answer {
