@@ -170,7 +170,10 @@ fn counted(scenario: &str) {
     let app = runtime
         .block_on(Application::build(config(&database, &redis, &prefix)))
         .unwrap();
-    let router = app.router();
+    // The server's own router, built as `Application` builds it.
+    let state = app.state().clone();
+    let schema = tongsheng::graphql::build_schema(state.clone(), None);
+    let router = tongsheng::http::router(state, schema);
     runtime.block_on(tokio::time::sleep(Duration::from_millis(200)));
     let make = |n: usize| match scenario {
         "submission" => request(

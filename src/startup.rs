@@ -76,11 +76,6 @@ impl Application {
         self.listener.local_addr()
     }
 
-    /// The router the server serves (for driving it in-process, as the benchmarks do).
-    pub fn router(&self) -> Router {
-        self.router.clone()
-    }
-
     pub fn state(&self) -> &AppState {
         &self.state
     }
