@@ -35,6 +35,8 @@ fn config(database: &str, redis: &str, prefix: &str) -> Config {
     config.bind = "127.0.0.1:0".parse().unwrap();
     config.data_dir = std::env::temp_dir().join(format!("tongsheng-insn-{}", uuid::Uuid::now_v7()));
     config.database_max_connections = 4;
+    // Under callgrind everything runs tens of times slower.
+    config.request_timeout = Duration::from_secs(600);
     config
 }
 
@@ -167,6 +169,7 @@ fn counted(scenario: &str) {
         .enable_all()
         .build()
         .unwrap();
+    let _entered = runtime.enter();
     let app = runtime
         .block_on(Application::build(config(&database, &redis, &prefix)))
         .unwrap();
@@ -263,10 +266,17 @@ fn main() {
             .env("INSN_PREFIX", &prefix)
             .env("INSN_CAMPAIGN", &campaign)
             .env("INSN_TOKENS", tokens.join(","))
-            .stderr(std::process::Stdio::null())
+            .stderr(std::fs::File::create(out.with_extension("log")).unwrap())
             .status()
             .unwrap();
-        assert!(status.success(), "{scenario} under callgrind failed");
+        if !status.success() {
+            let log = std::fs::read_to_string(out.with_extension("log")).unwrap_or_default();
+            let tail: Vec<&str> = log.lines().rev().take(40).collect();
+            panic!(
+                "{scenario} under callgrind failed:\n{}",
+                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+            );
+        }
         let total = instructions(&out);
         println!(
             "{scenario:<12} {:>12} instructions/request   ({})",

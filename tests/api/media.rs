@@ -582,3 +582,59 @@ async fn the_public_sees_a_publishable_image_once_published_and_covered_if_cover
     .ok();
     assert_eq!(fetch(&app, None, &media, "display").await.0, 401);
 }
+
+#[tokio::test]
+async fn a_page_of_the_review_queue_costs_the_same_sql_with_or_without_pictures() {
+    let app = TestApp::builder(crate::helpers::Backend::Sqlite)
+        .spawn()
+        .await;
+    let (world, campaign, child) = crate::helpers::world::class_with_child(&app).await;
+    let submit = "mutation($i: SubmitProposalInput!) { submitProposal(input: $i) { id } }";
+    // Oldest first: a picture, words, then two pictures: one picture on the first page, two on
+    // the second.
+    for n in 0..4 {
+        let mut answers = vec![
+            json!({ "key": "noticed", "text": format!("第{n}个秋千坏了") }),
+            json!({ "key": "idea", "text": "修好秋千" }),
+        ];
+        if n != 1 {
+            let (_, drawing) = upload(&app, Some(&child), "swing.png", png(320, 240)).await;
+            answers.push(json!({ "key": "drawing", "media": [drawing["id"]] }));
+        }
+        let input = json!({ "i": { "campaignId": campaign, "clientSubmissionId": uuid::Uuid::new_v4().to_string(),
+            "topic": "places_to_play", "consentToPublish": true, "answers": answers } });
+        app.graphql_as(Some(&child), submit, input).await.ok();
+    }
+    app.run_pending().await;
+    let teacher = Some(world.teacher_a.token.as_str());
+    // The teacher's session, read once, is then held in memory.
+    app.graphql_as(teacher, "{ viewer { kind } }", json!({}))
+        .await
+        .ok();
+    let queue = "query($c: ID!, $a: String) { moderationQueue(classId: $c, first: 2, after: $a) { nodes { id media { id width } } pageInfo { endCursor } } }";
+    let mut after = Value::Null;
+    let mut costs = Vec::new();
+    let mut pictures = Vec::new();
+    for _ in 0..2 {
+        let before = app.statements().await;
+        let page = app
+            .graphql_as(teacher, queue, json!({ "c": world.class_a.id, "a": after }))
+            .await;
+        costs.push(app.statements().await - before);
+        let page = page.ok()["moderationQueue"].clone();
+        pictures.push(
+            page["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|node| node["media"].as_array().unwrap().len())
+                .sum::<usize>(),
+        );
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(pictures, [1, 2]);
+    assert_eq!(
+        costs[0], costs[1],
+        "pictures cost no statement each: {costs:?}"
+    );
+}

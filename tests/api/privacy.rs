@@ -731,3 +731,51 @@ async fn the_retention_command_lists_then_erases_and_then_finds_nothing() {
     assert_eq!(gone.error_code(), Some("NOT_FOUND"));
     assert!(retention(&app, false).contains("erased 0 children"));
 }
+
+#[tokio::test]
+async fn the_compliance_report_costs_the_same_sql_however_many_staff_read() {
+    let app = TestApp::builder(crate::helpers::Backend::Sqlite)
+        .spawn()
+        .await;
+    // The teacher read the child's data when recording the consent.
+    let (world, campaign, child) = crate::helpers::world::class_with_child(&app).await;
+    let proposal = crate::helpers::world::submit(
+        &app,
+        &child,
+        &campaign,
+        "places_to_play",
+        &[("noticed", "秋千坏了"), ("idea", "修好")],
+    )
+    .await;
+    let coordinator = Some(world.coordinator.token.as_str());
+    let report = "{ complianceReport(year: 2026) { readsByRole { role reads } } }";
+    app.graphql_as(coordinator, report, json!({})).await.ok();
+    let before = app.statements().await;
+    let first = app.graphql_as(coordinator, report, json!({})).await;
+    let first_cost = app.statements().await - before;
+    let first_roles = first.ok()["complianceReport"]["readsByRole"]
+        .as_array()
+        .unwrap()
+        .len();
+    // The coordinator reads the proposal's moderation log: a read by a second role.
+    app.graphql_as(
+        coordinator,
+        "query($p: ID!) { moderationLog(proposalId: $p) { decision } }",
+        json!({ "p": proposal }),
+    )
+    .await
+    .ok();
+    let before = app.statements().await;
+    let second = app.graphql_as(coordinator, report, json!({})).await;
+    let second_cost = app.statements().await - before;
+    let second_roles = second.ok()["complianceReport"]["readsByRole"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(
+        (first_roles, second_roles),
+        (1, 2),
+        "one role read, then two"
+    );
+    assert_eq!(first_cost, second_cost, "a row per role, not a query");
+}

@@ -14,6 +14,7 @@ both_databases!(
     every_refusal_has_its_own_code,
     a_retry_returns_the_same_proposal_and_other_content_conflicts,
     concurrent_duplicates_make_one_proposal,
+    a_class_submits_at_once,
     a_child_withdraws_before_approval_and_only_their_own,
     coordinators_create_update_open_and_close_campaigns_with_field_errors,
 );
@@ -501,4 +502,78 @@ async fn a_child_submits_and_is_answered_while_redis_is_down() {
         id,
         "the proposal is in the database, the record"
     );
+}
+
+/// Many children submitting at the same moment, each sending twice (the app retried): every
+/// idea is recorded once, with its own reference, and each retry answers its first try. On
+/// SQLite the writer records them in groups.
+async fn a_class_submits_at_once(app: TestApp) {
+    let world = World::build(&app).await;
+    let campaign =
+        crate::helpers::world::open_campaign(&app, &world.coordinator, &["B"], None).await;
+    let names: Vec<String> = (0..24).map(|n| format!("同学{n}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let class =
+        crate::helpers::world::class_with_children(&app, &world.teacher_a, 4, "9班", &names, 2017)
+            .await;
+    let mut tokens = Vec::new();
+    for pupil in &class.children {
+        record_consent(&app, &world.teacher_a, &pupil.id).await;
+        tokens.push(child_token(&app, &class.code, &pupil.pin).await);
+    }
+    let submissions: Vec<String> = tokens
+        .iter()
+        .map(|_| uuid::Uuid::new_v4().to_string())
+        .collect();
+    let sends = tokens.iter().zip(&submissions).enumerate().flat_map(|(n, (token, submission))| {
+        let variables = band_b_proposal(&campaign, submission, &format!("第{n}个想法"));
+        let app = &app;
+        [0, 1].map(move |_| {
+            let variables = variables.clone();
+            async move {
+                app.graphql_as(Some(token), "mutation($i: SubmitProposalInput!) { submitProposal(input: $i) { id reference } }", variables)
+                    .await
+            }
+        })
+    });
+    let answers = futures_util::future::join_all(sends).await;
+    let mut ids = std::collections::HashSet::new();
+    let mut references = std::collections::HashSet::new();
+    for pair in answers.chunks(2) {
+        let first = pair[0].ok()["submitProposal"].clone();
+        let retry = pair[1].ok()["submitProposal"].clone();
+        assert_eq!(first["id"], retry["id"], "a retry answers its first try");
+        ids.insert(first["id"].as_str().unwrap().to_owned());
+        references.insert(first["reference"].as_str().unwrap().to_owned());
+    }
+    assert_eq!((ids.len(), references.len()), (24, 24));
+    // Each has its first event, its notification and its screening row, and is recorded once.
+    assert_eq!(app.run_pending().await, 24);
+    let queue = app
+        .graphql_as(
+            Some(&world.teacher_a.token),
+            "query($c: ID!) { moderationQueue(classId: $c, first: 50) { nodes { id } } }",
+            json!({ "c": class.id }),
+        )
+        .await;
+    assert_eq!(
+        queue.ok()["moderationQueue"]["nodes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        24
+    );
+    for token in &tokens {
+        let mine = app
+            .graphql_as(Some(token), "{ myProposals { nodes { status timeline { label } } } myNotifications { nodes { text } } }", json!({}))
+            .await;
+        let mine = mine.ok();
+        assert_eq!(mine["myProposals"]["nodes"][0]["status"], "AWAITING_REVIEW");
+        assert!(
+            !mine["myNotifications"]["nodes"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+    }
 }

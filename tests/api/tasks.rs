@@ -588,3 +588,27 @@ async fn a_department_console_hears_of_new_tasks_live(app: TestApp) {
         "{refused}"
     );
 }
+
+#[tokio::test]
+async fn the_departments_workload_costs_the_same_sql_however_many_departments_have_work() {
+    let app = TestApp::builder(crate::helpers::Backend::Sqlite)
+        .spawn()
+        .await;
+    let setup = setup(&app).await;
+    let coordinator = Some(setup.world.coordinator.token.as_str());
+    let workload = "{ departmentWorkload { department { code } open } }";
+    app.graphql_as(coordinator, "{ viewer { kind } }", json!({}))
+        .await
+        .ok();
+    let mut costs = Vec::new();
+    let mut rows = Vec::new();
+    for topic in ["places_to_play", "way_to_school", "safety"] {
+        approve_one(&app, &setup, topic).await;
+        let before = app.statements().await;
+        let answer = app.graphql_as(coordinator, workload, json!({})).await;
+        costs.push(app.statements().await - before);
+        rows.push(answer.ok()["departmentWorkload"].as_array().unwrap().len());
+    }
+    assert_eq!(rows, [1, 2, 3], "one department more each time");
+    assert!(costs.iter().all(|cost| *cost == costs[0]), "{costs:?}");
+}
