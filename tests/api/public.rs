@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use std::collections::HashSet;
 
 use crate::helpers::world::{World, child_token, open_campaign, record_consent};
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, within_two_seconds};
 
 const PAPER: &str = "mutation($c: ID!, $p: [PaperProposalInput!]!) { submitPaperProposals(classId: $c, proposals: $p) { id } }";
 const APPROVE: &str =
@@ -269,7 +269,10 @@ async fn run_public_cache(app: TestApp, other: Option<TestApp>) {
         "at once where it was backed"
     );
     if let Some(other) = &other {
-        eventually(|| async { shown_backers(other, &id).await == Some(1) }).await;
+        within_two_seconds("the other instance did not hear the backing", || async {
+            shown_backers(other, &id).await == Some(1)
+        })
+        .await;
     }
 
     // The author's guardian withdraws consent: the idea leaves the public list at once.
@@ -284,23 +287,11 @@ async fn run_public_cache(app: TestApp, other: Option<TestApp>) {
     withdrawn.ok();
     assert_eq!(shown_backers(&app, &id).await, None, "gone at once");
     if let Some(other) = &other {
-        eventually(|| async { shown_backers(other, &id).await.is_none() }).await;
+        within_two_seconds("the other instance did not hear the withdrawal", || async {
+            shown_backers(other, &id).await.is_none()
+        })
+        .await;
     }
-}
-
-/// Waits (up to two seconds) for what another instance hears by announcement.
-async fn eventually<F, Fut>(check: F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    for _ in 0..40 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("the other instance did not hear the change");
 }
 
 #[tokio::test]

@@ -465,3 +465,19 @@ pub async fn count_on(db: &DatabaseConnection, sql: &str) -> i64 {
         .unwrap();
     row.try_get::<i64>("", "n").unwrap()
 }
+
+/// Asks `check` every 50 ms for up to two seconds (what another instance hears by announcement
+/// arrives within milliseconds); panics with `what` if it never holds.
+pub async fn within_two_seconds<F, Fut>(what: &str, check: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..40 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{what}");
+}
