@@ -14,3 +14,4 @@ cargo bench -p moderation --bench screen
 cargo bench --bench service
 cargo bench --bench burst
 cargo bench --bench instructions
+cargo bench --bench history

@@ -21,6 +21,7 @@ mod m20261201_000012_api_keys;
 mod m20261201_000013_plan_mechanism;
 mod m20261201_000014_hot_indexes;
 mod m20261201_000015_public_index;
+mod m20261201_000016_task_polls;
 
 pub use m20261130_000009_privacy::{ERASED_CHILD, ERASED_CLASS, ERASED_SCHOOL};
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000013_plan_mechanism::Migration),
             Box::new(m20261201_000014_hot_indexes::Migration),
             Box::new(m20261201_000015_public_index::Migration),
+            Box::new(m20261201_000016_task_polls::Migration),
         ]
     }
 }

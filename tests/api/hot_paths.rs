@@ -29,7 +29,7 @@ async fn the_job_poll_and_the_review_queue_are_index_lookups_with_history_loaded
         return;
     };
     let (world, campaign, token) = class_with_child(&app).await;
-    submit(
+    let id = submit(
         &app,
         &token,
         &campaign,
@@ -109,6 +109,43 @@ async fn the_job_poll_and_the_review_queue_are_index_lookups_with_history_loaded
     )
     .await;
     assert!(prune.contains("outbox_pkey"), "{prune}");
+
+    // The deadline sweep and the closing of unrated answers read only the tasks in the states
+    // they serve, with 20,000 tasks long closed beside one open.
+    crate::helpers::world::approve(&app, &world, &id).await;
+    db.execute_unprepared(
+        "INSERT INTO tasks SELECT (jsonb_populate_record(NULL::tasks, to_jsonb(t) || jsonb_build_object( \
+             'id', gen_random_uuid(), 'proposal_id', p.id, 'state', 'closed'))).* \
+         FROM tasks t CROSS JOIN (SELECT id FROM proposals WHERE school_state = 'approved' \
+             AND id NOT IN (SELECT proposal_id FROM tasks) LIMIT 20000) p",
+    )
+    .await
+    .unwrap();
+    db.execute_unprepared("ANALYZE tasks").await.unwrap();
+    let sweep = plan(
+        &app,
+        "SELECT * FROM tasks WHERE due <= current_date \
+         AND state IN ('routed', 'signed_for', 'extension_requested', 'reopened') \
+         AND department_id IS NOT NULL ORDER BY due LIMIT 200",
+    )
+    .await;
+    assert!(sweep.contains("tasks_open_due"), "{sweep}");
+    let unrated = plan(
+        &app,
+        "SELECT id FROM tasks WHERE state IN ('answered', 'published')",
+    )
+    .await;
+    assert!(unrated.contains("tasks_awaiting_rating"), "{unrated}");
+    // A new idea for the teacher's queue (the first one was approved above).
+    submit(
+        &app,
+        &token,
+        &campaign,
+        "places_to_play",
+        &[("noticed", "滑梯坏了"), ("idea", "修滑梯")],
+    )
+    .await;
+    app.run_pending().await;
 
     // And the pages still read what they should.
     let nodes = app
