@@ -15,14 +15,13 @@
 
 mod support;
 
-use serde_json::{Value, json};
+use serde_json::json;
 use std::time::{Duration, Instant};
 use tongsheng::config::Config;
 use tongsheng::startup::Application;
 
 const CHILDREN: usize = 40;
 const ROUNDS: usize = 150;
-const PASSWORD: &str = "a long enough password";
 
 fn count(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -41,53 +40,10 @@ struct District {
 }
 
 async fn district(server: &support::Api, state: &tongsheng::state::AppState) -> District {
-    tongsheng::services::people::bootstrap_coordinator(state, "coordinator", PASSWORD)
-        .await
-        .map_err(|e| e.code())
-        .unwrap();
-    let sign_in = |username: &'static str| async move {
-        server
-            .gql(None, "mutation($u: String!, $p: String!) { signInStaff(username: $u, password: $p) { token } }", json!({ "u": username, "p": PASSWORD }))
-            .await["signInStaff"]["token"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
-    let coordinator = sign_in("coordinator").await;
-    let school = server
-        .gql(
-            Some(&coordinator),
-            "mutation { createSchool(input: { code: \"hist\", nameZh: \"百官小学\" }) { id } }",
-            json!({}),
-        )
-        .await["createSchool"]["id"]
-        .clone();
-    let construction = server
-        .gql(
-            None,
-            "{ department(code: \"construction\") { id } }",
-            json!({}),
-        )
-        .await["department"]["id"]
-        .clone();
-    for (username, role, school, department) in [
-        ("teacher", "TEACHER", school.clone(), Value::Null),
-        ("clerk", "DEPARTMENT_STAFF", Value::Null, construction),
-    ] {
-        server
-            .gql(
-                Some(&coordinator),
-                "mutation($i: CreateStaffInput!) { createStaff(input: $i) { id } }",
-                json!({ "i": {
-                "username": username, "password": PASSWORD, "displayName": username, "role": role,
-                "schoolId": school, "departmentId": department } }),
-            )
-            .await;
-    }
-    let teacher = sign_in("teacher").await;
-    let clerk = sign_in("clerk").await;
+    let staff = server.staff(state, "hist").await;
+    let (teacher, clerk) = (staff.teacher, staff.clerk);
     let campaign = server
-        .open_campaign(&coordinator, &["B"], &["places_to_play"])
+        .open_campaign(&staff.coordinator, &["B"], &["places_to_play"])
         .await;
     let mut classes = Vec::new();
     let mut tokens = Vec::new();
@@ -96,24 +52,9 @@ async fn district(server: &support::Api, state: &tongsheng::state::AppState) -> 
             .gql(Some(&teacher), "mutation($n: String!) { createClass(input: { grade: 4, name: $n, schoolYear: 2026 }) { id code } }", json!({ "n": name }))
             .await["createClass"]
             .clone();
-        let children: Vec<Value> = (0..size)
-            .map(|i| json!({ "pseudonym": format!("{name}孩子{i}"), "birthYear": 2017, "birthMonth": 3 }))
-            .collect();
-        let enrolled = server
-            .gql(Some(&teacher), "mutation($c: ID!, $k: [EnrolChildInput!]!) { enrolChildren(classId: $c, children: $k) { pin child { id } } }", json!({ "c": class["id"], "k": children }))
-            .await;
-        let mut class_tokens = Vec::new();
-        for child in enrolled["enrolChildren"].as_array().unwrap() {
-            server
-                .gql(Some(&teacher), "mutation($k: ID!) { recordGuardianConsent(childId: $k, input: { method: WRITTEN, givenOn: \"2026-11-01\", relation: MOTHER }) { id } }", json!({ "k": child["child"]["id"] }))
-                .await;
-            let signed = server
-                .gql(None, "mutation($c: String!, $p: String!) { signInChild(classCode: $c, pin: $p) { token } }", json!({ "c": class["code"], "p": child["pin"] }))
-                .await;
-            class_tokens.push(signed["signInChild"]["token"].as_str().unwrap().to_owned());
-        }
+        let names: Vec<String> = (0..size).map(|i| format!("{name}孩子{i}")).collect();
+        tokens.push(server.signed_in_children(&teacher, &class, &names).await);
         classes.push(class["id"].as_str().unwrap().to_owned());
-        tokens.push(class_tokens);
     }
     let campaign = campaign.as_str().unwrap().to_owned();
     // Class B's one proposal, approved and in the construction bureau's queue: the history's model.

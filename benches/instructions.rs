@@ -22,7 +22,6 @@ use tower::ServiceExt as _;
 
 /// Requests counted per scenario (after one that warms the caches).
 const REQUESTS: usize = 20;
-const PASSWORD: &str = "a long enough password";
 
 fn config(database: &str, redis: &str, prefix: &str) -> Config {
     let mut config = Config::from_lookup(|_| None).unwrap();
@@ -40,61 +39,24 @@ fn config(database: &str, redis: &str, prefix: &str) -> Config {
     config
 }
 
-/// A school, a class of children with consent, signed in, an open campaign, and one published
-/// proposal: (campaign, child tokens).
+/// A school, a class of children with consent, signed in, and an open campaign: (campaign,
+/// child tokens).
 async fn district(
     server: &support::Api,
     state: &tongsheng::state::AppState,
 ) -> (String, Vec<String>) {
-    tongsheng::services::people::bootstrap_coordinator(state, "coordinator", PASSWORD)
-        .await
-        .map_err(|e| e.code())
-        .unwrap();
-    let sign_in = |username: &'static str| async move {
-        server
-            .gql(None, "mutation($u: String!, $p: String!) { signInStaff(username: $u, password: $p) { token } }", json!({ "u": username, "p": PASSWORD }))
-            .await["signInStaff"]["token"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
-    let coordinator = sign_in("coordinator").await;
-    let school = server
-        .gql(
-            Some(&coordinator),
-            "mutation { createSchool(input: { code: \"insn\", nameZh: \"百官小学\" }) { id } }",
-            json!({}),
-        )
-        .await["createSchool"]["id"]
-        .clone();
-    server
-        .gql(Some(&coordinator), "mutation($i: CreateStaffInput!) { createStaff(input: $i) { id } }", json!({ "i": {
-            "username": "teacher", "password": PASSWORD, "displayName": "teacher", "role": "TEACHER", "schoolId": school } }))
-        .await;
-    let teacher = sign_in("teacher").await;
+    let staff = server.staff(state, "insn").await;
     let class = server
-        .gql(Some(&teacher), "mutation { createClass(input: { grade: 4, name: \"1班\", schoolYear: 2026 }) { id code } }", json!({}))
+        .gql(Some(&staff.teacher), "mutation { createClass(input: { grade: 4, name: \"1班\", schoolYear: 2026 }) { id code } }", json!({}))
         .await["createClass"]
         .clone();
     let campaign = server
-        .open_campaign(&coordinator, &["B"], &["places_to_play"])
+        .open_campaign(&staff.coordinator, &["B"], &["places_to_play"])
         .await;
-    let children: Vec<Value> = (0..4)
-        .map(|i| json!({ "pseudonym": format!("孩子{i}"), "birthYear": 2017, "birthMonth": 3 }))
-        .collect();
-    let enrolled = server
-        .gql(Some(&teacher), "mutation($c: ID!, $k: [EnrolChildInput!]!) { enrolChildren(classId: $c, children: $k) { pin child { id } } }", json!({ "c": class["id"], "k": children }))
+    let names: Vec<String> = (0..4).map(|i| format!("孩子{i}")).collect();
+    let tokens = server
+        .signed_in_children(&staff.teacher, &class, &names)
         .await;
-    let mut tokens = Vec::new();
-    for child in enrolled["enrolChildren"].as_array().unwrap() {
-        server
-            .gql(Some(&teacher), "mutation($k: ID!) { recordGuardianConsent(childId: $k, input: { method: WRITTEN, givenOn: \"2026-11-01\", relation: MOTHER }) { id } }", json!({ "k": child["child"]["id"] }))
-            .await;
-        let signed = server
-            .gql(None, "mutation($c: String!, $p: String!) { signInChild(classCode: $c, pin: $p) { token } }", json!({ "c": class["code"], "p": child["pin"] }))
-            .await;
-        tokens.push(signed["signInChild"]["token"].as_str().unwrap().to_owned());
-    }
     (campaign.as_str().unwrap().to_owned(), tokens)
 }
 

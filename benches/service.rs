@@ -25,7 +25,6 @@ use tongsheng::startup::Application;
 const CHILDREN: usize = 200;
 const PER_CHILD: usize = 10;
 const CONCURRENCY: usize = 32;
-const PASSWORD: &str = "a long enough password";
 
 type Server = support::Api;
 
@@ -58,80 +57,24 @@ async fn district(
     server: &Server,
     state: &tongsheng::state::AppState,
 ) -> (String, Vec<String>, String, String, String) {
-    tongsheng::services::people::bootstrap_coordinator(state, "coordinator", PASSWORD)
-        .await
-        .map_err(|e| e.code())
-        .unwrap();
-    let sign_in = |username: &'static str| async move {
-        let data = server
-            .gql(None, "mutation($u: String!, $p: String!) { signInStaff(username: $u, password: $p) { token } }", json!({ "u": username, "p": PASSWORD }))
-            .await;
-        data["signInStaff"]["token"].as_str().unwrap().to_owned()
-    };
-    let coordinator = sign_in("coordinator").await;
-    let school = server
-        .gql(
-            Some(&coordinator),
-            "mutation { createSchool(input: { code: \"bench\", nameZh: \"百官小学\" }) { id } }",
-            json!({}),
-        )
-        .await["createSchool"]["id"]
-        .clone();
-    let construction = server
-        .gql(
-            None,
-            "{ department(code: \"construction\") { id } }",
-            json!({}),
-        )
-        .await["department"]["id"]
-        .clone();
-    for (username, role, school, department) in [
-        ("teacher", "TEACHER", school.clone(), Value::Null),
-        ("clerk", "DEPARTMENT_STAFF", Value::Null, construction),
-    ] {
-        server
-            .gql(
-                Some(&coordinator),
-                "mutation($i: CreateStaffInput!) { createStaff(input: $i) { id } }",
-                json!({ "i": {
-                "username": username, "password": PASSWORD, "displayName": username, "role": role,
-                "schoolId": school, "departmentId": department } }),
-            )
-            .await;
-    }
-    let teacher = sign_in("teacher").await;
-    let clerk = sign_in("clerk").await;
+    let staff = server.staff(state, "bench").await;
     let class = server
-        .gql(Some(&teacher), "mutation { createClass(input: { grade: 4, name: \"1班\", schoolYear: 2026 }) { id code } }", json!({}))
+        .gql(Some(&staff.teacher), "mutation { createClass(input: { grade: 4, name: \"1班\", schoolYear: 2026 }) { id code } }", json!({}))
         .await["createClass"]
         .clone();
     let campaign = server
-        .open_campaign(&coordinator, &["B"], &["places_to_play"])
+        .open_campaign(&staff.coordinator, &["B"], &["places_to_play"])
         .await;
-    let mut tokens = Vec::new();
-    for batch in 0..CHILDREN / 40 {
-        let children: Vec<Value> = (0..40)
-            .map(|i| json!({ "pseudonym": format!("孩子{}", batch * 40 + i), "birthYear": 2017, "birthMonth": 3 }))
-            .collect();
-        let enrolled = server
-            .gql(Some(&teacher), "mutation($c: ID!, $k: [EnrolChildInput!]!) { enrolChildren(classId: $c, children: $k) { pin child { id } } }", json!({ "c": class["id"], "k": children }))
-            .await;
-        for child in enrolled["enrolChildren"].as_array().unwrap() {
-            server
-                .gql(Some(&teacher), "mutation($k: ID!) { recordGuardianConsent(childId: $k, input: { method: WRITTEN, givenOn: \"2026-11-01\", relation: MOTHER }) { id } }", json!({ "k": child["child"]["id"] }))
-                .await;
-            let signed = server
-                .gql(None, "mutation($c: String!, $p: String!) { signInChild(classCode: $c, pin: $p) { token } }", json!({ "c": class["code"], "p": child["pin"] }))
-                .await;
-            tokens.push(signed["signInChild"]["token"].as_str().unwrap().to_owned());
-        }
-    }
+    let names: Vec<String> = (0..CHILDREN).map(|i| format!("孩子{i}")).collect();
+    let tokens = server
+        .signed_in_children(&staff.teacher, &class, &names)
+        .await;
     (
         campaign.as_str().unwrap().to_owned(),
         tokens,
-        teacher,
-        clerk,
-        coordinator,
+        staff.teacher,
+        staff.clerk,
+        staff.coordinator,
     )
 }
 
